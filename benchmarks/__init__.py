@@ -1,0 +1,1 @@
+"""Benchmarks and the public eval: scripts that print figures (run with ``python -m``)."""

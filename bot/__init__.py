@@ -1,0 +1,1 @@
+"""Dostyq's composition root: settings, application wiring and the command line."""

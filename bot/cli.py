@@ -1,0 +1,181 @@
+"""The ``dostyq`` command (also ``python -m bot``): run, ask, chat, check, facts."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from handlers.render import render
+from knowledge.engine import Engine
+from knowledge.factbase import (
+    DEFAULT_FACTS_DIR,
+    DEFAULT_SOURCES,
+    FactBase,
+    FactBaseError,
+    load_facts,
+)
+from knowledge.models import Answer, Lang
+
+from .settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="dostyq",
+        description="Dostyq: answers about Kazakhstan-China cultural relations, from one article.",
+    )
+    p.add_argument("--db", type=Path, help="SQLite file (default: $DOSTYQ_DB or the data dir)")
+    p.add_argument("--facts", type=Path, help="folder of fact files (default: the packaged ones)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+
+    ask = sub.add_parser("ask", help="answer one question, or one per line of stdin with '-'")
+    ask.add_argument("--lang", choices=["kk", "ru", "en"], help="language of the answer")
+    ask.add_argument("--json", action="store_true", help="one JSON object per answer")
+    ask.add_argument("question", nargs="+", help="the question, or '-' to read stdin")
+
+    chat = sub.add_parser("chat", help="talk to Dostyq in the terminal")
+    chat.add_argument("--lang", choices=["kk", "ru", "en"], help="language of the answers")
+
+    sub.add_parser("check", help="validate the fact base and print counts")
+
+    facts = sub.add_parser("facts", help="list the facts")
+    facts.add_argument("--json", action="store_true", help="the whole fact base as a JSON array")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    if args.db:
+        settings.db = args.db
+    if args.facts:
+        settings.facts_dir = args.facts
+    try:
+        if args.command == "run":
+            from .app import run
+
+            return run(settings)
+        base = load_base(settings)
+        if args.command == "check":
+            return _check(base)
+        if args.command == "facts":
+            return _facts(base, as_json=args.json)
+        if args.command == "ask":
+            return asyncio.run(_ask(settings, base, args.question, args.lang, args.json))
+        if args.command == "chat":
+            return asyncio.run(_chat(settings, base, args.lang))
+    except FactBaseError as e:
+        print(f"dostyq: fact base error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def load_base(settings: Settings) -> FactBase:
+    facts_dir = settings.facts_dir or DEFAULT_FACTS_DIR
+    sources = facts_dir.parent / "sources.yaml" if settings.facts_dir else DEFAULT_SOURCES
+    if settings.facts_dir and not sources.exists():
+        sources = DEFAULT_SOURCES
+    return load_facts(facts_dir, sources)
+
+
+def _check(base: FactBase) -> int:
+    counts = base.counts()
+    print(f"ok: {len(base.facts)} facts in {len(base.files)} files, hash {base.content_hash[:12]}")
+    for name in ("year", "tag", "lang"):
+        items = sorted(counts[name].items(), key=lambda kv: (kv[0] == "undated", kv[0]))
+        print(f"by {name}: " + ", ".join(f"{k} {v}" for k, v in items))
+    return 0
+
+
+def _facts(base: FactBase, *, as_json: bool) -> int:
+    if as_json:
+        data = [f.model_dump(mode="json") for f in base.facts]
+        for item, fact in zip(data, base.facts, strict=True):
+            item["date"] = fact.date.iso() if fact.date else None
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for f in base.facts:
+        date = f.date.iso() if f.date else "undated"
+        print(f"{f.id:<40} {date:<22} {f.title.en}")
+    return 0
+
+
+def answer_json(answer: Answer, text: str) -> dict[str, object]:
+    return {
+        "question": answer.question,
+        "lang": answer.lang,
+        "kind": answer.kind,
+        "text": text,
+        "facts": [
+            {"id": h.fact.id, "date": h.fact.date.iso() if h.fact.date else None, "score": h.score}
+            for h in answer.hits
+        ],
+        "sources": answer.sources,
+    }
+
+
+async def _ask(
+    settings: Settings, base: FactBase, words: list[str], lang: Lang | None, as_json: bool
+) -> int:
+    engine = await Engine.open(settings.db, base)
+    try:
+        if words == ["-"]:
+            for line in sys.stdin:
+                question = line.rstrip("\n")
+                await _print_answer(engine, base, question, lang, as_json, sys.stdout, batch=True)
+                sys.stdout.flush()
+        else:
+            await _print_answer(engine, base, " ".join(words), lang, as_json, sys.stdout)
+    finally:
+        await engine.close()
+    return 0
+
+
+async def _print_answer(
+    engine: Engine,
+    base: FactBase,
+    question: str,
+    lang: Lang | None,
+    as_json: bool,
+    out: TextIO,
+    *,
+    batch: bool = False,
+    fallback: Lang = "en",
+) -> None:
+    answer = await engine.ask(question, lang=lang, fallback_lang=fallback)
+    if as_json:
+        text = render(answer, base.sources)
+        print(json.dumps(answer_json(answer, text), ensure_ascii=False), file=out)
+    else:
+        text = render(answer, base.sources, html_mode=False)
+        print(text.replace("\n", " / ") if batch else text, file=out)
+
+
+async def _chat(settings: Settings, base: FactBase, lang: Lang | None) -> int:
+    engine = await Engine.open(settings.db, base)
+    print("Dostyq — ask about Kazakhstan-China cultural relations (kk / ru / en).")
+    print("Empty line or Ctrl-D to quit.\n")
+    try:
+        while True:
+            try:
+                question = await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                print()
+                break
+            if not question.strip():
+                break
+            await _print_answer(engine, base, question, lang, False, sys.stdout)
+            print()
+    finally:
+        await engine.close()
+    return 0

@@ -1,0 +1,50 @@
+"""Settings, from the environment (and a ``.env`` file if present).
+
+``TELEGRAM_BOT_TOKEN``, ``TELEGRAM_API_URL`` and ``DOSTYQ_DB`` keep their own names; every other
+setting takes the ``DOSTYQ_`` prefix (``DOSTYQ_DEFAULT_LANG``, ``DOSTYQ_LOG_DAYS`` ...).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_db_path() -> Path:
+    """``$XDG_DATA_HOME/dostyq/dostyq.sqlite3`` (``~/.local/share/...`` by default)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "dostyq" / "dostyq.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DOSTYQ_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN")
+    )
+    api_url: str = Field(
+        default="https://api.telegram.org/bot", validation_alias=AliasChoices("TELEGRAM_API_URL")
+    )
+    db: Path = Field(default_factory=default_db_path, validation_alias=AliasChoices("DOSTYQ_DB"))
+    facts_dir: Path | None = Field(
+        default=None, description="fact files; default: the packaged ones"
+    )
+    default_lang: Literal["kk", "ru", "en"] = "en"
+    log_days: int = Field(
+        default=90, ge=0, description="days a question log entry is kept; 0 keeps none"
+    )
+    log_salt: SecretStr | None = Field(default=None, description="key for hashing user ids")
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: SecretStr | None = None
+    concurrent_updates: int = Field(default=64, ge=1)
+    rate_limit: bool = True
+    admin_chat_id: int | None = None
+    log_level: str = "INFO"

@@ -1,0 +1,1 @@
+"""Thin Telegram adapters, and the renderer they (and the CLI) share."""

@@ -1,0 +1,145 @@
+"""Rendering an :class:`~knowledge.models.Answer`: Telegram HTML, or plain text for a terminal.
+
+This is the one place that escapes user-visible text and keeps messages within Telegram's
+4096-character limit. It imports nothing from ``telegram``, so the CLI uses it too.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from knowledge.models import Answer, Fact, Lang, Sources
+
+from .i18n import format_date, t
+
+#: Telegram's limit on a message's text, counted in UTF-16 code units.
+MAX_MESSAGE = 4096
+#: Items of a year or range list per page.
+PAGE_SIZE = 6
+#: A list item's text is cut to this many characters.
+LIST_TEXT_CHARS = 260
+
+
+def utf16_len(s: str) -> int:
+    return len(s.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def source_line(fact: Fact, sources: Sources, lang: Lang) -> str:
+    """'Source: the article, ref. [6], p. 212' (plain text)."""
+    label = fact.source.label() or t("no_ref", lang)
+    return f"{t('source', lang)}: {t('article', lang)} «{sources.article.title.get(lang)}», {label}"
+
+
+def pages_of(answer: Answer) -> int:
+    return max(1, -(-len(answer.hits) // PAGE_SIZE))
+
+
+class _Style:
+    def __init__(self, html_mode: bool) -> None:
+        self.html = html_mode
+
+    def esc(self, s: str) -> str:
+        return html.escape(s, quote=False) if self.html else s
+
+    def b(self, s: str) -> str:
+        return f"<b>{self.esc(s)}</b>" if self.html else s
+
+    def i(self, s: str) -> str:
+        return f"<i>{self.esc(s)}</i>" if self.html else s
+
+
+def _fact_block(fact: Fact, sources: Sources, lang: Lang, st: _Style) -> str:
+    lines = [st.b(format_date(fact.date, lang)), st.esc(fact.text.get(lang))]
+    if fact.note:
+        lines.append(st.i(f"{t('note', lang)}: {fact.note.get(lang)}"))
+    lines.append(st.i(source_line(fact, sources, lang)))
+    return "\n".join(lines)
+
+
+def _list_item(fact: Fact, lang: Lang, st: _Style) -> str:
+    head = f"{st.b(format_date(fact.date, lang))} — {st.b(fact.title.get(lang))}"
+    text = st.esc(_cut(fact.text.get(lang), LIST_TEXT_CHARS))
+    ref = fact.source.label()
+    return f"{head}\n{text}" + (f" {st.i('(' + ref + ')')}" if ref else "")
+
+
+def _years(answer: Answer) -> str:
+    assert answer.years is not None
+    a, b = answer.years
+    return str(a) if a == b else f"{a}–{b}"
+
+
+def render(answer: Answer, sources: Sources, *, page: int = 0, html_mode: bool = True) -> str:
+    """The message for ``answer``: Telegram HTML (default) or plain text."""
+    st = _Style(html_mode)
+    lang = answer.lang
+    blocks: list[str]
+    if answer.kind == "fact":
+        blocks = [_fact_block(h.fact, sources, lang, st) for h in answer.hits]
+    elif answer.kind in ("year", "range"):
+        blocks = _year_blocks(answer, sources, page, st)
+    else:
+        blocks = [st.esc(t("none", lang))]
+        if answer.suggestions:
+            blocks.append(
+                st.esc(t("try", lang))
+                + "\n"
+                + "\n".join(f"• {st.esc(s)}" for s in answer.suggestions)
+            )
+    return _fit(blocks, st)
+
+
+def _year_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> list[str]:
+    lang = answer.lang
+    if not answer.hits:
+        out = [st.esc(t("year_none", lang, years=_years(answer)))]
+        if answer.nearest_years:
+            years = ", ".join(str(y) for y in answer.nearest_years)
+            out.append(st.esc(t("nearest", lang, years=years)))
+        return out
+    pages = pages_of(answer)
+    page = min(max(page, 0), pages - 1)
+    items = answer.facts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    header = f"{st.b(_years(answer))} · {len(answer.hits)} {st.esc(t('events', lang))}"
+    if pages > 1:
+        header += f" · {st.esc(t('page', lang, page=page + 1, pages=pages))}"
+    blocks = [header] + [_list_item(f, lang, st) for f in items]
+    rest = len(answer.hits) - (page + 1) * PAGE_SIZE
+    if rest > 0:
+        blocks.append(st.i(t("more", lang, n=rest)))
+    blocks.append(
+        st.i(f"{t('source', lang)}: {t('article', lang)} «{sources.article.title.get(lang)}»")
+    )
+    return blocks
+
+
+def _fit(blocks: list[str], st: _Style, limit: int = MAX_MESSAGE) -> str:
+    """Join blocks with blank lines, dropping whole blocks from the end to stay within limit."""
+    out = ""
+    for block in blocks:
+        candidate = f"{out}\n\n{block}" if out else block
+        if utf16_len(candidate) > limit:
+            break
+        out = candidate
+    if not out and blocks:
+        # A single block over the limit: only possible with huge texts; cut it as plain text.
+        plain = html.unescape(_strip_tags(blocks[0])) if st.html else blocks[0]
+        out = st.esc(_cut(plain, limit // 2))
+    return out
+
+
+def _strip_tags(s: str) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", "", s)
+
+
+Renderer = Callable[[Answer, Sources], str]

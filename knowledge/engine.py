@@ -1,0 +1,254 @@
+"""The answer engine: question in, :class:`~knowledge.models.Answer` out.
+
+1. Understand the question: normalise, detect the language, find dates, turn words into groups
+   of alternative terms (see :mod:`knowledge.analyze`).
+2. Retrieve candidates from the SQLite FTS5 index (never a scan of every fact).
+3. Re-rank the candidates: how much of the question a fact covers (IDF-weighted), how close the
+   question is to the fact's title and aliases (rapidfuzz), and the date match.
+4. Answer with the facts above the confidence threshold, a year list, or an honest "the article
+   says nothing about this" with questions it can answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+from rapidfuzz import fuzz, process
+
+from .analyze import Analyzer, QueryTerms, kazakh_words
+from .dates import DateQuery
+from .factbase import FactBase
+from .index import Candidate, FactIndex, loads_fact
+from .lang import detect
+from .models import LANGS, Answer, Fact, Hit, Lang
+from .stem import KazakhStemmer, protected_from_vocabulary
+from .text import loose
+
+#: Scorer for the closeness of a question to a fact's title and aliases: rapidfuzz's
+#: ``token_set_ratio`` on loose-normalised text, 0-100 (100 when the question's words are a
+#: subset of an alias, which is why it only weighs :data:`FUZZ_WEIGHT`).
+FUZZ_SCORER = fuzz.token_set_ratio
+#: Weight of the IDF-weighted share of the question's words that a fact contains (0-1).
+COVERAGE_WEIGHT = 0.75
+#: Weight of the rapidfuzz closeness (0-1 after dividing by 100).
+FUZZ_WEIGHT = 0.25
+#: Final scores are 0-100. Below this, the engine says it does not know.
+CONFIDENCE_THRESHOLD = 52.0
+#: Further facts join the top one in a ``fact`` answer if they score at least this share of it.
+RUNNER_UP_SHARE = 0.92
+#: At most this many facts in a ``fact`` answer.
+MAX_FACT_HITS = 3
+#: Candidates taken from FTS5 for re-ranking.
+CANDIDATES = 24
+#: Date factors: a fact of the asked year; an undated fact; a fact of another year.
+DATE_MATCH, DATE_UNKNOWN, DATE_MISMATCH = 1.0, 0.7, 0.4
+#: A word the index has never seen weighs like a term in this many facts.
+UNKNOWN_DF = 2
+#: Typo correction: rapidfuzz ``ratio`` (0-100) a vocabulary term must reach.
+TYPO_CUTOFF = 80
+TYPO_MIN_LEN = 4
+#: Questions are cut to this many characters before matching.
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class _Scored:
+    cand: Candidate
+    score: float
+
+
+class Engine:
+    """Answers questions from one fact base; open with :meth:`open`, close with :meth:`close`."""
+
+    def __init__(self, db: aiosqlite.Connection, index: FactIndex, vocab: dict[str, int]) -> None:
+        self.db = db
+        self.index = index
+        self.vocab = vocab
+        self.n_facts = 0
+        self.years: list[int] = []
+        self._by_len: dict[int, list[str]] = {}
+        for term in vocab:
+            if not term.isdigit():
+                self._by_len.setdefault(len(term), []).append(term)
+        self._facts: OrderedDict[str, Fact] = OrderedDict()
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    @classmethod
+    async def open(
+        cls, db_path: Path | str, base: FactBase, *, conn: aiosqlite.Connection | None = None
+    ) -> Engine:
+        """Open (and if the facts changed, rebuild) the index in ``db_path``."""
+        if conn is None:
+            if str(db_path) != ":memory:":
+                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(str(db_path), isolation_level=None)
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+        kk_words = _kk_texts(base.facts)
+        analyzer = Analyzer(KazakhStemmer(protected_from_vocabulary(kk_words), known=kk_words))
+        index = FactIndex(conn, analyzer)
+        await index.ensure(base)
+        engine = cls(conn, index, await index.vocabulary())
+        engine.n_facts = await index.count()
+        engine.years = await index.years()
+        return engine
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    # -- answering --------------------------------------------------------------------------
+
+    async def ask(
+        self, question: str, *, lang: Lang | None = None, fallback_lang: Lang = "en"
+    ) -> Answer:
+        """Answer ``question``. ``lang`` forces the reply language; matching is unaffected."""
+        question = question[:MAX_QUESTION_CHARS]
+        reply_lang: Lang = lang or detect(question) or fallback_lang
+        q = self.index.analyzer.query(question)
+        if q.date and (not q.groups or q.only_generic):
+            return await self._date_answer(question, reply_lang, q)
+        scored = await self._rank(q)
+        best = scored[0].score if scored else 0.0
+        if best >= CONFIDENCE_THRESHOLD:
+            hits = [
+                s
+                for s in scored[:MAX_FACT_HITS]
+                if s.score >= max(CONFIDENCE_THRESHOLD, best * RUNNER_UP_SHARE)
+            ]
+            return Answer(question=question, lang=reply_lang, kind="fact", hits=self._hits(hits))
+        if q.date:
+            return await self._date_answer(question, reply_lang, q)
+        return await self._none(question, reply_lang, [s.cand for s in scored[:3]])
+
+    async def _date_answer(self, question: str, lang: Lang, q: QueryTerms) -> Answer:
+        assert q.date is not None
+        d = q.date
+        cands = await self.index.by_dates(d.start, d.end)
+        if d.month and d.kind == "year":
+            in_month = [c for c in cands if c.start_key and (c.start_key // 100) % 100 == d.month]
+            cands = in_month or cands
+        kind = "year" if d.start == d.end else "range"
+        hits = [_Scored(c, 100.0) for c in cands]
+        nearest = [] if hits else self._nearest_years(d.start, d.end)
+        return Answer(
+            question=question,
+            lang=lang,
+            kind=kind,
+            hits=self._hits(hits),
+            years=(d.start, d.end),
+            nearest_years=nearest,
+        )
+
+    async def _none(self, question: str, lang: Lang, near: Sequence[Candidate]) -> Answer:
+        cands = list(near) or await self.index.featured(3)
+        facts = [self._fact(c) for c in cands[:3]]
+        return Answer(
+            question=question,
+            lang=lang,
+            kind="none",
+            suggestions=[f.title.get(lang) for f in facts],
+        )
+
+    def _nearest_years(self, start: int, end: int) -> list[int]:
+        before = [y for y in self.years if y < start]
+        after = [y for y in self.years if y > end]
+        return ([before[-1]] if before else []) + ([after[0]] if after else [])
+
+    # -- ranking ----------------------------------------------------------------------------
+
+    async def _rank(self, q: QueryTerms) -> list[_Scored]:
+        groups = [self._correct(g) for g in q.groups]
+        terms = sorted({t for g in groups for t in g if t in self.vocab})
+        cands = await self.index.search(terms, CANDIDATES)
+        if q.date:
+            seen = {c.rowid for c in cands}
+            extra = await self.index.by_dates(q.date.start, q.date.end, limit=CANDIDATES)
+            cands += [c for c in extra if c.rowid not in seen]
+        if not cands:
+            return []
+        weights = [self._weight(g) for g in groups]
+        total = sum(weights) or 1.0
+        qtext = " ".join(loose(w) for w in q.words)
+        out = []
+        for c in cands:
+            covered = sum(w for g, w in zip(groups, weights, strict=True) if g & c.terms)
+            coverage = covered / total
+            close = process.extractOne(qtext, c.head, scorer=FUZZ_SCORER)
+            closeness = (close[1] if close else 0.0) / 100.0
+            score = 100.0 * (COVERAGE_WEIGHT * coverage + FUZZ_WEIGHT * closeness)
+            score *= self._date_factor(q, c)
+            out.append(_Scored(c, min(score, 100.0)))
+        out.sort(key=lambda s: (-s.score, s.cand.bm25, s.cand.rowid))
+        return out
+
+    def _date_factor(self, q: QueryTerms, c: Candidate) -> float:
+        if q.date is None:
+            return 1.0
+        if c.start_year is None or c.end_year is None:
+            return DATE_UNKNOWN
+        if c.start_year <= q.date.end and c.end_year >= q.date.start:
+            return DATE_MATCH
+        return DATE_MISMATCH
+
+    def _idf(self, df: int) -> float:
+        n = max(self.n_facts, 1)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def _weight(self, group: frozenset[str]) -> float:
+        dfs = [self.vocab[t] for t in group if t in self.vocab]
+        return self._idf(min(dfs)) if dfs else self._idf(UNKNOWN_DF)
+
+    def _correct(self, group: frozenset[str]) -> frozenset[str]:
+        """Add the nearest vocabulary term for a word the index does not know (a typo)."""
+        if any(t in self.vocab for t in group):
+            return group
+        extra = set()
+        for t in group:
+            if len(t) < TYPO_MIN_LEN or t.isdigit():
+                continue
+            pool = [w for n in (len(t) - 1, len(t), len(t) + 1) for w in self._by_len.get(n, ())]
+            best = process.extractOne(t, pool, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+            if best:
+                extra.add(best[0])
+        return group | extra
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def _fact(self, c: Candidate) -> Fact:
+        fact = self._facts.get(c.fact_id)
+        if fact is None:
+            fact = loads_fact(c.data)
+            self._facts[c.fact_id] = fact
+            if len(self._facts) > 2048:
+                self._facts.popitem(last=False)
+        return fact
+
+    def _hits(self, scored: Sequence[_Scored]) -> list[Hit]:
+        return [Hit(fact=self._fact(s.cand), score=round(s.score, 1)) for s in scored]
+
+    async def facts_by_ids(self, ids: Sequence[str]) -> list[Fact]:
+        return [self._fact(c) for c in await self.index.by_ids(ids)]
+
+    async def year_answer(self, year: int, lang: Lang) -> Answer:
+        """The answer to "what happened in YEAR", as a button or /year would ask it."""
+        q = QueryTerms(str(year), DateQuery(year, year, "year"), (), (), ())
+        return await self._date_answer(str(year), lang, q)
+
+    async def featured(self, limit: int = 5) -> list[Fact]:
+        return [self._fact(c) for c in await self.index.featured(limit)]
+
+
+def _kk_texts(facts: Sequence[Fact]) -> list[str]:
+    texts: list[str] = []
+    for f in facts:
+        texts += [f.title.kk, f.text.kk, *f.aliases.kk]
+    return kazakh_words(texts)
+
+
+__all__ = ["LANGS", "Engine"]

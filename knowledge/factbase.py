@@ -1,0 +1,175 @@
+"""Loading and checking the fact base: YAML files validated by the pydantic models.
+
+Every error names the file, the fact id and the field, in one line, so that an operator who
+edits a fact file sees at once what to fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .models import LANGS, Fact, Sources
+from .text import mixed_script_words
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_FACTS_DIR = PACKAGE_DIR / "facts"
+DEFAULT_SOURCES = PACKAGE_DIR / "sources.yaml"
+
+
+class FactBaseError(Exception):
+    """A fact file that does not validate."""
+
+    def __init__(self, file: Path | str, fact_id: str | None, field: str | None, message: str):
+        self.file = str(file)
+        self.fact_id = fact_id
+        self.field = field
+        self.message = message
+        where = self.file
+        if fact_id is not None:
+            where += f": fact {fact_id!r}"
+        if field:
+            where += f": field {field!r}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class FactBase:
+    """All facts, sorted by date (undated last), with the article's source information."""
+
+    facts: tuple[Fact, ...]
+    sources: Sources
+    content_hash: str
+    files: tuple[str, ...] = field(default=())
+
+    def by_id(self) -> dict[str, Fact]:
+        return {f.id: f for f in self.facts}
+
+    def years(self) -> list[int]:
+        """Every year some fact's date covers, ascending."""
+        return sorted({y for f in self.facts if f.date for y in f.date.years})
+
+    def counts(self) -> dict[str, Counter[str]]:
+        by_year: Counter[str] = Counter()
+        by_tag: Counter[str] = Counter()
+        by_lang: Counter[str] = Counter()
+        for f in self.facts:
+            by_year[str(f.date.start.year) if f.date else "undated"] += 1
+            by_tag.update(f.tags)
+            for lang in LANGS:
+                if f.text.get(lang) and f.title.get(lang):
+                    by_lang[lang] += 1
+        return {"year": by_year, "tag": by_tag, "lang": by_lang}
+
+
+def _field_of(err: ValidationError) -> tuple[str, str]:
+    first = err.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    return loc, first["msg"]
+
+
+def load_facts(
+    facts_dir: Path | str = DEFAULT_FACTS_DIR, sources_file: Path | str = DEFAULT_SOURCES
+) -> FactBase:
+    """Load and validate every ``*.yaml`` file in ``facts_dir``; raise FactBaseError."""
+    facts_dir = Path(facts_dir)
+    sources_file = Path(sources_file)
+    digest = hashlib.sha256()
+    files = sorted(facts_dir.glob("*.yaml"))
+    if not files:
+        raise FactBaseError(facts_dir, None, None, "no *.yaml fact files found")
+    seen: dict[str, Path] = {}
+    facts: list[Fact] = []
+    for path in [*files, sources_file]:
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+    for path in files:
+        for fact in _load_file(path):
+            if fact.id in seen:
+                raise FactBaseError(
+                    path, fact.id, "id", f"duplicate id, first used in {seen[fact.id]}"
+                )
+            seen[fact.id] = path
+            facts.append(fact)
+    sources = _load_sources(sources_file)
+    _check_refs(facts, sources, seen)
+    facts.sort(key=lambda f: (f.sort_key, f.id))
+    return FactBase(tuple(facts), sources, digest.hexdigest(), tuple(str(p) for p in files))
+
+
+def _load_file(path: Path) -> list[Fact]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise FactBaseError(path, None, None, f"not valid YAML: {e}".replace("\n", " ")) from e
+    except UnicodeDecodeError as e:
+        raise FactBaseError(path, None, None, f"not UTF-8: {e}") from e
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise FactBaseError(path, None, None, "a fact file must be a YAML list of facts")
+    out = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict):
+            raise FactBaseError(path, f"#{i + 1}", None, "each fact must be a mapping")
+        fid = str(item.get("id", f"#{i + 1}"))
+        if "date" in item and item["date"] is not None and not isinstance(item["date"], str):
+            # YAML turns 1992-01-03 into a date object and 2004 into an int: insist on strings,
+            # so that what the file says is what is checked.
+            raise FactBaseError(path, fid, "date", "write the date as a quoted string")
+        try:
+            fact = Fact.model_validate(item)
+        except ValidationError as e:
+            loc, msg = _field_of(e)
+            raise FactBaseError(path, fid, loc, msg) from e
+        _check_script(path, fact)
+        out.append(fact)
+    return out
+
+
+def _strings(obj: object, prefix: str) -> list[tuple[str, str]]:
+    if isinstance(obj, str):
+        return [(prefix, obj)]
+    if isinstance(obj, dict):
+        return [s for k, v in obj.items() for s in _strings(v, f"{prefix}.{k}" if prefix else k)]
+    if isinstance(obj, list | tuple):
+        return [s for i, v in enumerate(obj) for s in _strings(v, f"{prefix}.{i}")]
+    return []
+
+
+def _check_script(path: Path, fact: Fact) -> None:
+    for loc, text in _strings(fact.model_dump(mode="json"), ""):
+        bad = mixed_script_words(text)
+        if bad:
+            raise FactBaseError(path, fact.id, loc, f"word {bad[0]!r} mixes Latin and Cyrillic")
+
+
+def _load_sources(path: Path) -> Sources:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Sources.model_validate(data)
+    except ValidationError as e:
+        loc, msg = _field_of(e)
+        raise FactBaseError(path, None, loc, msg) from e
+    except (OSError, yaml.YAMLError) as e:
+        raise FactBaseError(path, None, None, str(e).replace("\n", " ")) from e
+
+
+def _check_refs(facts: list[Fact], sources: Sources, where: dict[str, Path]) -> None:
+    known = {r.number: r for r in sources.references}
+    for f in facts:
+        ref = f.source.ref
+        if ref is None:
+            continue
+        if ref not in known:
+            raise FactBaseError(where[f.id], f.id, "source.ref", f"reference [{ref}] is unknown")
+        pages = f.source.pages
+        if pages and known[ref].pages and pages not in known[ref].pages:
+            raise FactBaseError(
+                where[f.id], f.id, "source.pages", f"reference [{ref}] is not cited at p. {pages}"
+            )

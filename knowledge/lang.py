@@ -1,0 +1,71 @@
+"""Offline language detection of short questions: Kazakh, Russian or English.
+
+The Kazakh-only letters decide at once. Without them, Kazakh function words (and typical Kazakh
+endings) settle Kazakh typed on a Russian keyboard or in Latin letters. Otherwise the script
+decides: Cyrillic is Russian, Latin is English.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Lang
+from .text import latin_to_cyrillic, loose, normalise, words
+
+_KK_LETTERS = re.compile("[әғқңөұүһі]")
+_KK_LATIN_LETTERS = re.compile("[äğñŋöūüşıáǵńóúý]|q(?!u)")
+
+#: Kazakh function and question words, in their loose (Russian-keyboard) form.
+KK_HINTS = frozenset(
+    loose(w)
+    for w in (
+        "қашан не кім қай қайда қандай қалай неше нешінші жылы жылдары жылдың туралы болды "
+        "болған болады мен және де пен бен арасында арасындағы бойынша кезде кейін дейін "
+        "қытай қазақстан қытайдың қазақстанның мәдени мәдениет күндері елі елдің ма ме ба "
+        "бе па пе ше ғой берші айтшы деген қандай оқиға оқиғалар өтті ашылды жасады қол қойды "
+        "қойылды сапары кітап кітабы шықты құрылды туралы жылғы айында қаласында"
+    ).split()
+)
+RU_HINTS = frozenset(
+    (
+        "что кто когда где в во на и или о об про по за из у с со к от до для был была были "
+        "было году года годах годы лет какой какая какие каком какого как это ли же такое "
+        "произошло случилось расскажи скажи чем сколько китай китая китаем казахстан "
+        "казахстана отношения культуры дни"
+    ).split()
+)
+EN_HINTS = frozenset(
+    (
+        "the a an of in on at to for and or is was were what when who which where why how did "
+        "does do happen happened about tell me china chinese kazakhstan relations culture days "
+        "with by from year"
+    ).split()
+)
+_KK_ENDINGS = tuple(
+    loose(e)
+    for e in "дағы дегі тағы тегі ның нің дың дің тың тің ған ген қан кен ды ді ты ті".split()
+)
+
+
+def detect(text: str, default: Lang | None = None) -> Lang | None:
+    """The question's language, or ``default`` when nothing in it tells.
+
+    ``text`` may be raw; it is normalised here.
+    """
+    norm = normalise(text)
+    if _KK_LETTERS.search(norm) or _KK_LATIN_LETTERS.search(norm):
+        return "kk"
+    toks = [w for w in words(norm) if not w.isdigit()]
+    if not toks:
+        return default
+    cyr = [w for w in toks if re.search("[а-я]", w)]
+    lat = [w for w in toks if w not in cyr]
+    if len(cyr) >= len(lat):
+        kk = sum(loose(w) in KK_HINTS for w in cyr) + 0.5 * sum(
+            loose(w).endswith(_KK_ENDINGS) for w in cyr if loose(w) not in RU_HINTS
+        )
+        ru = sum(w in RU_HINTS for w in cyr)
+        return "kk" if kk > ru else "ru"
+    kk = sum(loose(latin_to_cyrillic(w)) in KK_HINTS for w in lat)
+    en = sum(w in EN_HINTS for w in lat)
+    return "kk" if kk > en else "en"

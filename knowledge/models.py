@@ -1,0 +1,264 @@
+"""Typed models of the fact base and of answers.
+
+The domain returns these plain pydantic models; rendering them for Telegram or a terminal is
+someone else's job (see ``handlers.render``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Lang = Literal["kk", "ru", "en"]
+LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
+
+#: The fixed list of topic tags. A fact may only use these.
+TAGS: tuple[str, ...] = (
+    "diplomacy",
+    "visits",
+    "agreements",
+    "culture-days",
+    "arts",
+    "publishing",
+    "education",
+    "language",
+    "science",
+    "media",
+    "archives",
+    "film",
+    "exhibitions",
+    "youth",
+    "history",
+    "economy",
+    "anniversaries",
+)
+
+MAX_ID_LEN = 40
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PartialDate(_Strict):
+    """A calendar date of which only the year may be known."""
+
+    year: int = Field(ge=1000, le=2999)
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+
+    @model_validator(mode="after")
+    def _check(self) -> PartialDate:
+        if self.day is not None:
+            if self.month is None:
+                raise ValueError("a day needs a month")
+            if self.day > _DAYS_IN_MONTH[self.month - 1]:
+                raise ValueError(f"month {self.month} has no day {self.day}")
+        return self
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        m = _DATE_RE.match(text.strip())
+        if not m:
+            raise ValueError(f"{text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        y, mo, d = m.groups()
+        return cls(year=int(y), month=int(mo) if mo else None, day=int(d) if d else None)
+
+    def key(self) -> tuple[int, int, int]:
+        """Sort key; unknown month or day sort first."""
+        return (self.year, self.month or 0, self.day or 0)
+
+    def iso(self) -> str:
+        out = f"{self.year:04d}"
+        if self.month:
+            out += f"-{self.month:02d}"
+            if self.day:
+                out += f"-{self.day:02d}"
+        return out
+
+
+class FactDate(_Strict):
+    """When a fact happened: one partial date, or a range ``start/end``."""
+
+    start: PartialDate
+    end: PartialDate | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> FactDate:
+        if self.end is not None and self.end.key() <= self.start.key():
+            raise ValueError("a range must end after it starts")
+        return self
+
+    @classmethod
+    def parse(cls, text: str) -> FactDate:
+        parts = str(text).split("/")
+        if len(parts) > 2:
+            raise ValueError(f"{text!r} has more than one '/'")
+        start = PartialDate.parse(parts[0])
+        end = PartialDate.parse(parts[1]) if len(parts) == 2 else None
+        return cls(start=start, end=end)
+
+    def iso(self) -> str:
+        return self.start.iso() + (f"/{self.end.iso()}" if self.end else "")
+
+    @property
+    def years(self) -> range:
+        last = self.end.year if self.end else self.start.year
+        return range(self.start.year, last + 1)
+
+
+class Texts(_Strict):
+    """One string in each of the three languages."""
+
+    kk: str = Field(min_length=1)
+    ru: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: Lang) -> str:
+        return str(getattr(self, lang))
+
+
+class Aliases(_Strict):
+    """Search phrases, in the words people use, per language."""
+
+    kk: list[str] = Field(default_factory=list)
+    ru: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+    def get(self, lang: Lang) -> list[str]:
+        return list(getattr(self, lang))
+
+
+class Source(_Strict):
+    """Where in the article a fact rests."""
+
+    location: str = Field(min_length=1, description="e.g. 'body, para 12' or 'abstract-ru'")
+    ref: int | None = Field(default=None, ge=1, description="the article's own reference number")
+    pages: str | None = Field(default=None, description="pages of that reference, e.g. '212'")
+    quote: str = Field(min_length=1, description="the sentence or clause, copied from the article")
+
+    @field_validator("quote")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("the quote is empty")
+        return v
+
+    @model_validator(mode="after")
+    def _pages_need_ref(self) -> Source:
+        if self.pages is not None and self.ref is None:
+            raise ValueError("pages given without a reference number")
+        return self
+
+    def label(self) -> str:
+        """The short citation, e.g. ``ref. [6], p. 212``."""
+        if self.ref is None:
+            return ""
+        if not self.pages:
+            return f"ref. [{self.ref}]"
+        many = "-" in self.pages or "," in self.pages
+        return f"ref. [{self.ref}], {'pp.' if many else 'p.'} {self.pages}"
+
+
+class Fact(_Strict):
+    """One event or claim of the article."""
+
+    id: str
+    date: FactDate | None = None
+    date_note: Texts | None = None
+    title: Texts
+    text: Texts
+    places: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+    orgs: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(min_length=1)
+    aliases: Aliases = Field(default_factory=Aliases)
+    note: Texts | None = None
+    featured: bool = False
+    source: Source
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if len(v) > MAX_ID_LEN:
+            raise ValueError(f"id is {len(v)} characters, at most {MAX_ID_LEN} allowed")
+        if not _ID_RE.match(v):
+            raise ValueError("id must be lowercase ASCII letters, digits and '-'")
+        return v
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: object) -> object:
+        if v is None or isinstance(v, FactDate | dict):
+            return v
+        return FactDate.parse(str(v))
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        unknown = [t for t in v if t not in TAGS]
+        if unknown:
+            raise ValueError(f"unknown tag {unknown[0]!r}; allowed: {', '.join(TAGS)}")
+        return v
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return self.date.start.key() if self.date else (9999, 0, 0)
+
+
+class ArticleInfo(_Strict):
+    title: Texts
+    note: Texts = Field(description="what a user sees about the missing bibliography")
+    file: str
+
+
+class Reference(_Strict):
+    number: int = Field(ge=1)
+    pages: list[str] = Field(default_factory=list)
+
+
+class Sources(_Strict):
+    """The one article and what it shows of its references."""
+
+    article: ArticleInfo
+    references: list[Reference]
+
+
+AnswerKind = Literal["fact", "year", "range", "none"]
+
+
+class Hit(_Strict):
+    """A fact with the score that brought it into an answer (0-100)."""
+
+    fact: Fact
+    score: float = Field(ge=0, le=100)
+
+
+class Answer(_Strict):
+    """What the engine says to one question; rendering is done elsewhere."""
+
+    question: str
+    lang: Lang
+    kind: AnswerKind
+    hits: list[Hit] = Field(default_factory=list)
+    years: tuple[int, int] | None = Field(default=None, description="the asked year or range")
+    nearest_years: list[int] = Field(default_factory=list, description="for an empty year")
+    suggestions: list[str] = Field(default_factory=list, description="questions it can answer")
+
+    @property
+    def facts(self) -> list[Fact]:
+        return [h.fact for h in self.hits]
+
+    @property
+    def sources(self) -> list[str]:
+        seen: list[str] = []
+        for h in self.hits:
+            label = h.fact.source.label()
+            if label and label not in seen:
+                seen.append(label)
+        return seen

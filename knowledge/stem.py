@@ -1,0 +1,134 @@
+"""Light stemming: Snowball for Russian and English, a suffix stripper for Kazakh.
+
+Kazakh is stemmed on its *loose* form (see :func:`knowledge.text.loose`), so that a word typed
+on a Russian keyboard (``алматыдагы``) meets the same stem as the proper one (``алматыдағы``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+import snowballstemmer
+
+from .text import loose
+
+_RU = snowballstemmer.stemmer("russian")
+_EN = snowballstemmer.stemmer("english")
+
+
+def _loose_all(items: Iterable[str]) -> tuple[str, ...]:
+    # Longest first, so that -ндағы wins over -да.
+    return tuple(sorted({loose(s) for s in items}, key=len, reverse=True))
+
+
+#: Case endings, the relative locative -дағы included.
+KK_CASE = _loose_all(
+    "дағы дегі тағы тегі ндағы ндегі "  # relative locative
+    "ның нің дың дің тың тің "  # genitive
+    "ны ні ды ді ты ті "  # accusative (bare -н is too ambiguous)
+    "ға ге қа ке на не "  # dative
+    "да де та те нда нде "  # locative
+    "дан ден тан тен нан нен "  # ablative
+    "мен бен пен".split()  # instrumental
+)
+#: Third-person possessive only: stripping 1st/2nd person turns келісім into келіс.
+KK_POSSESSIVE = _loose_all("ы і сы сі".split())
+KK_PLURAL = _loose_all("лар лер дар дер тар тер".split())
+KK_ALL_SUFFIXES = _loose_all(KK_CASE + KK_POSSESSIVE + KK_PLURAL)
+
+#: Stems shorter than this are never produced by blind stripping...
+KK_MIN_STEM = 3
+#: ...and shorter than this, not even when the vocabulary knows them (ел, елі, елдің).
+KK_MIN_KNOWN_STEM = 2
+
+#: Words whose ending only looks like a suffix.
+KK_PROTECTED_BASE = frozenset(
+    loose(w)
+    for w in (
+        "қазақстан ауғанстан өзбекстан қырғызстан түрікменстан тәжікстан пәкістан "
+        "астана ресей франция азия еуразия шанхай абай облыс мерейтой "
+        "комиссия академия галерея декларация коммюнике программа стратегия "
+        "университет мен және"
+    ).split()
+)
+
+
+class KazakhStemmer:
+    """Strip case, then 3rd-person possessive, then plural, from the right.
+
+    With a vocabulary (the fact base's own Kazakh words), a word whose endings can be read in
+    several ways becomes the shortest reading that is itself a word of the vocabulary:
+    мәдениеті is мәдениет + і, not мәдение + ті. Without one, the longest suffix wins.
+    """
+
+    def __init__(self, protected: Iterable[str] = (), known: Iterable[str] = ()) -> None:
+        self.protected = frozenset(KK_PROTECTED_BASE | {loose(w) for w in protected})
+        self.known = frozenset(loose(w) for w in known)
+        self._cache: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        """Stem one lower-case word (the loose form is returned)."""
+        word = loose(word)
+        hit = self._cache.get(word)
+        if hit is not None:
+            return hit
+        out = self._stem(word)
+        if len(self._cache) < 200_000:
+            self._cache[word] = out
+        return out
+
+    def _stem(self, word: str) -> str:
+        if word in self.protected:
+            return word
+        readings = {word}
+        for group in (KK_CASE, KK_POSSESSIVE, KK_PLURAL):
+            readings |= {
+                r[: -len(suf)]
+                for r in readings
+                if r not in self.protected
+                for suf in group
+                if r.endswith(suf) and len(r) - len(suf) >= KK_MIN_KNOWN_STEM
+            }
+        known = [r for r in readings if r in self.known or r in self.protected]
+        if known:
+            return min(known, key=lambda r: (len(r), r))
+        out = word
+        for group in (KK_CASE, KK_POSSESSIVE, KK_PLURAL):
+            if out in self.protected:
+                break
+            out = _strip_one(out, group)
+        return out
+
+
+def _strip_one(word: str, suffixes: tuple[str, ...]) -> str:
+    for suf in suffixes:
+        if word.endswith(suf) and len(word) - len(suf) >= KK_MIN_STEM:
+            return word[: -len(suf)]
+    return word
+
+
+def protected_from_vocabulary(kk_words: Iterable[str]) -> set[str]:
+    """Words that are stems of other words in the same vocabulary: do not strip them.
+
+    If both ``астана`` and ``астанада`` occur, ``астана`` is a stem, whatever its ending.
+    """
+    vocab = {loose(w) for w in kk_words}
+    out = set()
+    for w in vocab:
+        if len(w) <= KK_MIN_STEM:
+            continue
+        if any(w + suf in vocab for suf in KK_ALL_SUFFIXES):
+            out.add(w)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def stem_ru(word: str) -> str:
+    """Snowball Russian, then the loose fold (ё->е and so on)."""
+    return loose(_RU.stemWord(word.replace("ё", "е")))
+
+
+@lru_cache(maxsize=100_000)
+def stem_en(word: str) -> str:
+    return str(_EN.stemWord(word))

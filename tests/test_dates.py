@@ -1,0 +1,86 @@
+"""Years, ranges, decades and months in the three languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.dates import parse_dates
+from knowledge.text import normalise
+
+
+def parse(q: str) -> tuple[int, int, str] | None:
+    d, _ = parse_dates(normalise(q))
+    return (d.start, d.end, d.kind) if d else None
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["2004", "2004?", "in 2004", "2004 жылы", "2004-ші жылы", "в 2004 году", "в 2004-м", "2004ж"],
+)
+def test_year_forms(q: str) -> None:
+    assert parse(q) == (2004, 2004, "year")
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "between 2003 and 2005",
+        "2003–2005",
+        "2003 - 2005",
+        "с 2003 по 2005",
+        "2003-2005 жылдары",
+        "from 2003 to 2005",
+        "2003 жылдан 2005 жылға дейін",
+        "2005-2003",
+    ],
+)
+def test_ranges(q: str) -> None:
+    assert parse(q) == (2003, 2005, "range")
+
+
+@pytest.mark.parametrize(
+    ("q", "start"),
+    [
+        ("the 1990s", 1990),
+        ("в 90-е", 1990),
+        ("в 90-х годах", 1990),
+        ("1990-шы жылдары", 1990),
+        ("2000 жылдары", 2000),
+        ("in the 2010s", 2010),
+        ("2010-жылдары", 2010),
+        ("в нулевые", 2000),
+    ],
+)
+def test_decades(q: str, start: int) -> None:
+    assert parse(q) == (start, start + 9, "range")
+
+
+def test_year_is_not_a_decade_in_kazakh_singular() -> None:
+    assert parse("2010 жылы") == (2010, 2010, "year")
+
+
+@pytest.mark.parametrize(
+    ("q", "month", "day"),
+    [
+        ("17 October 2007", 10, 17),
+        ("October 17, 2007", 10, 17),
+        ("17 октября 2007", 10, 17),
+        ("2007 жылғы 17 қазанда", 10, 17),
+        ("2007 жылы қазан айында", 10, None),
+        ("в сентябре 2007", 9, None),
+        ("кыркуйек 2007", 9, None),  # Kazakh without special letters
+    ],
+)
+def test_months(q: str, month: int, day: int | None) -> None:
+    d, _ = parse_dates(normalise(q))
+    assert d is not None and (d.start, d.month, d.day) == (2007, month, day)
+
+
+def test_names_with_years_are_not_dates() -> None:
+    # "Kazakhstan-2050" is a strategy's name; years past the window are not dates.
+    assert parse("Қазақстан-2050 стратегиясы") is None
+
+
+def test_date_words_are_removed_from_the_rest() -> None:
+    _, rest = parse_dates(normalise("Which city held culture days in Astana in June 2008?"))
+    assert "2008" not in rest and "june" not in rest and "astana" in rest

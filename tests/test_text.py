@@ -1,0 +1,129 @@
+"""Normalisation, stemming and language detection, per language."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.lang import detect
+from knowledge.stem import KazakhStemmer, protected_from_vocabulary, stem_en, stem_ru
+from knowledge.text import latin_to_cyrillic, loose, mixed_script_words, normalise, words
+
+
+def test_lookalikes_fold_inside_cyrillic_words_only() -> None:
+    # "Қaзaқcтaн" with Latin a and c, as the article writes it; "ҚP" with a Latin P.
+    assert normalise("Қaзaқcтaн Pecпубликacы") == "қазақстан республикасы"
+    assert normalise("ҚP мен ҚХР") == "қр мен қхр"
+    # Pure Latin words are left alone: they may be English or Latin Kazakh.
+    assert normalise("Abai XXI ғacыp") == "abai xxi ғасыр"
+    assert mixed_script_words("Қaзaқcтaн") == ["Қaзaқcтaн"]
+    assert mixed_script_words(normalise("Қaзaқcтaн")) == []
+
+
+def test_nfc_casefold_quotes_dashes_controls() -> None:
+    assert normalise("«Абай жолы» — 2004–2005") == '"абай жолы" - 2004-2005'
+    assert normalise("ЁЛКА\u0000\u200b ЗДЕСЬ") == "елка здесь"
+    assert normalise("İstanbul") == "istanbul"
+    # NFD input (и + combining breve) composes to й before anything else.
+    assert normalise("и\u0306") == "й"
+
+
+def test_words_split_digits_from_letters() -> None:
+    assert words(normalise("Abai's 150th")) == ["abai", "s", "150", "th"]
+    assert words("150-жылдық") == ["150", "жылдық"]
+
+
+def test_loose_is_what_a_russian_keyboard_types() -> None:
+    assert loose("қытайдағы әдебиет күндері") == "кытайдагы адебиет кундери"
+    assert loose("үрімжі") == "уримжи"
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("qazaqstan", "қазақстан"),
+        ("qytai", "қытай"),
+        ("bailanys", "байланыс"),
+        ("jyldary", "жылдары"),
+        ("şanhai", "шанһай"),
+        ("urimzhi", "уримжи"),
+        ("äbeñ", "әбең"),
+    ],
+)
+def test_latin_kazakh_to_cyrillic(latin: str, cyrillic: str) -> None:
+    assert latin_to_cyrillic(latin) == cyrillic
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("алматыдағы", "алмат"),
+        ("алматының", "алмат"),
+        ("алматыда", "алмат"),
+        ("шанхайдағы", "шанхай"),
+        ("қытайға", "кытай"),
+        ("абайдың", "абай"),
+        ("келісімге", "келисим"),
+        ("жылдары", "жыл"),
+        ("күндері", "кун"),
+        ("алматыдагы", "алмат"),  # typed without ғ
+    ],
+)
+def test_kazakh_stemmer_blind(word: str, stem: str) -> None:
+    assert KazakhStemmer().stem(word) == stem
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("алматыдағы", "алматы"),
+        ("алматыдан", "алматы"),
+        ("мәдениеті", "мадениет"),
+        ("мадениетинин", "мадениет"),
+        ("қытайға", "кытай"),
+        ("жылдары", "жыл"),
+        ("елдің", "ел"),
+    ],
+)
+def test_kazakh_stemmer_prefers_words_of_the_vocabulary(word: str, stem: str) -> None:
+    st = KazakhStemmer(known=["алматы", "мәдениет", "қытай", "жыл", "ел"])
+    assert st.stem(word) == stem
+
+
+def test_kazakh_protected_words_keep_their_ending() -> None:
+    st = KazakhStemmer()
+    assert st.stem("қазақстан") == st.stem("қазақстанның") == "казакстан"
+    assert st.stem("астана") == st.stem("астанада")
+    # A word that is the stem of another word in the same vocabulary is protected.
+    # (the result is in loose form: ь is dropped)
+    assert "гансу" in protected_from_vocabulary(["ганьсу", "ганьсудан"])
+
+
+def test_snowball_russian_and_english() -> None:
+    assert stem_ru("культуры") == stem_ru("культура")
+    assert stem_ru("ёлка") == stem_ru("елка")
+    assert stem_en("relations") == stem_en("relation")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("2004 жылы не болды?", "kk"),
+        ("Қытай көпірі деген не", "kk"),
+        ("казакстан мен кытай дипломатиялык катынас кашан орнады", "kk"),
+        ("Qazaqstan men Qytai diplomatialyq qatynas qashan ornady", "kk"),
+        ("abai zholy kitaby kashan shykty", "kk"),
+        ("Что было в 2006 году?", "ru"),
+        ("КОГДА УСТАНОВИЛИ ДИПОТНОШЕНИЯ", "ru"),
+        ("юбилей Абая в Китае", "ru"),
+        ("When did Kazakhstan and China establish diplomatic relations?", "en"),
+        ("Abai 150 China", "en"),
+    ],
+)
+def test_detect(question: str, lang: str) -> None:
+    assert detect(question) == lang
+
+
+def test_detect_without_words_uses_default() -> None:
+    assert detect("2004?") is None
+    assert detect("2004?", default="ru") == "ru"
+    assert detect("") is None
