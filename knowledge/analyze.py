@@ -21,20 +21,24 @@ _STOP_EN = (
     "would i we our us any some list show give info information from that this these those it its "
     "as also than then so if year years yr event events happen happened happens occur occurred "
     "take took taken place places s th st nd rd whose was were has have had get got know anything "
-    "something much many more most"
+    "something much many more most his her him he she they them say said tell told main key "
+    "important notable major significant new old good great big small"
 )
 _STOP_RU = (
     "в во на и или а но что кто когда где какой какая какое какие каком какого какой каких как "
     "чем о об про по за из у с со к ко от до для был была были было быть есть ли же это этот эта "
     "эти тот та то году год года годах годы лет событие события событиях произошло происходило "
     "случилось расскажи скажи мне пожалуйста я мы вы ты там тут такое такой чей почему зачем "
-    "сколько еще все всё м г гг е х ых ые го ли бы при над под"
+    "сколько еще все всё м г гг е х ых ые го ли бы при над под годов годами году главные "
+    "основные важные значимые какое каким какими новый новая новое новом нового новые почему "
+    "зачем"
 )
 _STOP_KK = (
     "мен және да де та те не қашан кім қай қайда қандай қалай неше нешінші жылы жыл жылғы "
     "жылдары жылдың жылдан туралы болды болған болады бола ма ме ба бе па пе ше ғой еді бар жоқ "
     "осы сол бұл ол айтшы айтып бер беріңіз маған бізге оқиға оқиғалар оқиғасы не болды ші шы "
-    "ыншы інші ж ғы гі қы кі кезде жайлы жөнінде деген дегеніміз"
+    "ыншы інші ж ғы гі қы кі кезде жайлы жөнінде деген дегеніміз негізгі маңызды басты "
+    "бойынша қандай қайсы неге неліктен жаңа жылдар аралығында аралығы аралық"
 )
 _STOP_KK_LATIN = "jyly jyldary zhyly zhyldary boldy ne kashan qashan kim qai kai turaly men jane"
 
@@ -57,9 +61,10 @@ def _raw_set(text: str) -> frozenset[str]:
     return frozenset(loose(w) for w in text.split())
 
 
-STOP_RAW = _raw_set(_STOP_EN + " " + _STOP_RU + " " + _STOP_KK) | frozenset(
+STOP_KK = _raw_set(_STOP_KK) | frozenset(
     loose(latin_to_cyrillic(w)) for w in _STOP_KK_LATIN.split()
 )
+STOP_RAW = _raw_set(_STOP_EN + " " + _STOP_RU) | STOP_KK
 _STOP_LATIN = frozenset(_STOP_EN.split()) | frozenset(_STOP_KK_LATIN.split())
 GENERIC_RAW = _raw_set(_GENERIC)
 
@@ -112,7 +117,8 @@ class Analyzer:
         if len(w) == 1 and not w.isdigit():
             return True
         if is_latin(w):
-            return w in _STOP_LATIN
+            # English, or Kazakh in Latin letters ("qaşan", "jyly").
+            return w in _STOP_LATIN or loose(latin_to_cyrillic(w)) in STOP_KK
         return loose(w) in STOP_RAW
 
     def query(self, text: str) -> QueryTerms:

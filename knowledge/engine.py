@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -32,26 +33,38 @@ from .text import loose
 #: Scorer for the closeness of a question to a fact's title and aliases: rapidfuzz's
 #: ``token_set_ratio`` on loose-normalised text, 0-100 (100 when the question's words are a
 #: subset of an alias, which is why it only weighs :data:`FUZZ_WEIGHT`).
-FUZZ_SCORER = fuzz.token_set_ratio
+FUZZ_SCORER = fuzz.WRatio
 #: Weight of the IDF-weighted share of the question's words that a fact contains (0-1).
-COVERAGE_WEIGHT = 0.75
+COVERAGE_WEIGHT = 0.4
 #: Weight of the rapidfuzz closeness (0-1 after dividing by 100).
-FUZZ_WEIGHT = 0.25
+FUZZ_WEIGHT = 0.6
 #: Final scores are 0-100. Below this, the engine says it does not know.
-CONFIDENCE_THRESHOLD = 52.0
+CONFIDENCE_THRESHOLD = 45.0
 #: Further facts join the top one in a ``fact`` answer if they score at least this share of it.
 RUNNER_UP_SHARE = 0.92
 #: At most this many facts in a ``fact`` answer.
 MAX_FACT_HITS = 3
-#: Candidates taken from FTS5 for re-ranking.
+#: Candidates taken from FTS5 for re-ranking, and how many of the best by coverage get the
+#: (costlier) rapidfuzz closeness.
 CANDIDATES = 24
+FUZZ_CANDIDATES = 10
 #: Date factors: a fact of the asked year; an undated fact; a fact of another year.
 DATE_MATCH, DATE_UNKNOWN, DATE_MISMATCH = 1.0, 0.7, 0.4
 #: A word the index has never seen weighs like a term in this many facts.
 UNKNOWN_DF = 2
-#: Typo correction: rapidfuzz ``ratio`` (0-100) a vocabulary term must reach.
-TYPO_CUTOFF = 80
-TYPO_MIN_LEN = 4
+#: A generic word ("China", "culture") weighs at most this much (an IDF, about 0-5).
+GENERIC_WEIGHT = 0.3
+#: Typo correction: rapidfuzz ``ratio`` (0-100) a vocabulary term must reach; the word must be
+#: this long, keep its first letter, and a corrected match counts this share of its weight.
+TYPO_CUTOFF = 84
+TYPO_MIN_LEN = 5
+TYPO_SHARE = 0.6
+#: Prefix matching of an unknown word (организует / организаторы, ұсын / ұсынған): the shorter
+#: term must have this many letters and be at least half the longer one.
+PREFIX_MIN_LEN = 4
+#: A topical question with a date that matches nothing well falls back to the date's events
+#: only if its best fact scores at least this much; otherwise it is off-topic.
+DATE_FALLBACK_SCORE = 30.0
 #: Questions are cut to this many characters before matching.
 MAX_QUESTION_CHARS = 1000
 
@@ -60,6 +73,7 @@ MAX_QUESTION_CHARS = 1000
 class _Scored:
     cand: Candidate
     score: float
+    coverage: float = 1.0
 
 
 class Engine:
@@ -75,6 +89,7 @@ class Engine:
         for term in vocab:
             if not term.isdigit():
                 self._by_len.setdefault(len(term), []).append(term)
+        self._sorted = sorted(t for t in vocab if not t.isdigit())
         self._facts: OrderedDict[str, Fact] = OrderedDict()
 
     # -- life cycle -------------------------------------------------------------------------
@@ -90,10 +105,14 @@ class Engine:
             conn = await aiosqlite.connect(str(db_path), isolation_level=None)
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA synchronous=NORMAL")
-        kk_words = _kk_texts(base.facts)
-        analyzer = Analyzer(KazakhStemmer(protected_from_vocabulary(kk_words), known=kk_words))
-        index = FactIndex(conn, analyzer)
-        await index.ensure(base)
+        index = FactIndex(conn, None)
+        stemmer_data = await index.stemmer_data(base)
+        if stemmer_data is None:
+            known = sorted(set(_kk_texts(base.facts)))
+            stemmer_data = (known, sorted(protected_from_vocabulary(known)))
+        known, protected = stemmer_data
+        index.analyzer = Analyzer(KazakhStemmer(protected, known=known))
+        await index.ensure(base, stemmer_data)
         engine = cls(conn, index, await index.vocabulary())
         engine.n_facts = await index.count()
         engine.years = await index.years()
@@ -122,8 +141,12 @@ class Engine:
                 if s.score >= max(CONFIDENCE_THRESHOLD, best * RUNNER_UP_SHARE)
             ]
             return Answer(question=question, lang=reply_lang, kind="fact", hits=self._hits(hits))
-        if q.date:
-            return await self._date_answer(question, reply_lang, q)
+        if q.date and scored and scored[0].score >= DATE_FALLBACK_SCORE:
+            answer = await self._date_answer(question, reply_lang, q)
+            if len(answer.hits) == 1:
+                # The date pins down one fact: that is the answer to the topical question.
+                return answer.model_copy(update={"kind": "fact", "years": None})
+            return answer
         return await self._none(question, reply_lang, [s.cand for s in scored[:3]])
 
     async def _date_answer(self, question: str, lang: Lang, q: QueryTerms) -> Answer:
@@ -172,18 +195,30 @@ class Engine:
             cands += [c for c in extra if c.rowid not in seen]
         if not cands:
             return []
-        weights = [self._weight(g) for g in groups]
+        weights = [
+            min(self._weight(g), GENERIC_WEIGHT) if generic else self._weight(g)
+            for g, generic in zip(groups, q.generic, strict=True)
+        ]
         total = sum(weights) or 1.0
         qtext = " ".join(loose(w) for w in q.words)
-        out = []
+        covered: list[tuple[float, Candidate]] = []
         for c in cands:
-            covered = sum(w for g, w in zip(groups, weights, strict=True) if g & c.terms)
-            coverage = covered / total
+            got = specific = 0.0
+            for g0, g, w, generic in zip(q.groups, groups, weights, q.generic, strict=True):
+                share = 1.0 if g0 & c.terms else TYPO_SHARE if g & c.terms else 0.0
+                got += w * share
+                specific += 0.0 if generic else share
+            # A fact that shares only generic words ("China", "culture") answers nothing.
+            covered.append(((got / total) if specific else 0.0, c))
+        covered.sort(key=lambda x: -x[0])
+        out = []
+        for coverage, c in covered[:FUZZ_CANDIDATES]:
             close = process.extractOne(qtext, c.head, scorer=FUZZ_SCORER)
             closeness = (close[1] if close else 0.0) / 100.0
-            score = 100.0 * (COVERAGE_WEIGHT * coverage + FUZZ_WEIGHT * closeness)
+            # Closeness only modulates coverage: it cannot make up for words the fact lacks.
+            score = 100.0 * coverage * (COVERAGE_WEIGHT + FUZZ_WEIGHT * closeness)
             score *= self._date_factor(q, c)
-            out.append(_Scored(c, min(score, 100.0)))
+            out.append(_Scored(c, min(score, 100.0), coverage))
         out.sort(key=lambda s: (-s.score, s.cand.bm25, s.cand.rowid))
         return out
 
@@ -201,22 +236,48 @@ class Engine:
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     def _weight(self, group: frozenset[str]) -> float:
+        """IDF of the word: by its most common reading (the facts hold it in 3 languages)."""
         dfs = [self.vocab[t] for t in group if t in self.vocab]
-        return self._idf(min(dfs)) if dfs else self._idf(UNKNOWN_DF)
+        return self._idf(max(dfs)) if dfs else self._idf(UNKNOWN_DF)
 
     def _correct(self, group: frozenset[str]) -> frozenset[str]:
-        """Add the nearest vocabulary term for a word the index does not know (a typo)."""
+        """For a word the index does not know: terms it is a prefix of (or that are prefixes of
+        it), and the nearest term by edit distance (a typo)."""
         if any(t in self.vocab for t in group):
             return group
         extra = set()
         for t in group:
+            if t.isdigit():
+                continue
+            extra |= self._prefixed(t)
+        if extra:
+            return group | extra
+        for t in group:
             if len(t) < TYPO_MIN_LEN or t.isdigit():
                 continue
-            pool = [w for n in (len(t) - 1, len(t), len(t) + 1) for w in self._by_len.get(n, ())]
+            pool = [
+                w
+                for n in (len(t) - 1, len(t), len(t) + 1)
+                for w in self._by_len.get(n, ())
+                if w[0] == t[0]
+            ]
             best = process.extractOne(t, pool, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
             if best:
                 extra.add(best[0])
         return group | extra
+
+    def _prefixed(self, t: str) -> set[str]:
+        out: set[str] = set()
+        if len(t) >= PREFIX_MIN_LEN:
+            i = bisect.bisect_left(self._sorted, t)
+            while i < len(self._sorted) and self._sorted[i].startswith(t) and len(out) < 16:
+                if len(self._sorted[i]) <= 2 * len(t):
+                    out.add(self._sorted[i])
+                i += 1
+        for k in range(max(PREFIX_MIN_LEN, (len(t) + 1) // 2), len(t)):
+            if t[:k] in self.vocab:
+                out.add(t[:k])
+        return out
 
     # -- facts ------------------------------------------------------------------------------
 

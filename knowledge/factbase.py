@@ -17,6 +17,9 @@ from pydantic import ValidationError
 from .models import LANGS, Fact, Sources
 from .text import mixed_script_words
 
+#: libyaml's safe loader where available (ten times faster), else PyYAML's own.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_FACTS_DIR = PACKAGE_DIR / "facts"
 DEFAULT_SOURCES = PACKAGE_DIR / "sources.yaml"
@@ -104,7 +107,7 @@ def load_facts(
 
 def _load_file(path: Path) -> list[Fact]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as e:
         raise FactBaseError(path, None, None, f"not valid YAML: {e}".replace("\n", " ")) from e
     except UnicodeDecodeError as e:
@@ -151,7 +154,7 @@ def _check_script(path: Path, fact: Fact) -> None:
 
 def _load_sources(path: Path) -> Sources:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
         return Sources.model_validate(data)
     except ValidationError as e:
         loc, msg = _field_of(e)

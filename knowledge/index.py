@@ -20,7 +20,7 @@ from .models import LANGS, Fact
 from .text import loose, normalise
 
 #: Bump when analysis changes, so that existing indexes are rebuilt.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 
 _SCHEMA = """
 CREATE TABLE kx_fact(
@@ -38,6 +38,7 @@ CREATE TABLE kx_date(
     start_key INTEGER NOT NULL
 );
 CREATE INDEX kx_date_years ON kx_date(start_year, end_year);
+CREATE INDEX kx_fact_featured ON kx_fact(featured) WHERE featured = 1;
 CREATE VIRTUAL TABLE kx_fts USING fts5(
     head, body, content='', tokenize='unicode61 remove_diacritics 0'
 );
@@ -91,9 +92,30 @@ def _date_key(fact: Fact) -> tuple[int, int, int] | None:
 class FactIndex:
     """Builds and queries the ``kx_`` tables over one aiosqlite connection."""
 
-    def __init__(self, db: aiosqlite.Connection, analyzer: Analyzer) -> None:
+    def __init__(self, db: aiosqlite.Connection, analyzer: Analyzer | None) -> None:
         self.db = db
-        self.analyzer = analyzer
+        self._analyzer = analyzer
+
+    @property
+    def analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            raise RuntimeError("the index has no analyzer yet")
+        return self._analyzer
+
+    @analyzer.setter
+    def analyzer(self, value: Analyzer) -> None:
+        self._analyzer = value
+
+    async def stemmer_data(self, base: FactBase) -> tuple[list[str], list[str]] | None:
+        """The Kazakh stemmer's vocabulary and protected words, if the index is current."""
+        if await self.stored_hash() != _want(base):
+            return None
+        async with self.db.execute("SELECT value FROM kx_meta WHERE key='stemmer'") as cur:
+            row = await cur.fetchone()
+        if not row:
+            return None
+        data = json.loads(str(row[0]))
+        return list(data["known"]), list(data["protected"])
 
     async def stored_hash(self) -> str | None:
         await self.db.execute(
@@ -103,15 +125,17 @@ class FactIndex:
             row = await cur.fetchone()
         return str(row[0]) if row else None
 
-    async def ensure(self, base: FactBase) -> bool:
+    async def ensure(self, base: FactBase, stemmer: tuple[list[str], list[str]]) -> bool:
         """Rebuild the index if the fact base changed; True when it rebuilt."""
-        want = f"{base.content_hash}:{ANALYZER_VERSION}"
+        want = _want(base)
         if await self.stored_hash() == want:
             return False
-        await self.rebuild(base.facts, want)
+        await self.rebuild(base.facts, want, stemmer)
         return True
 
-    async def rebuild(self, facts: Iterable[Fact], content_hash: str) -> None:
+    async def rebuild(
+        self, facts: Iterable[Fact], content_hash: str, stemmer: tuple[list[str], list[str]]
+    ) -> None:
         db = self.db
         await db.execute("BEGIN IMMEDIATE")
         try:
@@ -141,9 +165,14 @@ class FactIndex:
             await db.executemany("INSERT INTO kx_date VALUES (?,?,?,?)", date_rows)
             await db.executemany("INSERT INTO kx_fts(rowid, head, body) VALUES (?,?,?)", fts_rows)
             await db.executemany("INSERT INTO kx_vocab VALUES (?,?)", list(df.items()))
+            known, protected = stemmer
             await db.execute(
-                "INSERT OR REPLACE INTO kx_meta VALUES ('hash', ?), ('count', ?)",
-                (content_hash, str(len(fact_rows))),
+                "INSERT OR REPLACE INTO kx_meta VALUES ('hash', ?), ('count', ?), ('stemmer', ?)",
+                (
+                    content_hash,
+                    str(len(fact_rows)),
+                    json.dumps({"known": known, "protected": protected}, ensure_ascii=False),
+                ),
             )
             await db.commit()
         except BaseException:
@@ -218,12 +247,30 @@ class FactIndex:
         return [rows[i] for i in ids if i in rows]
 
     async def featured(self, limit: int) -> list[Candidate]:
+        """Facts marked featured (in date order), topped up with the first facts."""
         sql = (
             "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data,"
-            " 0 FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid"
-            " ORDER BY f.featured DESC, d.start_key IS NULL, d.start_key, f.rowid LIMIT ?"
+            " 0 FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid WHERE f.featured = 1"
+            " LIMIT ?"
         )
         async with self.db.execute(sql, (limit,)) as cur:
+            rows = [_candidate(r) for r in await cur.fetchall()]
+        rows.sort(key=lambda c: (c.start_key is None, c.start_key or 0, c.rowid))
+        if len(rows) < limit:
+            seen = {c.rowid for c in rows}
+            more = await self.by_ids_rowids(range(1, limit + len(rows) + 1))
+            rows += [c for c in more if c.rowid not in seen][: limit - len(rows)]
+        return rows
+
+    async def by_ids_rowids(self, rowids: Iterable[int]) -> list[Candidate]:
+        ids = list(rowids)
+        marks = ",".join("?" * len(ids))
+        sql = (
+            "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data,"
+            f" 0 FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid WHERE f.rowid IN ({marks})"
+            " ORDER BY f.rowid"
+        )
+        async with self.db.execute(sql, tuple(ids)) as cur:
             return [_candidate(r) for r in await cur.fetchall()]
 
     async def ids_with_tag(self, tag: str, limit: int = 200) -> list[str]:
@@ -234,6 +281,10 @@ class FactIndex:
         )
         async with self.db.execute(sql, (tag, limit)) as cur:
             return [str(r[0]) for r in await cur.fetchall()]
+
+
+def _want(base: FactBase) -> str:
+    return f"{base.content_hash}:{ANALYZER_VERSION}"
 
 
 def _candidate(r: Sequence[object]) -> Candidate:

@@ -36,6 +36,12 @@ KK_CASE = _loose_all(
 KK_POSSESSIVE = _loose_all("ы і сы сі".split())
 KK_PLURAL = _loose_all("лар лер дар дер тар тер".split())
 KK_ALL_SUFFIXES = _loose_all(KK_CASE + KK_POSSESSIVE + KK_PLURAL)
+#: Verb endings (past, passive past, participles, converbs), stripped only from words that have
+#: no reading in the vocabulary: questions use other verb forms than the facts
+#: (ұсынылды / ұсынған), and prefix matching then meets them.
+KK_VERB = _loose_all(
+    "ылды ілді ылған ілген ған ген қан кен атын етін йтын йтін ды ді ты ті ып іп ады еді".split()
+)
 
 #: Stems shorter than this are never produced by blind stripping...
 KK_MIN_STEM = 3
@@ -52,6 +58,9 @@ KK_PROTECTED_BASE = frozenset(
         "университет мен және"
     ).split()
 )
+
+
+_UNVOICE = {"г": "к", "б": "п"}
 
 
 class KazakhStemmer:
@@ -90,6 +99,8 @@ class KazakhStemmer:
                 for suf in group
                 if r.endswith(suf) and len(r) - len(suf) >= KK_MIN_KNOWN_STEM
             }
+        # Final к/қ and п voice before a vowel suffix: тәуелсіздігі is тәуелсіздік + і.
+        readings |= {r[:-1] + _UNVOICE[r[-1]] for r in readings if r[-1:] in _UNVOICE}
         known = [r for r in readings if r in self.known or r in self.protected]
         if known:
             return min(known, key=lambda r: (len(r), r))
@@ -98,6 +109,8 @@ class KazakhStemmer:
             if out in self.protected:
                 break
             out = _strip_one(out, group)
+        if out == word and self.known:
+            out = _strip_one(out, KK_VERB)
         return out
 
 

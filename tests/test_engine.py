@@ -1,0 +1,126 @@
+"""The engine end to end, in process: languages, dates, hostile input, honesty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.engine import Engine
+from knowledge.factbase import FactBase
+
+
+async def test_english_question(engine: Engine) -> None:
+    a = await engine.ask("When did Kazakhstan and China establish diplomatic relations?")
+    assert (a.lang, a.kind) == ("en", "fact")
+    assert a.facts[0].id == "diplomatic-relations-1992"
+
+
+async def test_kazakh_year_question_lists_the_year_in_date_order(
+    engine: Engine, base: FactBase
+) -> None:
+    a = await engine.ask("2004 жылы не болды?")
+    assert (a.lang, a.kind, a.years) == ("kk", "year", (2004, 2004))
+    want = [f.id for f in base.facts if f.date and 2004 in f.date.years]
+    assert [f.id for f in a.facts] == want and want
+
+
+async def test_russian_year_question(engine: Engine, base: FactBase) -> None:
+    a = await engine.ask("Что было в 2006 году?")
+    assert (a.lang, a.kind) == ("ru", "year")
+    assert {f.id for f in a.facts} == {f.id for f in base.facts if f.date and 2006 in f.date.years}
+    keys = [f.sort_key for f in a.facts]
+    assert keys == sorted(keys)
+
+
+async def test_year_inside_a_topical_question_narrows_it(engine: Engine) -> None:
+    a = await engine.ask("Which Chinese city held its culture days in Astana in 2008?")
+    assert a.kind == "fact" and a.facts[0].id == "chongqing-days-astana-2008"
+
+
+async def test_empty_year_names_nearest_years(engine: Engine) -> None:
+    a = await engine.ask("1994?")
+    assert a.kind == "year" and a.hits == []
+    assert a.nearest_years == [1993, 1995]
+
+
+async def test_range_and_decade(engine: Engine, base: FactBase) -> None:
+    a = await engine.ask("с 2003 по 2005")
+    assert a.kind == "range" and a.years == (2003, 2005)
+    want = {f.id for f in base.facts if f.date and set(f.date.years) & {2003, 2004, 2005}}
+    assert {f.id for f in a.facts} == want
+    b = await engine.ask("the 1990s")
+    assert b.kind == "range" and b.years == (1990, 1999) and b.facts
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "weather in Almaty tomorrow",
+        "how to cook beshbarmak",
+        "bitcoin price",
+        "who won the World Cup",
+        "Алматыда ертең ауа райы қандай",
+        "курс доллара на сегодня",
+    ],
+)
+async def test_off_topic_matches_no_fact(engine: Engine, q: str) -> None:
+    a = await engine.ask(q)
+    assert a.kind == "none" and a.hits == []
+    assert 1 <= len(a.suggestions) <= 3
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"NEAR(*',
+        "' OR 1=1 --",
+        'abai" OR "x',
+        "\"'\"'",
+        "🇰🇿🤝🇨🇳",
+        "\x00\x01\x1b[31m",
+        "",
+        "   ",
+        "a" * 10_000,
+        "Абай " * 3000,
+        "NEAR(abai china, 2) AND content:*",
+        "<b>abai</b> &amp;",
+    ],
+)
+async def test_hostile_input_gets_an_answer(engine: Engine, q: str) -> None:
+    a = await engine.ask(q)
+    assert a.kind in ("fact", "year", "range", "none")
+
+
+async def test_explicit_language_changes_the_reply_not_the_match(engine: Engine) -> None:
+    a = await engine.ask("Abai 150", lang="kk")
+    b = await engine.ask("Abai 150")
+    assert a.lang == "kk" and b.lang == "en"
+    assert [f.id for f in a.facts] == [f.id for f in b.facts]
+
+
+async def test_kazakh_typed_three_ways(engine: Engine) -> None:
+    for q in (
+        "Қазақстан мен Қытай дипломатиялық қатынас қашан орнатты",
+        "казакстан мен кытай дипломатиялык катынас кашан орнатты",
+        "Qazaqstan men Qytai diplomatialyq qatynas qashan ornatty",
+    ):
+        a = await engine.ask(q)
+        assert a.lang == "kk" and a.facts and a.facts[0].id == "diplomatic-relations-1992", q
+
+
+async def test_index_is_rebuilt_only_when_facts_change(base: FactBase, tmp_path: Path) -> None:
+    from knowledge.factbase import FactBase as FB
+
+    db = tmp_path / "i.sqlite3"
+    e1 = await Engine.open(db, base)
+    assert e1.n_facts == len(base.facts)
+    h1 = await e1.index.stored_hash()
+    await e1.close()
+    e2 = await Engine.open(db, base)
+    assert await e2.index.stored_hash() == h1
+    await e2.close()
+    smaller = FB(base.facts[:10], base.sources, "changed", base.files)
+    e3 = await Engine.open(db, smaller)
+    assert e3.n_facts == 10 and await e3.index.stored_hash() != h1
+    await e3.close()
