@@ -147,3 +147,196 @@ def format_date(date: FactDate | None, lang: Lang) -> str:
             return f"{s.day}–{e.day} {_RU_GENITIVE[month]} {s.year} г."
         return f"{s.year} жылғы {s.day}–{e.day} {MONTHS['kk'][month]}"
     return f"{format_partial(s, lang)} – {format_partial(e, lang)}"
+
+
+#: What the bot says outside answers. Keys ending in ``_html`` are Telegram HTML already.
+UI: dict[str, dict[Lang, str]] = {
+    "start_html": {
+        "kk": "<b>Сәлем! Мен — Достық.</b>\nҚазақстан мен Қытайдың мәдени байланыстары туралы "
+        "сұрақтарға бір ғылыми мақаланың негізінде жауап беремін, әр жауапта дереккөзін "
+        "көрсетемін. Сұрағыңызды жазыңыз немесе мысалды таңдаңыз:",
+        "ru": "<b>Здравствуйте! Я — Достык.</b>\nОтвечаю на вопросы о культурных связях "
+        "Казахстана и Китая по одной научной статье и в каждом ответе называю источник. "
+        "Задайте вопрос или выберите пример:",
+        "en": "<b>Hello! I am Dostyq.</b>\nI answer questions about the cultural relations "
+        "between Kazakhstan and China from one scholarly article, and every answer names its "
+        "source. Ask a question or pick an example:",
+    },
+    "help_html": {
+        "kk": "<b>Қалай сұрауға болады</b>\nКез келген сұрақты қазақша, орысша немесе "
+        "ағылшынша жазыңыз: «1992 жылы не болды?», «Абай 150 жылдығы».\n\n"
+        "/ask сұрақ — сұрақ қою (топта: /ask@{bot})\n/year 2004 — жылдың оқиғалары\n"
+        "/topics — тақырыптар\n/sources — дереккөздер\n/lang — жауап тілі\n/about — бот туралы\n"
+        "/forget — мен туралы сақталғанды өшіру\n\n"
+        "Кез келген чатта: <code>@{bot} сұрақ</code>.",
+        "ru": "<b>Как спрашивать</b>\nПишите вопрос по-казахски, по-русски или по-английски: "
+        "«Что было в 1992 году?», «юбилей Абая».\n\n"
+        "/ask вопрос — задать вопрос (в группе: /ask@{bot})\n/year 2004 — события года\n"
+        "/topics — темы\n/sources — источники\n/lang — язык ответов\n/about — о боте\n"
+        "/forget — удалить сохранённое обо мне\n\n"
+        "В любом чате: <code>@{bot} вопрос</code>.",
+        "en": "<b>How to ask</b>\nWrite your question in Kazakh, Russian or English: "
+        "“What happened in 1992?”, “Abai's 150th”.\n\n"
+        "/ask question — ask (in a group: /ask@{bot})\n/year 2004 — a year's events\n"
+        "/topics — topics\n/sources — sources\n/lang — reply language\n/about — about the bot\n"
+        "/forget — delete what is stored about me\n\n"
+        "In any chat: <code>@{bot} question</code>.",
+    },
+    "about_html": {
+        "kk": "<b>Достық</b> — қазақ-қытай мәдени байланыстары туралы анықтамалық бот. Білім "
+        "қоры бір мақаладан жасалған; бот одан тыс ештеңе қоспайды, ал білмейтінін ашық айтады.",
+        "ru": "<b>Достык</b> — справочный бот о казахстанско-китайских культурных связях. База "
+        "знаний составлена по одной статье; бот ничего не добавляет от себя и честно говорит, "
+        "когда ответа в статье нет.",
+        "en": "<b>Dostyq</b> is a reference bot on Kazakhstan–China cultural relations. Its fact "
+        "base comes from one article; it adds nothing of its own and says plainly when the "
+        "article has no answer.",
+    },
+    "sources_intro": {
+        "kk": "Барлық жауап бір мақалаға негізделген:",
+        "ru": "Все ответы основаны на одной статье:",
+        "en": "Every answer rests on one article:",
+    },
+    "sources_how": {
+        "kk": "Әр жауапта мақаланың өз сілтеме нөмірі мен беті көрсетіледі, мысалы [6], 212-бет. "
+        "«Дереккөз» батырмасы мақаладағы түпнұсқа қазақша үзіндіні көрсетеді.",
+        "ru": "В каждом ответе указан номер ссылки статьи и страница, например [6], с. 212. "
+        "Кнопка «Источник» показывает исходную казахскую цитату из статьи.",
+        "en": "Each answer gives the article's own reference number and page, e.g. ref. [6], "
+        "p. 212. The Source button shows the original Kazakh quote from the article.",
+    },
+    "refs": {
+        "kk": "Мақаладағы сілтемелер",
+        "ru": "Ссылки статьи",
+        "en": "The article's references",
+    },
+    "lang_prompt": {
+        "kk": "Жауап тілін таңдаңыз:",
+        "ru": "Выберите язык ответов:",
+        "en": "Choose the reply language:",
+    },
+    "lang_set": {
+        "kk": "Жауаптар енді қазақ тілінде.",
+        "ru": "Теперь отвечаю по-русски.",
+        "en": "I will reply in English now.",
+    },
+    "forgot": {
+        "kk": "Сіз туралы сақталғанның бәрі өшірілді ({n} жазба).",
+        "ru": "Всё, что хранилось о вас, удалено (записей: {n}).",
+        "en": "Everything stored about you has been deleted ({n} records).",
+    },
+    "non_text": {
+        "kk": "Мен тек мәтінді түсінемін: сұрағыңызды жазыңыз.",
+        "ru": "Я понимаю только текст: напишите вопрос.",
+        "en": "I only understand text: please type your question.",
+    },
+    "group_none": {
+        "kk": "Мақалада бұл туралы ештеңе жоқ.",
+        "ru": "В статье об этом ничего нет.",
+        "en": "The article has nothing on this.",
+    },
+    "ask_usage": {
+        "kk": "Сұрақты командадан кейін жазыңыз: /ask 2004 жылы не болды?",
+        "ru": "Напишите вопрос после команды: /ask что было в 2004 году?",
+        "en": "Put the question after the command: /ask what happened in 2004?",
+    },
+    "year_usage": {
+        "kk": "Жылды жазыңыз: /year 2004",
+        "ru": "Укажите год: /year 2004",
+        "en": "Give a year: /year 2004",
+    },
+    "topics": {"kk": "Тақырыпты таңдаңыз:", "ru": "Выберите тему:", "en": "Choose a topic:"},
+    "stale": {
+        "kk": "Бұл батырма ескірген.",
+        "ru": "Эта кнопка устарела.",
+        "en": "This button is out of date.",
+    },
+    "thanks": {"kk": "Рақмет!", "ru": "Спасибо!", "en": "Thank you!"},
+    "not_found": {
+        "kk": "Мұндай дерек табылмады.",
+        "ru": "Такой факт не найден.",
+        "en": "No such fact.",
+    },
+    "btn_source": {"kk": "📖 Дереккөз", "ru": "📖 Источник", "en": "📖 Source"},
+    "btn_share": {"kk": "↗ Бөлісу", "ru": "↗ Поделиться", "en": "↗ Share"},
+    "btn_more": {"kk": "{year}: тағы", "ru": "Ещё из {year}", "en": "More from {year}"},
+    "inline_help": {
+        "kk": "Қалай сұрау керек?",
+        "ru": "Как спрашивать?",
+        "en": "How to ask?",
+    },
+    "quote": {"kk": "Мақаладағы үзінді", "ru": "Цитата из статьи", "en": "Quote from the article"},
+}
+
+#: Three example questions per language, for /start.
+EXAMPLES: dict[Lang, tuple[str, ...]] = {
+    "kk": ("Дипломатиялық қатынас қашан орнады?", "2004 жылы не болды?", "«Қытай тілінің көпірі»"),
+    "ru": ("Когда установили дипотношения?", "Что было в 2006 году?", "Юбилей Абая в Китае"),
+    "en": ("When were diplomatic ties established?", "What happened in 1997?", "Chinese Bridge"),
+}
+
+TAG_NAMES: dict[str, dict[Lang, str]] = {
+    "diplomacy": {"kk": "Дипломатия", "ru": "Дипломатия", "en": "Diplomacy"},
+    "visits": {"kk": "Сапарлар", "ru": "Визиты", "en": "Visits"},
+    "agreements": {"kk": "Келісімдер", "ru": "Соглашения", "en": "Agreements"},
+    "culture-days": {"kk": "Мәдениет күндері", "ru": "Дни культуры", "en": "Culture days"},
+    "arts": {"kk": "Өнер", "ru": "Искусство", "en": "Arts"},
+    "publishing": {"kk": "Кітап шығару", "ru": "Книгоиздание", "en": "Publishing"},
+    "education": {"kk": "Білім", "ru": "Образование", "en": "Education"},
+    "language": {"kk": "Тіл", "ru": "Язык", "en": "Language"},
+    "science": {"kk": "Ғылым", "ru": "Наука", "en": "Science"},
+    "media": {"kk": "БАҚ", "ru": "СМИ", "en": "Media"},
+    "archives": {"kk": "Мұрағат", "ru": "Архивы", "en": "Archives"},
+    "film": {"kk": "Кино", "ru": "Кино", "en": "Film"},
+    "exhibitions": {"kk": "Көрмелер", "ru": "Выставки", "en": "Exhibitions"},
+    "youth": {"kk": "Жастар", "ru": "Молодёжь", "en": "Youth"},
+    "history": {"kk": "Тарих", "ru": "История", "en": "History"},
+    "economy": {"kk": "Экономика", "ru": "Экономика", "en": "Economy"},
+    "anniversaries": {"kk": "Мерейтойлар", "ru": "Юбилеи", "en": "Anniversaries"},
+}
+
+LANG_NAMES: dict[Lang, str] = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский", "en": "🇬🇧 English"}
+LANG_SHORT: dict[Lang, str] = {"kk": "ҚАЗ", "ru": "РУС", "en": "ENG"}
+
+#: Bot commands with descriptions, per language: (command, description).
+COMMANDS: dict[Lang, tuple[tuple[str, str], ...]] = {
+    "kk": (
+        ("ask", "Сұрақ қою"),
+        ("year", "Жылдың оқиғалары: /year 2004"),
+        ("topics", "Тақырыптар"),
+        ("sources", "Дереккөздер"),
+        ("lang", "Жауап тілі"),
+        ("help", "Көмек"),
+        ("about", "Бот туралы"),
+        ("forget", "Мен туралы деректерді өшіру"),
+        ("start", "Бастау"),
+    ),
+    "ru": (
+        ("ask", "Задать вопрос"),
+        ("year", "События года: /year 2004"),
+        ("topics", "Темы"),
+        ("sources", "Источники"),
+        ("lang", "Язык ответов"),
+        ("help", "Помощь"),
+        ("about", "О боте"),
+        ("forget", "Удалить мои данные"),
+        ("start", "Начать"),
+    ),
+    "en": (
+        ("ask", "Ask a question"),
+        ("year", "A year's events: /year 2004"),
+        ("topics", "Topics"),
+        ("sources", "Sources"),
+        ("lang", "Reply language"),
+        ("help", "Help"),
+        ("about", "About the bot"),
+        ("forget", "Delete my data"),
+        ("start", "Start"),
+    ),
+}
+#: Commands offered in groups (a subset).
+GROUP_COMMANDS = ("ask", "year", "sources", "help")
+
+
+def ui(key: str, lang: Lang, **kw: object) -> str:
+    return UI[key][lang].format(**kw)

@@ -7,7 +7,7 @@ This is the one place that escapes user-visible text and keeps messages within T
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import re
 
 from knowledge.models import Answer, Fact, Lang, Sources
 
@@ -38,8 +38,8 @@ def source_line(fact: Fact, sources: Sources, lang: Lang) -> str:
     return f"{t('source', lang)}: {t('article', lang)} «{sources.article.title.get(lang)}», {label}"
 
 
-def pages_of(answer: Answer) -> int:
-    return max(1, -(-len(answer.hits) // PAGE_SIZE))
+def pages_of(n_items: int) -> int:
+    return max(1, -(-n_items // PAGE_SIZE))
 
 
 class _Style:
@@ -105,20 +105,46 @@ def _year_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> lis
             years = ", ".join(str(y) for y in answer.nearest_years)
             out.append(st.esc(t("nearest", lang, years=years)))
         return out
-    pages = pages_of(answer)
+    return _list_blocks(_years(answer), answer.facts, lang, page, sources, st)
+
+
+def _list_blocks(
+    title: str, facts: list[Fact], lang: Lang, page: int, sources: Sources, st: _Style
+) -> list[str]:
+    pages = pages_of(len(facts))
     page = min(max(page, 0), pages - 1)
-    items = answer.facts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    header = f"{st.b(_years(answer))} · {len(answer.hits)} {st.esc(t('events', lang))}"
+    items = facts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    header = f"{st.b(title)} · {len(facts)} {st.esc(t('events', lang))}"
     if pages > 1:
         header += f" · {st.esc(t('page', lang, page=page + 1, pages=pages))}"
     blocks = [header] + [_list_item(f, lang, st) for f in items]
-    rest = len(answer.hits) - (page + 1) * PAGE_SIZE
+    rest = len(facts) - (page + 1) * PAGE_SIZE
     if rest > 0:
         blocks.append(st.i(t("more", lang, n=rest)))
-    blocks.append(
-        st.i(f"{t('source', lang)}: {t('article', lang)} «{sources.article.title.get(lang)}»")
-    )
+    article = sources.article.title.get(lang)
+    blocks.append(st.i(f"{t('source', lang)}: {t('article', lang)} «{article}»"))
     return blocks
+
+
+def render_list(
+    title: str, facts: list[Fact], lang: Lang, sources: Sources, *, page: int = 0
+) -> str:
+    """A paged list of facts under ``title`` (a topic), in Telegram HTML."""
+    st = _Style(True)
+    return _fit(_list_blocks(title, facts, lang, page, sources, st), st)
+
+
+def render_quote(fact: Fact, sources: Sources, lang: Lang) -> str:
+    """The original Kazakh quote a fact rests on, with where it is in the article."""
+    st = _Style(True)
+    label = fact.source.label()
+    where = f"{fact.source.location}" + (f"; {label}" if label else "")
+    blocks = [
+        st.b(fact.title.get(lang)),
+        f"{st.i(t('quote', lang))}:\n<blockquote>{st.esc(fact.source.quote)}</blockquote>",
+        st.i(f"{t('source', lang)}: {t('article', lang)} «{sources.article.title.kk}», {where}"),
+    ]
+    return _fit(blocks, st)
 
 
 def _fit(blocks: list[str], st: _Style, limit: int = MAX_MESSAGE) -> str:
@@ -137,9 +163,4 @@ def _fit(blocks: list[str], st: _Style, limit: int = MAX_MESSAGE) -> str:
 
 
 def _strip_tags(s: str) -> str:
-    import re
-
     return re.sub(r"<[^>]+>", "", s)
-
-
-Renderer = Callable[[Answer, Sources], str]
