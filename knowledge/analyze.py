@@ -7,8 +7,10 @@ English stem, Latin read as Kazakh) and matches if any of them does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .dates import DateQuery, parse_dates
 from .models import Lang
@@ -22,23 +24,22 @@ _STOP_EN = (
     "as also than then so if year years yr event events happen happened happens occur occurred "
     "take took taken place places s th st nd rd whose was were has have had get got know anything "
     "something much many more most his her him he she they them say said tell told main key "
-    "important notable major significant new old good great big small"
+    "important notable major significant"
 )
 _STOP_RU = (
     "в во на и или а но что кто когда где какой какая какое какие каком какого какой каких как "
     "чем о об про по за из у с со к ко от до для был была были было быть есть ли же это этот эта "
     "эти тот та то году год года годах годы лет событие события событиях произошло происходило "
     "случилось расскажи скажи мне пожалуйста я мы вы ты там тут такое такой чей почему зачем "
-    "сколько еще все всё м г гг е х ых ые го ли бы при над под годов годами году главные "
-    "основные важные значимые какое каким какими новый новая новое новом нового новые почему "
-    "зачем"
+    "сколько еще все всё м г гг е х ых ые го ли бы при над под годов годами году какое каким "
+    "какими почему зачем главные главный основные основной важные важный значимые"
 )
 _STOP_KK = (
     "мен және да де та те не қашан кім қай қайда қандай қалай неше нешінші жылы жыл жылғы "
     "жылдары жылдың жылдан туралы болды болған болады бола ма ме ба бе па пе ше ғой еді бар жоқ "
     "осы сол бұл ол айтшы айтып бер беріңіз маған бізге оқиға оқиғалар оқиғасы не болды ші шы "
-    "ыншы інші ж ғы гі қы кі кезде жайлы жөнінде деген дегеніміз негізгі маңызды басты "
-    "бойынша қандай қайсы неге неліктен жаңа жылдар аралығында аралығы аралық"
+    "ыншы інші ж ғы гі қы кі кезде жайлы жөнінде деген дегеніміз бойынша қандай қайсы неге "
+    "неліктен жылдар аралығында аралығы аралық негізгі маңызды басты"
 )
 _STOP_KK_LATIN = "jyly jyldary zhyly zhyldary boldy ne kashan qashan kim qai kai turaly men jane"
 
@@ -57,6 +58,15 @@ _GENERIC = (
 )
 
 
+#: Weak words: they count little and never alone make a match, but unlike generic words they
+#: keep a question topical ("Chinese New Year in 2025" is not a question about 2025).
+_WEAK = (
+    "new old good great big small first last "
+    "новый новая новое новом нового новые старый хороший большой первый "
+    "жаңа ескі жақсы үлкен бірінші"
+)
+
+
 def _raw_set(text: str) -> frozenset[str]:
     return frozenset(loose(w) for w in text.split())
 
@@ -67,6 +77,7 @@ STOP_KK = _raw_set(_STOP_KK) | frozenset(
 STOP_RAW = _raw_set(_STOP_EN + " " + _STOP_RU) | STOP_KK
 _STOP_LATIN = frozenset(_STOP_EN.split()) | frozenset(_STOP_KK_LATIN.split())
 GENERIC_RAW = _raw_set(_GENERIC)
+WEAK_RAW = _raw_set(_WEAK)
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,8 @@ class QueryTerms:
     groups: tuple[frozenset[str], ...]  # content words, each a set of alternative terms
     words: tuple[str, ...]  # the content words as typed (normalised), parallel to groups
     generic: tuple[bool, ...]  # parallel to groups: a generic word ("culture", "China")
+    weak: tuple[bool, ...] = ()  # parallel to groups: a weak word ("new", "main")
+    names: tuple[bool, ...] = ()  # parallel to groups: written as a name (capital, mid-sentence)
 
     @property
     def only_generic(self) -> bool:
@@ -124,18 +137,39 @@ class Analyzer:
     def query(self, text: str) -> QueryTerms:
         norm = normalise(text)
         date, rest = parse_dates(norm)
+        names = _names(text)
         groups: list[frozenset[str]] = []
         kept: list[str] = []
         generic: list[bool] = []
+        weak: list[bool] = []
         for w in dict.fromkeys(words(rest)):
             if self.is_stop(w):
                 continue
             groups.append(self.alternatives(w))
             kept.append(w)
-            generic.append(_is_generic(w))
-        return QueryTerms(norm, date, tuple(groups), tuple(kept), tuple(generic))
+            is_weak = loose(w) in WEAK_RAW
+            generic.append(_is_generic(w) and not is_weak)
+            weak.append(is_weak)
+        return QueryTerms(
+            norm,
+            date,
+            tuple(groups),
+            tuple(kept),
+            tuple(generic),
+            tuple(weak),
+            tuple(w in names for w in kept),
+        )
 
 
+_NAME_RE = re.compile(r"(?<=[\w,;:)»\"'] )([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]{2,})")
+
+
+def _names(text: str) -> frozenset[str]:
+    """Words written as names: a capital letter after another word (not sentence-initial)."""
+    return frozenset(m.casefold() for m in _NAME_RE.findall(text))
+
+
+@lru_cache(maxsize=65536)
 def _is_generic(w: str) -> bool:
     if loose(w) in GENERIC_RAW:
         return True

@@ -27,7 +27,7 @@ from .factbase import FactBase
 from .index import Candidate, FactIndex, loads_fact
 from .lang import detect
 from .models import LANGS, Answer, Fact, Hit, Lang
-from .stem import KazakhStemmer, protected_from_vocabulary
+from .stem import KazakhStemmer, learned_stems, protected_from_vocabulary
 from .text import loose
 
 #: Scorer for the closeness of a question to a fact's title and aliases: rapidfuzz's
@@ -39,7 +39,7 @@ COVERAGE_WEIGHT = 0.4
 #: Weight of the rapidfuzz closeness (0-1 after dividing by 100).
 FUZZ_WEIGHT = 0.6
 #: Final scores are 0-100. Below this, the engine says it does not know.
-CONFIDENCE_THRESHOLD = 45.0
+CONFIDENCE_THRESHOLD = 50.0
 #: Further facts join the top one in a ``fact`` answer if they score at least this share of it.
 RUNNER_UP_SHARE = 0.92
 #: At most this many facts in a ``fact`` answer.
@@ -49,11 +49,15 @@ MAX_FACT_HITS = 3
 CANDIDATES = 24
 FUZZ_CANDIDATES = 10
 #: Date factors: a fact of the asked year; an undated fact; a fact of another year.
-DATE_MATCH, DATE_UNKNOWN, DATE_MISMATCH = 1.0, 0.7, 0.4
+DATE_MATCH, DATE_UNKNOWN, DATE_MISMATCH = 1.1, 0.6, 0.4
 #: A word the index has never seen weighs like a term in this many facts.
 UNKNOWN_DF = 2
 #: A generic word ("China", "culture") weighs at most this much (an IDF, about 0-5).
 GENERIC_WEIGHT = 0.3
+#: An unknown word written as a name weighs this many times an unknown word.
+UNKNOWN_NAME_FACTOR = 2.0
+#: Asked month vs the fact's month: same month, another month (either side unknown: 1.0).
+MONTH_MATCH, MONTH_MISMATCH = 1.1, 0.8
 #: Typo correction: rapidfuzz ``ratio`` (0-100) a vocabulary term must reach; the word must be
 #: this long, keep its first letter, and a corrected match counts this share of its weight.
 TYPO_CUTOFF = 84
@@ -108,8 +112,9 @@ class Engine:
         index = FactIndex(conn, None)
         stemmer_data = await index.stemmer_data(base)
         if stemmer_data is None:
-            known = sorted(set(_kk_texts(base.facts)))
-            stemmer_data = (known, sorted(protected_from_vocabulary(known)))
+            words = set(_kk_texts(base.facts))
+            known = sorted(words | learned_stems(words))
+            stemmer_data = (known, sorted(protected_from_vocabulary(words)))
         known, protected = stemmer_data
         index.analyzer = Analyzer(KazakhStemmer(protected, known=known))
         await index.ensure(base, stemmer_data)
@@ -195,29 +200,42 @@ class Engine:
             cands += [c for c in extra if c.rowid not in seen]
         if not cands:
             return []
-        weights = [
-            min(self._weight(g), GENERIC_WEIGHT) if generic else self._weight(g)
-            for g, generic in zip(groups, q.generic, strict=True)
-        ]
+        weights = []
+        for g, generic, weak, name in zip(groups, q.generic, q.weak, q.names, strict=True):
+            w = self._weight(g)
+            if generic or weak:
+                w = min(w, GENERIC_WEIGHT)
+            elif name and not any(t in self.vocab for t in g):
+                # A name the fact base has never seen ("Tokayev"): the question is about
+                # something else.
+                w *= UNKNOWN_NAME_FACTOR
+            weights.append(w)
         total = sum(weights) or 1.0
         qtext = " ".join(loose(w) for w in q.words)
-        covered: list[tuple[float, Candidate]] = []
+        covered: list[tuple[float, float, Candidate]] = []
         for c in cands:
             got = specific = 0.0
-            for g0, g, w, generic in zip(q.groups, groups, weights, q.generic, strict=True):
-                share = 1.0 if g0 & c.terms else TYPO_SHARE if g & c.terms else 0.0
+            for g0, g, w, weak in zip(q.groups, groups, weights, q.weak, strict=True):
+                terms = c.terms
+                share = (
+                    1.0
+                    if not terms.isdisjoint(g0)
+                    else TYPO_SHARE
+                    if g is not g0 and not terms.isdisjoint(g)
+                    else 0.0
+                )
                 got += w * share
-                specific += 0.0 if generic else share
+                specific += 0.0 if weak or w <= GENERIC_WEIGHT else share
             # A fact that shares only generic words ("China", "culture") answers nothing.
-            covered.append(((got / total) if specific else 0.0, c))
+            coverage = (got / total) if specific else 0.0
+            covered.append((coverage * self._date_factor(q, c), coverage, c))
         covered.sort(key=lambda x: -x[0])
         out = []
-        for coverage, c in covered[:FUZZ_CANDIDATES]:
+        for dated, coverage, c in covered[:FUZZ_CANDIDATES]:
             close = process.extractOne(qtext, c.head, scorer=FUZZ_SCORER)
             closeness = (close[1] if close else 0.0) / 100.0
             # Closeness only modulates coverage: it cannot make up for words the fact lacks.
-            score = 100.0 * coverage * (COVERAGE_WEIGHT + FUZZ_WEIGHT * closeness)
-            score *= self._date_factor(q, c)
+            score = 100.0 * dated * (COVERAGE_WEIGHT + FUZZ_WEIGHT * closeness)
             out.append(_Scored(c, min(score, 100.0), coverage))
         out.sort(key=lambda s: (-s.score, s.cand.bm25, s.cand.rowid))
         return out
@@ -228,6 +246,9 @@ class Engine:
         if c.start_year is None or c.end_year is None:
             return DATE_UNKNOWN
         if c.start_year <= q.date.end and c.end_year >= q.date.start:
+            month = (c.start_key // 100) % 100 if c.start_key else 0
+            if q.date.month and month:
+                return DATE_MATCH * (MONTH_MATCH if month == q.date.month else MONTH_MISMATCH)
             return DATE_MATCH
         return DATE_MISMATCH
 

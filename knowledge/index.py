@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import aiosqlite
 
@@ -20,7 +21,7 @@ from .models import LANGS, Fact
 from .text import loose, normalise
 
 #: Bump when analysis changes, so that existing indexes are rebuilt.
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 
 _SCHEMA = """
 CREATE TABLE kx_fact(
@@ -287,12 +288,19 @@ def _want(base: FactBase) -> str:
     return f"{base.content_hash}:{ANALYZER_VERSION}"
 
 
+@lru_cache(maxsize=8192)
+def _parsed(terms: str, head: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Term set and head lines of a fact row (cached: the same rows come back often)."""
+    return frozenset(terms.split()), tuple(head.split("\n"))
+
+
 def _candidate(r: Sequence[object]) -> Candidate:
+    terms, head = _parsed(str(r[2]), str(r[3]))
     return Candidate(
         rowid=int(r[0]),  # type: ignore[call-overload]
         fact_id=str(r[1]),
-        terms=frozenset(str(r[2]).split()),
-        head=tuple(str(r[3]).split("\n")),
+        terms=terms,
+        head=head,
         start_year=None if r[4] is None else int(r[4]),  # type: ignore[call-overload]
         end_year=None if r[5] is None else int(r[5]),  # type: ignore[call-overload]
         start_key=None if r[6] is None else int(r[6]),  # type: ignore[call-overload]

@@ -87,9 +87,8 @@ class KazakhStemmer:
             self._cache[word] = out
         return out
 
-    def _stem(self, word: str) -> str:
-        if word in self.protected:
-            return word
+    def readings(self, word: str) -> set[str]:
+        """Every way to read ``word`` (loose) as stem + case + possessive + plural."""
         readings = {word}
         for group in (KK_CASE, KK_POSSESSIVE, KK_PLURAL):
             readings |= {
@@ -101,6 +100,12 @@ class KazakhStemmer:
             }
         # Final к/қ and п voice before a vowel suffix: тәуелсіздігі is тәуелсіздік + і.
         readings |= {r[:-1] + _UNVOICE[r[-1]] for r in readings if r[-1:] in _UNVOICE}
+        return readings
+
+    def _stem(self, word: str) -> str:
+        if word in self.protected:
+            return word
+        readings = self.readings(word)
         known = [r for r in readings if r in self.known or r in self.protected]
         if known:
             return min(known, key=lambda r: (len(r), r))
@@ -119,6 +124,22 @@ def _strip_one(word: str, suffixes: tuple[str, ...]) -> str:
         if word.endswith(suf) and len(word) - len(suf) >= KK_MIN_STEM:
             return word[: -len(suf)]
     return word
+
+
+def learned_stems(kk_words: Iterable[str], min_words: int = 2) -> set[str]:
+    """Stems that at least ``min_words`` different words of the vocabulary can be read as.
+
+    қала never occurs bare in the fact base, but қаласында, қалалар and қаладағы all read as
+    қала + endings: so қала is a stem, and all three meet there.
+    """
+    vocab = {loose(w) for w in kk_words}
+    blind = KazakhStemmer()
+    counts: dict[str, int] = {}
+    for w in vocab:
+        for r in blind.readings(w) - {w}:
+            if len(r) >= KK_MIN_STEM:
+                counts[r] = counts.get(r, 0) + 1
+    return {r for r, n in counts.items() if n >= min_words}
 
 
 def protected_from_vocabulary(kk_words: Iterable[str]) -> set[str]:
