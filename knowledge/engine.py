@@ -216,12 +216,12 @@ class Engine:
         for c in cands:
             got = specific = 0.0
             for g0, g, w, weak in zip(q.groups, groups, weights, q.weak, strict=True):
-                terms = c.terms
+                fact_terms = c.terms
                 share = (
                     1.0
-                    if not terms.isdisjoint(g0)
+                    if not fact_terms.isdisjoint(g0)
                     else TYPO_SHARE
-                    if g is not g0 and not terms.isdisjoint(g)
+                    if g is not g0 and not fact_terms.isdisjoint(g)
                     else 0.0
                 )
                 got += w * share
