@@ -24,6 +24,7 @@ _STOP_EN = (
     "as also than then so if year years yr event events happen happened happens occur occurred "
     "take took taken place places s th st nd rd whose was were has have had get got know anything "
     "something much many more most his her him he she they them say said tell told main key "
+    "become became becomes make made makes get gets got doing going"
     "important notable major significant"
 )
 _STOP_RU = (
@@ -32,14 +33,16 @@ _STOP_RU = (
     "эти тот та то году год года годах годы лет событие события событиях произошло происходило "
     "случилось расскажи скажи мне пожалуйста я мы вы ты там тут такое такой чей почему зачем "
     "сколько еще все всё м г гг е х ых ые го ли бы при над под годов годами году какое каким "
-    "какими почему зачем главные главный основные основной важные важный значимые"
+    "какими почему зачем главные главный основные основной важные важный значимые стал стала "
+    "стало стали"
 )
 _STOP_KK = (
     "мен және да де та те не қашан кім қай қайда қандай қалай неше нешінші жылы жыл жылғы "
     "жылдары жылдың жылдан туралы болды болған болады бола ма ме ба бе па пе ше ғой еді бар жоқ "
     "осы сол бұл ол айтшы айтып бер беріңіз маған бізге оқиға оқиғалар оқиғасы не болды ші шы "
     "ыншы інші ж ғы гі қы кі кезде жайлы жөнінде деген дегеніміз бойынша қандай қайсы неге "
-    "неліктен жылдар аралығында аралығы аралық негізгі маңызды басты"
+    "неліктен жылдар аралығында аралығы аралық негізгі маңызды басты жерде уақытта ала бола "
+    "болама"
 )
 _STOP_KK_LATIN = "jyly jyldary zhyly zhyldary boldy ne kashan qashan kim qai kai turaly men jane"
 
@@ -60,11 +63,7 @@ _GENERIC = (
 
 #: Weak words: they count little and never alone make a match, but unlike generic words they
 #: keep a question topical ("Chinese New Year in 2025" is not a question about 2025).
-_WEAK = (
-    "new old good great big small first last "
-    "новый новая новое новом нового новые старый хороший большой первый "
-    "жаңа ескі жақсы үлкен бірінші"
-)
+_WEAK = "new old новый новая новое новом нового новые старый жаңа ескі"
 
 
 def _raw_set(text: str) -> frozenset[str]:

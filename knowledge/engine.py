@@ -147,6 +147,13 @@ class Engine:
             ]
             return Answer(question=question, lang=reply_lang, kind="fact", hits=self._hits(hits))
         if q.date and scored and scored[0].score >= DATE_FALLBACK_SCORE:
+            top = scored[0]
+            runner_up = scored[1].score if len(scored) > 1 else 0.0
+            if self._date_factor(q, top.cand) >= DATE_MATCH and top.score >= 1.5 * runner_up:
+                # Weak on its own, but the one fact of the asked date that the words point to.
+                return Answer(
+                    question=question, lang=reply_lang, kind="fact", hits=self._hits([top])
+                )
             answer = await self._date_answer(question, reply_lang, q)
             if len(answer.hits) == 1:
                 # The date pins down one fact: that is the answer to the topical question.
@@ -201,11 +208,13 @@ class Engine:
         if not cands:
             return []
         weights = []
-        for g, generic, weak, name in zip(groups, q.generic, q.weak, q.names, strict=True):
+        for g0, g, generic, weak, name in zip(
+            q.groups, groups, q.generic, q.weak, q.names, strict=True
+        ):
             w = self._weight(g)
             if generic or weak:
                 w = min(w, GENERIC_WEIGHT)
-            elif name and not any(t in self.vocab for t in g):
+            elif name and not any(t in self.vocab for t in g0):
                 # A name the fact base has never seen ("Tokayev"): the question is about
                 # something else.
                 w *= UNKNOWN_NAME_FACTOR

@@ -21,7 +21,7 @@ from .models import LANGS, Fact
 from .text import loose, normalise
 
 #: Bump when analysis changes, so that existing indexes are rebuilt.
-ANALYZER_VERSION = "5"
+ANALYZER_VERSION = "6"
 
 _SCHEMA = """
 CREATE TABLE kx_fact(

@@ -26,7 +26,7 @@ def _loose_all(items: Iterable[str]) -> tuple[str, ...]:
 KK_CASE = _loose_all(
     "дағы дегі тағы тегі ндағы ндегі "  # relative locative
     "ның нің дың дің тың тің "  # genitive
-    "ны ні ды ді ты ті "  # accusative (bare -н is too ambiguous)
+    "ны ні ды ді ты ті ын ін "  # accusative (-ын/-ін after a possessive; bare -н is too ambiguous)
     "ға ге қа ке на не "  # dative
     "да де та те нда нде "  # locative
     "дан ден тан тен нан нен "  # ablative
@@ -105,7 +105,7 @@ class KazakhStemmer:
     def _stem(self, word: str) -> str:
         if word in self.protected:
             return word
-        readings = self.readings(word)
+        readings = self.readings(word) - {word}
         known = [r for r in readings if r in self.known or r in self.protected]
         if known:
             return min(known, key=lambda r: (len(r), r))
