@@ -11,7 +11,7 @@ import re
 
 from knowledge.models import Answer, Fact, Lang, Sources
 
-from .i18n import format_date, t
+from .i18n import format_date, t, ui
 
 #: Telegram's limit on a message's text, counted in UTF-16 code units.
 MAX_MESSAGE = 4096
@@ -105,20 +105,26 @@ def _year_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> lis
             years = ", ".join(str(y) for y in answer.nearest_years)
             out.append(st.esc(t("nearest", lang, years=years)))
         return out
-    return _list_blocks(_years(answer), answer.facts, lang, page, sources, st)
+    return _list_blocks(_years(answer), answer.facts, lang, page, sources, st, answer.total)
 
 
 def _list_blocks(
-    title: str, facts: list[Fact], lang: Lang, page: int, sources: Sources, st: _Style
+    title: str,
+    facts: list[Fact],
+    lang: Lang,
+    page: int,
+    sources: Sources,
+    st: _Style,
+    total: int | None = None,
 ) -> list[str]:
     pages = pages_of(len(facts))
     page = min(max(page, 0), pages - 1)
     items = facts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    header = f"{st.b(title)} · {len(facts)} {st.esc(t('events', lang))}"
+    header = f"{st.b(title)} · {total or len(facts)} {st.esc(t('events', lang))}"
     if pages > 1:
         header += f" · {st.esc(t('page', lang, page=page + 1, pages=pages))}"
     blocks = [header] + [_list_item(f, lang, st) for f in items]
-    rest = len(facts) - (page + 1) * PAGE_SIZE
+    rest = (total or len(facts)) - (page + 1) * PAGE_SIZE
     if rest > 0:
         blocks.append(st.i(t("more", lang, n=rest)))
     article = sources.article.title.get(lang)
@@ -141,7 +147,7 @@ def render_quote(fact: Fact, sources: Sources, lang: Lang) -> str:
     where = f"{fact.source.location}" + (f"; {label}" if label else "")
     blocks = [
         st.b(fact.title.get(lang)),
-        f"{st.i(t('quote', lang))}:\n<blockquote>{st.esc(fact.source.quote)}</blockquote>",
+        f"{st.i(ui('quote', lang))}:\n<blockquote>{st.esc(fact.source.quote)}</blockquote>",
         st.i(f"{t('source', lang)}: {t('article', lang)} «{sources.article.title.kk}», {where}"),
     ]
     return _fit(blocks, st)

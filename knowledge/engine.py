@@ -69,6 +69,8 @@ PREFIX_MIN_LEN = 4
 #: A topical question with a date that matches nothing well falls back to the date's events
 #: only if its best fact scores at least this much; otherwise it is off-topic.
 DATE_FALLBACK_SCORE = 30.0
+#: A year or range answer lists at most this many facts (and says how many there are).
+MAX_DATE_HITS = 120
 #: Questions are cut to this many characters before matching.
 MAX_QUESTION_CHARS = 1000
 
@@ -164,7 +166,11 @@ class Engine:
     async def _date_answer(self, question: str, lang: Lang, q: QueryTerms) -> Answer:
         assert q.date is not None
         d = q.date
-        cands = await self.index.by_dates(d.start, d.end)
+        cands = await self.index.by_dates(d.start, d.end, limit=MAX_DATE_HITS + 1)
+        total = None
+        if len(cands) > MAX_DATE_HITS:
+            total = await self.index.count_dates(d.start, d.end)
+            cands = cands[:MAX_DATE_HITS]
         if d.month and d.kind == "year":
             in_month = [c for c in cands if c.start_key and (c.start_key // 100) % 100 == d.month]
             cands = in_month or cands
@@ -178,6 +184,7 @@ class Engine:
             hits=self._hits(hits),
             years=(d.start, d.end),
             nearest_years=nearest,
+            total=total,
         )
 
     async def _none(self, question: str, lang: Lang, near: Sequence[Candidate]) -> Answer:

@@ -229,6 +229,12 @@ class FactIndex:
             rows = await cur.fetchall()
         return [_candidate(r) for r in rows]
 
+    async def count_dates(self, start: int, end: int) -> int:
+        sql = "SELECT count(*) FROM kx_date WHERE start_year <= ? AND end_year >= ?"
+        async with self.db.execute(sql, (end, start)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def years(self) -> list[int]:
         """Every year that has at least one fact."""
         async with self.db.execute("SELECT start_year, end_year FROM kx_date") as cur:

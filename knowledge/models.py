@@ -249,6 +249,9 @@ class Answer(_Strict):
     years: tuple[int, int] | None = Field(default=None, description="the asked year or range")
     nearest_years: list[int] = Field(default_factory=list, description="for an empty year")
     suggestions: list[str] = Field(default_factory=list, description="questions it can answer")
+    total: int | None = Field(
+        default=None, description="facts of the date, when there are more than ``hits`` holds"
+    )
 
     @property
     def facts(self) -> list[Fact]:

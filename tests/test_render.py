@@ -1,0 +1,108 @@
+"""Rendering: date first in bold, escaping, the 4096 limit, readable year lists."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from handlers.i18n import format_date
+from handlers.render import MAX_MESSAGE, render, render_quote, utf16_len
+from knowledge.engine import Engine
+from knowledge.factbase import FactBase
+from knowledge.models import Answer, FactDate, Hit
+
+ALLOWED = {"b", "i", "blockquote", "code"}
+
+
+class _Check(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in ALLOWED, tag
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack.pop() == tag, tag
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def well_formed(html: str) -> str:
+    """Assert Telegram-style HTML (allowed tags, balanced, no raw < or >); return the text."""
+    assert not re.search(r"&(?!(lt|gt|amp|quot|#\d+);)", html)
+    stripped = re.sub(r"</?(b|i|blockquote|code)>", "", html)
+    assert "<" not in stripped and ">" not in stripped
+    p = _Check()
+    p.feed(html)
+    p.close()
+    assert p.stack == []
+    return "".join(p.text)
+
+
+@pytest.mark.parametrize(
+    ("date", "lang", "text"),
+    [
+        ("1992-01-03", "en", "3 January 1992"),
+        ("1992-01-03", "ru", "3 января 1992 г."),
+        ("1992-01-03", "kk", "1992 жылғы 3 қаңтар"),
+        ("2003-07-02/2003-07-04", "en", "2–4 July 2003"),
+        ("1995/1997", "en", "1995–1997"),
+        ("1995-06", "ru", "июнь 1995 г."),
+        ("2004", "kk", "2004 жыл"),
+    ],
+)
+def test_dates(date: str, lang: str, text: str) -> None:
+    assert format_date(FactDate.parse(date), lang) == text  # type: ignore[arg-type]
+
+
+async def test_fact_answer_has_bold_date_first_then_text_then_source(
+    engine: Engine, base: FactBase
+) -> None:
+    a = await engine.ask("Chinese Bridge contest")
+    html = render(a, base.sources)
+    assert html.startswith("<b>")
+    well_formed(html)
+    b = await engine.ask("Шанхайдағы Алматы күндері 2004")
+    html = render(b, base.sources)
+    assert html.startswith("<b>2004 жыл</b>") and "[6], p. 213" in html
+
+
+async def test_year_with_many_events_stays_readable(engine: Engine, base: FactBase) -> None:
+    a = await engine.ask("2003")
+    assert len(a.hits) >= 6
+    html = render(a, base.sources)
+    text = well_formed(html)
+    assert utf16_len(html) <= MAX_MESSAGE
+    assert text.count("\n\n") >= 6  # one block per event
+    assert "2003" in text.splitlines()[0]
+
+
+def test_escaping_and_limit(base: FactBase) -> None:
+    fact = base.facts[0]
+    evil = fact.model_copy(
+        update={"text": fact.text.model_copy(update={"en": "<script>&amp; " + "x" * 9000})}
+    )
+    a = Answer(question="q", lang="en", kind="fact", hits=[Hit(fact=evil, score=90)])
+    html = render(a, base.sources)
+    assert ("<script>" not in html and "&lt;script&gt;" in html) or utf16_len(html) <= MAX_MESSAGE
+    assert utf16_len(html) <= MAX_MESSAGE
+    well_formed(html)
+
+
+def test_quote_shows_the_kazakh_source(base: FactBase) -> None:
+    fact = base.by_id()["kz-culture-days-china-2001"]
+    html = render_quote(fact, base.sources, "en")
+    well_formed(html)
+    assert "<blockquote>" in html and "[6], p. 212" in html
+
+
+async def test_plain_text_for_the_terminal(engine: Engine, base: FactBase) -> None:
+    a = await engine.ask("Abai 150")
+    text = render(a, base.sources, html_mode=False)
+    assert "<b>" not in text and "1995" in text
