@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="validate the fact base and print counts")
 
+    log = sub.add_parser("log", help="what was asked (for the operator); --unanswered for misses")
+    log.add_argument("--unanswered", action="store_true", help="only questions with no answer")
+    log.add_argument("--limit", type=int, default=50, help="how many, newest first")
+
     facts = sub.add_parser("facts", help="list the facts")
     facts.add_argument("--json", action="store_true", help="the whole fact base as a JSON array")
     return p
@@ -71,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_ask(settings, base, args.question, args.lang, args.json))
         if args.command == "chat":
             return asyncio.run(_chat(settings, base, args.lang))
+        if args.command == "log":
+            return asyncio.run(_log(settings, args.unanswered, args.limit))
     except FactBaseError as e:
         print(f"dostyq: fact base error: {e}", file=sys.stderr)
         return 1
@@ -159,6 +165,26 @@ async def _print_answer(
     else:
         text = render(answer, base.sources, html_mode=False)
         print(text.replace("\n", " / ") if batch else text, file=out)
+
+
+async def _log(settings: Settings, unanswered: bool, limit: int) -> int:
+    from datetime import UTC, datetime
+
+    from .store import Store
+
+    store = await Store.open(settings.db, log_days=settings.log_days)
+    try:
+        entries = await store.recent(unanswered=unanswered, limit=limit)
+    finally:
+        await store.close()
+    for e in entries:
+        when = datetime.fromtimestamp(e.created, UTC).strftime("%Y-%m-%d %H:%M")
+        score = f"{e.score:5.1f}" if e.score is not None else "    -"
+        fact = e.fact_id or "-"
+        print(f"{when}  {e.lang}  {e.chat_type:<10} {e.kind:<5} {score}  {fact:<32} {e.question}")
+    if not entries:
+        print("no questions logged" + (" without an answer" if unanswered else ""))
+    return 0
 
 
 async def _chat(settings: Settings, base: FactBase, lang: Lang | None) -> int:
