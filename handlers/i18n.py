@@ -5,6 +5,8 @@ Plain strings with ``{placeholders}``; no HTML here except where a key ends in `
 
 from __future__ import annotations
 
+import re
+
 from knowledge.models import FactDate, Lang, PartialDate
 
 MONTHS: dict[Lang, tuple[str, ...]] = {
@@ -340,3 +342,35 @@ GROUP_COMMANDS = ("ask", "year", "sources", "help")
 
 def ui(key: str, lang: Lang, **kw: object) -> str:
     return UI[key][lang].format(**kw)
+
+
+_ABSTRACT = {
+    "kk": {"kk": "қазақша аңдатпа", "ru": "орысша аңдатпа", "en": "ағылшынша аңдатпа"},
+    "ru": {"kk": "казахская аннотация", "ru": "русская аннотация", "en": "английская аннотация"},
+    "en": {"kk": "Kazakh abstract", "ru": "Russian abstract", "en": "English abstract"},
+}
+
+
+def location_label(location: str, lang: Lang) -> str:
+    """'body, para 3' or 'abstract-en', in ``lang``."""
+    m = re.fullmatch(r"body, para (\d+)", location.strip())
+    if m:
+        n = m.group(1)
+        return {"kk": f"негізгі мәтін, {n}-абзац", "ru": f"основной текст, абзац {n}", "en": ""}[
+            lang
+        ] or f"body, para. {n}"
+    m = re.fullmatch(r"abstract-(kk|ru|en)", location.strip())
+    if m:
+        return _ABSTRACT[lang][m.group(1)]
+    return location
+
+
+def ref_label(ref: int, pages: str | None, lang: Lang) -> str:
+    """The article's own citation: 'ref. [6], p. 212' in ``lang``."""
+    many = bool(pages) and ("-" in (pages or "") or "," in (pages or ""))
+    pretty = (pages or "").replace("-", "–")
+    if lang == "ru":
+        return f"ссылка [{ref}]" + (f", с. {pretty}" if pages else "")
+    if lang == "kk":
+        return f"[{ref}] сілтеме" + (f", {pretty}-{'беттер' if many else 'бет'}" if pages else "")
+    return f"ref. [{ref}]" + (f", {'pp.' if many else 'p.'} {pages}" if pages else "")

@@ -11,7 +11,7 @@ import re
 
 from knowledge.models import Answer, Fact, Lang, Sources
 
-from .i18n import format_date, t, ui
+from .i18n import format_date, location_label, ref_label, t, ui
 
 #: Telegram's limit on a message's text, counted in UTF-16 code units.
 MAX_MESSAGE = 4096
@@ -32,10 +32,18 @@ def _cut(text: str, limit: int) -> str:
     return cut.rstrip(" ,.;:") + "…"
 
 
+def source_label(fact: Fact, lang: Lang) -> str:
+    """The article's reference and pages, or where in the article the fact sits."""
+    src = fact.source
+    if src.ref is not None:
+        return ref_label(src.ref, src.pages, lang)
+    return location_label(src.location, lang)
+
+
 def source_line(fact: Fact, sources: Sources, lang: Lang) -> str:
-    """'Source: the article, ref. [6], p. 212' (plain text)."""
-    label = fact.source.label() or t("no_ref", lang)
-    return f"{t('source', lang)}: {t('article', lang)} «{sources.article.title.get(lang)}», {label}"
+    """'Source: the article «…», ref. [6], p. 212' (plain text)."""
+    title = sources.article.title.get(lang)
+    return f"{t('source', lang)}: {t('article', lang)} «{title}», {source_label(fact, lang)}"
 
 
 def pages_of(n_items: int) -> int:
@@ -67,8 +75,7 @@ def _fact_block(fact: Fact, sources: Sources, lang: Lang, st: _Style) -> str:
 def _list_item(fact: Fact, lang: Lang, st: _Style) -> str:
     head = f"{st.b(format_date(fact.date, lang))} — {st.b(fact.title.get(lang))}"
     text = st.esc(_cut(fact.text.get(lang), LIST_TEXT_CHARS))
-    ref = fact.source.label()
-    return f"{head}\n{text}" + (f" {st.i('(' + ref + ')')}" if ref else "")
+    return f"{head}\n{text} {st.i('(' + source_label(fact, lang) + ')')}"
 
 
 def _years(answer: Answer) -> str:
@@ -143,8 +150,9 @@ def render_list(
 def render_quote(fact: Fact, sources: Sources, lang: Lang) -> str:
     """The original Kazakh quote a fact rests on, with where it is in the article."""
     st = _Style(True)
-    label = fact.source.label()
-    where = f"{fact.source.location}" + (f"; {label}" if label else "")
+    where = location_label(fact.source.location, lang)
+    if fact.source.ref is not None:
+        where += f"; {ref_label(fact.source.ref, fact.source.pages, lang)}"
     blocks = [
         st.b(fact.title.get(lang)),
         f"{st.i(ui('quote', lang))}:\n<blockquote>{st.esc(fact.source.quote)}</blockquote>",

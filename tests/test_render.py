@@ -70,7 +70,7 @@ async def test_fact_answer_has_bold_date_first_then_text_then_source(
     well_formed(html)
     b = await engine.ask("Шанхайдағы Алматы күндері 2004")
     html = render(b, base.sources)
-    assert html.startswith("<b>2004 жыл</b>") and "[6], p. 213" in html
+    assert html.startswith("<b>2004 жыл</b>") and "[6] сілтеме, 213-бет" in html
 
 
 async def test_year_with_many_events_stays_readable(engine: Engine, base: FactBase) -> None:
@@ -99,7 +99,7 @@ def test_quote_shows_the_kazakh_source(base: FactBase) -> None:
     fact = base.by_id()["kz-culture-days-china-2001"]
     html = render_quote(fact, base.sources, "en")
     well_formed(html)
-    assert "<blockquote>" in html and "[6], p. 212" in html
+    assert "<blockquote>" in html and "ref. [6], p. 212" in html
 
 
 async def test_plain_text_for_the_terminal(engine: Engine, base: FactBase) -> None:
