@@ -100,7 +100,13 @@ async def _post_init(app: DostyqApp) -> None:
     data.base = load_base(settings)
     data.engine = await Engine.open(settings.db, data.base)
     salt = settings.log_salt.get_secret_value() if settings.log_salt else None
-    data.store = await Store.open(settings.db, log_days=settings.log_days, salt=salt)
+    try:
+        data.store = await Store.open(settings.db, log_days=settings.log_days, salt=salt)
+    except BaseException:
+        # aiosqlite's worker thread would keep the process alive: close what is open.
+        await data.engine.close()
+        data.engine = None
+        raise
     log.info("fact base: %d facts; index ready", data.engine.n_facts)
     await register_commands(app)
 
@@ -139,6 +145,9 @@ def run(settings: Settings) -> int:
         )
         return 2
     setup_logging(settings)
+    from .cli import load_base
+
+    load_base(settings)  # a broken fact file stops here, with one clear line (see cli.main)
     app = build_application(settings)
     stop = (signal.SIGINT, signal.SIGTERM)
     if settings.webhook_url:

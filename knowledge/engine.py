@@ -228,22 +228,26 @@ class Engine:
             weights.append(w)
         total = sum(weights) or 1.0
         qtext = " ".join(loose(w) for w in q.words)
+        # Per word: exact terms, corrected terms (or None), weight, counts as specific.
+        plan = [
+            (g0, (g - g0) or None, w, not weak and w > GENERIC_WEIGHT)
+            for g0, g, w, weak in zip(q.groups, groups, weights, q.weak, strict=True)
+        ]
         covered: list[tuple[float, float, Candidate]] = []
         for c in cands:
-            got = specific = 0.0
-            for g0, g, w, weak in zip(q.groups, groups, weights, q.weak, strict=True):
-                fact_terms = c.terms
-                share = (
-                    1.0
-                    if not fact_terms.isdisjoint(g0)
-                    else TYPO_SHARE
-                    if g is not g0 and not fact_terms.isdisjoint(g)
-                    else 0.0
-                )
-                got += w * share
-                specific += 0.0 if weak or w <= GENERIC_WEIGHT else share
+            fact_terms = c.terms
+            got = 0.0
+            specific = False
+            for exact, corrected, w, counts in plan:
+                if not fact_terms.isdisjoint(exact):
+                    got += w
+                elif corrected is not None and not fact_terms.isdisjoint(corrected):
+                    got += w * TYPO_SHARE
+                else:
+                    continue
+                specific = specific or counts
             # A fact that shares only generic words ("China", "culture") answers nothing.
-            coverage = (got / total) if specific else 0.0
+            coverage = got / total if specific else 0.0
             covered.append((coverage * self._date_factor(q, c), coverage, c))
         covered.sort(key=lambda x: -x[0])
         out = []

@@ -214,8 +214,7 @@ class FactIndex:
             " JOIN kx_fact f ON f.rowid = s.rowid LEFT JOIN kx_date d ON d.fact = f.rowid"
             " ORDER BY s.rank"
         )
-        async with self.db.execute(sql, (match, limit)) as cur:
-            rows = await cur.fetchall()
+        rows = await self.db.execute_fetchall(sql, (match, limit))
         return [_candidate(r) for r in rows]
 
     async def by_dates(self, start: int, end: int, limit: int = 500) -> list[Candidate]:
@@ -225,8 +224,7 @@ class FactIndex:
             " 0 FROM kx_date d JOIN kx_fact f ON f.rowid = d.fact"
             " WHERE d.start_year <= ? AND d.end_year >= ? ORDER BY d.start_key, f.id LIMIT ?"
         )
-        async with self.db.execute(sql, (end, start, limit)) as cur:
-            rows = await cur.fetchall()
+        rows = await self.db.execute_fetchall(sql, (end, start, limit))
         return [_candidate(r) for r in rows]
 
     async def count_dates(self, start: int, end: int) -> int:
@@ -249,8 +247,7 @@ class FactIndex:
             "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data,"
             f" 0 FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid WHERE f.id IN ({marks})"
         )
-        async with self.db.execute(sql, tuple(ids)) as cur:
-            rows = {r[1]: _candidate(r) for r in await cur.fetchall()}
+        rows = {r[1]: _candidate(r) for r in await self.db.execute_fetchall(sql, tuple(ids))}
         return [rows[i] for i in ids if i in rows]
 
     async def featured(self, limit: int) -> list[Candidate]:
