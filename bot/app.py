@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import sys
@@ -108,6 +109,9 @@ async def _post_init(app: DostyqApp) -> None:
         data.engine = None
         raise
     log.info("fact base: %d facts; index ready", data.engine.n_facts)
+    # Start-up objects live as long as the process: keep them out of full GC passes.
+    gc.collect()
+    gc.freeze()
     await register_commands(app)
 
 

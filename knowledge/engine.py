@@ -44,6 +44,10 @@ CONFIDENCE_THRESHOLD = 50.0
 RUNNER_UP_SHARE = 0.92
 #: At most this many facts in a ``fact`` answer.
 MAX_FACT_HITS = 3
+#: Retrieval leaves out terms found in more than this share of the facts (but never one found
+#: in fewer than COMMON_TERM_MIN_DF facts), when the question has rarer ones.
+COMMON_TERM_SHARE = 0.02
+COMMON_TERM_MIN_DF = 200
 #: Candidates taken from FTS5 for re-ranking, and how many of the best by coverage get the
 #: (costlier) rapidfuzz closeness.
 CANDIDATES = 24
@@ -206,8 +210,7 @@ class Engine:
 
     async def _rank(self, q: QueryTerms) -> list[_Scored]:
         groups = [self._correct(g) for g in q.groups]
-        terms = sorted({t for g in groups for t in g if t in self.vocab})
-        cands = await self.index.search(terms, CANDIDATES)
+        cands = await self.index.search(self._retrieval_terms(groups), CANDIDATES)
         if q.date:
             seen = {c.rowid for c in cands}
             extra = await self.index.by_dates(q.date.start, q.date.end, limit=CANDIDATES)
@@ -259,6 +262,20 @@ class Engine:
             out.append(_Scored(c, min(score, 100.0), coverage))
         out.sort(key=lambda s: (-s.score, s.cand.bm25, s.cand.rowid))
         return out
+
+    def _retrieval_terms(self, groups: list[frozenset[str]]) -> list[str]:
+        """The terms to retrieve candidates with: common ones only when nothing rarer is there.
+
+        FTS5 ranks every row that matches before the LIMIT, so a term in thousands of facts
+        ("Almaty") makes retrieval cost grow with the fact base. Re-ranking still weighs all
+        the question's words; only the retrieval skips the common terms.
+        """
+        terms = sorted({t for g in groups for t in g if t in self.vocab})
+        cap = max(COMMON_TERM_MIN_DF, int(self.n_facts * COMMON_TERM_SHARE))
+        rare = [t for t in terms if self.vocab[t] <= cap]
+        if rare:
+            return rare
+        return sorted(terms, key=lambda t: self.vocab[t])[:3]
 
     def _date_factor(self, q: QueryTerms, c: Candidate) -> float:
         if q.date is None:
