@@ -25,6 +25,9 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 
+#: While the bot runs, the question log is purged of expired entries at most this often.
+PURGE_EVERY_SECONDS = 3600.0
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (
         1,
@@ -82,6 +85,8 @@ class Store:
         self.log_days = log_days
         self._queue: asyncio.Queue[Callable[[], Awaitable[None]] | None] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
+        self._tx_lock = asyncio.Lock()  # one explicit transaction at a time on the connection
+        self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
         self.write_errors = 0
 
     @classmethod
@@ -180,21 +185,26 @@ class Store:
                 row,
             )
         )
+        if time.monotonic() >= self._next_purge:
+            # Retention holds while the bot runs, not only at startup.
+            self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+            self._submit(self._purge_job)
 
     async def forget(self, user_id: int) -> int:
         """Delete everything stored about the user, now (not queued); returns rows deleted."""
         await self.flush()
         h = self.user_hash(user_id)
         deleted = 0
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
-            for table in ("user_lang", "feedback", "question_log"):
-                cur = await self.db.execute(f"DELETE FROM {table} WHERE user_hash = ?", (h,))
-                deleted += cur.rowcount
-            await self.db.commit()
-        except BaseException:
-            await self.db.rollback()
-            raise
+        async with self._tx_lock:  # two /forget at once must not nest transactions
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for table in ("user_lang", "feedback", "question_log"):
+                    cur = await self.db.execute(f"DELETE FROM {table} WHERE user_hash = ?", (h,))
+                    deleted += cur.rowcount
+                await self.db.commit()
+            except BaseException:
+                await self.db.rollback()
+                raise
         return deleted
 
     async def purge(self) -> int:
@@ -205,6 +215,9 @@ class Store:
             cutoff = time.time() - self.log_days * 86400
             cur = await self.db.execute("DELETE FROM question_log WHERE created < ?", (cutoff,))
         return cur.rowcount
+
+    async def _purge_job(self) -> None:
+        await self.purge()
 
     async def flush(self) -> None:
         """Wait until every queued write is done."""

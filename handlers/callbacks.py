@@ -81,11 +81,15 @@ async def _show(update: Update, context: Ctx, cb: Callback, message: Message) ->
 async def _vote(update: Update, context: Ctx, cb: Callback, message: Message) -> None:
     query = update.callback_query
     assert query is not None and cb.fact_id is not None
-    _, store, _ = context.bot_data.services()
+    engine, store, _ = context.bot_data.services()
+    lang = await ui_lang(update, context)
+    if not await engine.facts_by_ids([cb.fact_id]):  # a forged id: store nothing
+        await query.answer(ui("not_found", lang))
+        return
     store.vote(
         query.from_user.id, cb.fact_id, cb.vote, recall_question(context, message.message_id)
     )
-    await query.answer(ui("thanks", await ui_lang(update, context)))
+    await query.answer(ui("thanks", lang))
 
 
 async def _setlang(update: Update, context: Ctx, cb: Callback, message: Message) -> None:

@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 
 #: In a group, a second "no answer" within this many seconds gets a 🤷 reaction, not a message.
 GROUP_NONE_QUIET_SECONDS = 600
+#: "typing..." is shown only if an answer takes longer than this. Answers take milliseconds, and
+#: a chat action per question doubled the Bot API calls (and, under the rate limiter's 30 calls
+#: a second, halved the answers a second).
+TYPING_AFTER_SECONDS = 0.5
 #: Questions remembered per chat, so that a 👍/👎 can be stored with the question it answered.
 REMEMBERED_QUESTIONS = 200
 
@@ -87,6 +91,7 @@ async def send_html(
 
 
 async def _typing(context: Ctx, message: Message) -> None:
+    await asyncio.sleep(TYPING_AFTER_SECONDS)
     with contextlib.suppress(TelegramError):
         await context.bot.send_chat_action(
             message.chat_id, ChatAction.TYPING, message_thread_id=message.message_thread_id
@@ -104,11 +109,12 @@ async def answer_question(update: Update, context: Ctx, question: str) -> None:
     private = message.chat.type == ChatType.PRIVATE
     forced = await chosen_lang(context, user)
     fallback = telegram_lang(user) or default_lang(context)
-    if private:
-        typing = asyncio.create_task(_typing(context, message))
-    answer = await engine.ask(question, lang=forced, fallback_lang=fallback)
-    if private:
-        await typing
+    typing = asyncio.create_task(_typing(context, message)) if private else None
+    try:
+        answer = await engine.ask(question, lang=forced, fallback_lang=fallback)
+    finally:
+        if typing is not None:
+            typing.cancel()
     if user is not None:
         top = answer.hits[0] if answer.hits else None
         store.log_question(

@@ -51,7 +51,7 @@ COMMON_TERM_MIN_DF = 200
 #: Candidates taken from FTS5 for re-ranking, and how many of the best by coverage get the
 #: (costlier) rapidfuzz closeness.
 CANDIDATES = 24
-FUZZ_CANDIDATES = 10
+FUZZ_CANDIDATES = 6
 #: Date factors: a fact of the asked year; an undated fact; a fact of another year.
 DATE_MATCH, DATE_UNKNOWN, DATE_MISMATCH = 1.1, 0.6, 0.4
 #: A word the index has never seen weighs like a term in this many facts.
