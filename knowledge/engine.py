@@ -51,7 +51,7 @@ COMMON_TERM_MIN_DF = 200
 #: Candidates taken from FTS5 for re-ranking, and how many of the best by coverage get the
 #: (costlier) rapidfuzz closeness.
 CANDIDATES = 24
-FUZZ_CANDIDATES = 6
+FUZZ_CANDIDATES = 4
 #: Date factors: a fact of the asked year; an undated fact; a fact of another year.
 DATE_MATCH, DATE_UNKNOWN, DATE_MISMATCH = 1.1, 0.6, 0.4
 #: A word the index has never seen weighs like a term in this many facts.
@@ -95,10 +95,10 @@ class Engine:
         self.vocab = vocab
         self.n_facts = 0
         self.years: list[int] = []
-        self._by_len: dict[int, list[str]] = {}
+        self._by_len: dict[tuple[int, str], list[str]] = {}
         for term in vocab:
             if not term.isdigit():
-                self._by_len.setdefault(len(term), []).append(term)
+                self._by_len.setdefault((len(term), term[0]), []).append(term)
         self._sorted = sorted(t for t in vocab if not t.isdigit())
         self._facts: OrderedDict[str, Fact] = OrderedDict()
 
@@ -260,7 +260,9 @@ class Engine:
             # Closeness only modulates coverage: it cannot make up for words the fact lacks.
             score = 100.0 * dated * (COVERAGE_WEIGHT + FUZZ_WEIGHT * closeness)
             out.append(_Scored(c, min(score, 100.0), coverage))
-        out.sort(key=lambda s: (-s.score, s.cand.bm25, s.cand.rowid))
+        # Ties go to the better BM25 rank (the order FTS5 returned the candidates in).
+        order = {c.rowid: i for i, c in enumerate(cands)}
+        out.sort(key=lambda s: (-s.score, order[s.cand.rowid]))
         return out
 
     def _retrieval_terms(self, groups: list[frozenset[str]]) -> list[str]:
@@ -314,10 +316,7 @@ class Engine:
             if len(t) < TYPO_MIN_LEN or t.isdigit():
                 continue
             pool = [
-                w
-                for n in (len(t) - 1, len(t), len(t) + 1)
-                for w in self._by_len.get(n, ())
-                if w[0] == t[0]
+                w for n in (len(t) - 1, len(t), len(t) + 1) for w in self._by_len.get((n, t[0]), ())
             ]
             best = process.extractOne(t, pool, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
             if best:

@@ -9,9 +9,9 @@ own store.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import aiosqlite
 
@@ -20,6 +20,8 @@ from .factbase import FactBase
 from .models import LANGS, Fact
 from .text import loose, normalise
 
+#: Parsed fact rows kept in memory (the whole fact base, unless it is large).
+ROW_CACHE = 8192
 #: Bump when analysis changes, so that existing indexes are rebuilt.
 ANALYZER_VERSION = "6"
 
@@ -96,6 +98,7 @@ class FactIndex:
     def __init__(self, db: aiosqlite.Connection, analyzer: Analyzer | None) -> None:
         self.db = db
         self._analyzer = analyzer
+        self._cache: OrderedDict[int, Candidate] = OrderedDict()
 
     @property
     def analyzer(self) -> Analyzer:
@@ -138,6 +141,7 @@ class FactIndex:
         self, facts: Iterable[Fact], content_hash: str, stemmer: tuple[list[str], list[str]]
     ) -> None:
         db = self.db
+        self._cache.clear()
         await db.execute("BEGIN IMMEDIATE")
         try:
             await _run_script(db, _DROP + _SCHEMA)
@@ -203,19 +207,41 @@ class FactIndex:
         return int(row[0]) if row else 0
 
     async def search(self, terms: Sequence[str], limit: int) -> list[Candidate]:
-        """Facts matching any of ``terms``, best BM25 first (head weighs double)."""
+        """Facts matching any of ``terms``, best BM25 first (head weighs double).
+
+        Only rowids and ranks come from FTS5; the rows themselves come from a small cache of
+        parsed rows, and only the ones it lacks are read.
+        """
         if not terms:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         sql = (
-            "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data,"
-            " s.rank FROM (SELECT rowid, bm25(kx_fts, 2.0, 1.0) AS rank FROM kx_fts"
-            " WHERE kx_fts MATCH ? ORDER BY rank LIMIT ?) s"
-            " JOIN kx_fact f ON f.rowid = s.rowid LEFT JOIN kx_date d ON d.fact = f.rowid"
-            " ORDER BY s.rank"
+            "SELECT rowid, bm25(kx_fts, 2.0, 1.0) AS rank FROM kx_fts"
+            " WHERE kx_fts MATCH ? ORDER BY rank LIMIT ?"
         )
-        rows = await self.db.execute_fetchall(sql, (match, limit))
-        return [_candidate(r) for r in rows]
+        hits = await self.db.execute_fetchall(sql, (match, limit))
+        rows = await self.rows([int(r[0]) for r in hits])
+        # In BM25 order (best first), which the ranker uses to break ties.
+        return [rows[int(r[0])] for r in hits if int(r[0]) in rows]
+
+    async def rows(self, rowids: Sequence[int]) -> dict[int, Candidate]:
+        """Fact rows by rowid, from the cache or (one query for the rest) the database."""
+        out = {i: self._cache[i] for i in rowids if i in self._cache}
+        missing = [i for i in rowids if i not in out]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            sql = (
+                "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key,"
+                f" f.data, 0 FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid"
+                f" WHERE f.rowid IN ({marks})"
+            )
+            for r in await self.db.execute_fetchall(sql, tuple(missing)):
+                c = _candidate(r)
+                out[c.rowid] = c
+                self._cache[c.rowid] = c
+            while len(self._cache) > ROW_CACHE:
+                self._cache.popitem(last=False)
+        return out
 
     async def by_dates(self, start: int, end: int, limit: int = 500) -> list[Candidate]:
         """Facts whose date overlaps the years ``start..end``, in date order."""
@@ -291,19 +317,12 @@ def _want(base: FactBase) -> str:
     return f"{base.content_hash}:{ANALYZER_VERSION}"
 
 
-@lru_cache(maxsize=8192)
-def _parsed(terms: str, head: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Term set and head lines of a fact row (cached: the same rows come back often)."""
-    return frozenset(terms.split()), tuple(head.split("\n"))
-
-
 def _candidate(r: Sequence[object]) -> Candidate:
-    terms, head = _parsed(str(r[2]), str(r[3]))
     return Candidate(
         rowid=int(r[0]),  # type: ignore[call-overload]
         fact_id=str(r[1]),
-        terms=terms,
-        head=head,
+        terms=frozenset(str(r[2]).split()),
+        head=tuple(str(r[3]).split("\n")),
         start_year=None if r[4] is None else int(r[4]),  # type: ignore[call-overload]
         end_year=None if r[5] is None else int(r[5]),  # type: ignore[call-overload]
         start_key=None if r[6] is None else int(r[6]),  # type: ignore[call-overload]
