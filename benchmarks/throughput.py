@@ -232,6 +232,23 @@ async def server_alone(session: Any, base_url: str, n: int) -> float:
     return n / (time.monotonic() - t0)
 
 
+PASS_THROUGH = ("DOSTYQ_POOL_SIZE",)
+#: How the bot is started; DOSTYQ_BENCH_PROFILE=FILE runs it under cProfile (for finding hot
+#: spots, not for the figures).
+BOT_CMD = [sys.executable, "-m", "bot", "run"]
+if os.environ.get("DOSTYQ_BENCH_PROFILE"):
+    BOT_CMD = [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        os.environ["DOSTYQ_BENCH_PROFILE"],
+        "-m",
+        "bot",
+        "run",
+    ]
+
+
 async def run(n_updates: int, n_idle: int, seed: int, concurrency: int) -> Result:
     import aiohttp
 
@@ -263,10 +280,12 @@ async def run(n_updates: int, n_idle: int, seed: int, concurrency: int) -> Resul
         DOSTYQ_CONCURRENT_UPDATES=str(concurrency),
         PYTHONUNBUFFERED="1",
     )
+    # Pass through settings given to this benchmark explicitly (e.g. DOSTYQ_POOL_SIZE).
+    env.update({k: v for k, v in os.environ.items() if k in PASS_THROUGH})
     log_path = tmp / "bot.log"
     with log_path.open("wb") as log:
         bot = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=str(ROOT), env=env, stdout=log, stderr=log
+            *BOT_CMD, cwd=str(ROOT), env=env, stdout=log, stderr=log
         )
     timeout = aiohttp.ClientTimeout(total=600)
     connector = aiohttp.TCPConnector(limit=100)

@@ -83,6 +83,10 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        # httpx checks every pooled connection on each request: a pool sized to the work in
+        # flight is cheaper than PTB's default of 256.
+        builder = builder.connection_pool_size(settings.pool_size).pool_timeout(10.0)
     if settings.rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app: DostyqApp = builder.build()

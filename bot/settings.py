@@ -44,7 +44,10 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: SecretStr | None = None
-    concurrent_updates: int = Field(default=64, ge=1)
+    concurrent_updates: int = Field(default=16, ge=1, description="updates handled at once")
+    pool_size: int = Field(
+        default=16, ge=1, description="HTTP connections to the Bot API (httpx pool)"
+    )
     rate_limit: bool = True
     admin_chat_id: int | None = None
     log_level: str = "INFO"

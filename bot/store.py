@@ -25,6 +25,11 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 
+#: A queued write: one SQL statement with its parameters, or a coroutine function.
+_Job = tuple[str, tuple[object, ...]] | Callable[[], Awaitable[None]]
+#: Queued writes done in one transaction.
+WRITE_BATCH = 500
+
 #: While the bot runs, the question log is purged of expired entries at most this often.
 PURGE_EVERY_SECONDS = 3600.0
 
@@ -83,7 +88,9 @@ class Store:
         self.db = db
         self._key = key
         self.log_days = log_days
-        self._queue: asyncio.Queue[Callable[[], Awaitable[None]] | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Job | None] = asyncio.Queue()
+        # Language choices are few and read on every answer: kept in memory, written through.
+        self._langs: dict[str, str] = {}
         self._worker: asyncio.Task[None] | None = None
         self._tx_lock = asyncio.Lock()  # one explicit transaction at a time on the connection
         self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
@@ -100,6 +107,10 @@ class Store:
         await migrate(db)
         key = salt.encode() if salt else await _stored_key(db)
         store = cls(db, key, log_days)
+        store._langs = {
+            str(h): str(lang)
+            for h, lang in await db.execute_fetchall("SELECT user_hash, lang FROM user_lang")
+        }
         await store.purge()
         store._worker = asyncio.create_task(store._drain(), name="dostyq-store-writer")
         return store
@@ -118,14 +129,8 @@ class Store:
     # -- reads (on the answering path, but cheap and failure-tolerant) ------------------------
 
     async def get_lang(self, user_id: int) -> str | None:
-        try:
-            sql = "SELECT lang FROM user_lang WHERE user_hash = ?"
-            async with self.db.execute(sql, (self.user_hash(user_id),)) as cur:
-                row = await cur.fetchone()
-            return str(row[0]) if row else None
-        except Exception:
-            log.exception("reading a language choice failed")
-            return None
+        """The user's /lang choice (from memory; the table is loaded at open)."""
+        return self._langs.get(self.user_hash(user_id))
 
     async def recent(self, *, unanswered: bool = False, limit: int = 50) -> list[LogEntry]:
         where = (
@@ -145,8 +150,9 @@ class Store:
 
     def set_lang(self, user_id: int, lang: str) -> None:
         h = self.user_hash(user_id)
+        self._langs[h] = lang
         self._submit(
-            lambda: self._exec(
+            (
                 "INSERT INTO user_lang VALUES (?, ?, ?) ON CONFLICT(user_hash) DO UPDATE SET "
                 "lang = excluded.lang, updated = excluded.updated",
                 (h, lang, time.time()),
@@ -156,7 +162,7 @@ class Store:
     def vote(self, user_id: int, fact_id: str, vote: int, question: str | None) -> None:
         h = self.user_hash(user_id)
         self._submit(
-            lambda: self._exec(
+            (
                 "INSERT INTO feedback(user_hash, fact_id, vote, question, created) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_hash, fact_id) DO UPDATE SET "
                 "vote = excluded.vote, question = excluded.question, created = excluded.created",
@@ -179,7 +185,7 @@ class Store:
         h = self.user_hash(user_id)
         row = (time.time(), h, question, lang, chat_type, kind, fact_id, score)
         self._submit(
-            lambda: self._exec(
+            (
                 "INSERT INTO question_log(created, user_hash, question, lang, chat_type, kind,"
                 " fact_id, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
@@ -194,6 +200,7 @@ class Store:
         """Delete everything stored about the user, now (not queued); returns rows deleted."""
         await self.flush()
         h = self.user_hash(user_id)
+        self._langs.pop(h, None)
         deleted = 0
         async with self._tx_lock:  # two /forget at once must not nest transactions
             await self.db.execute("BEGIN IMMEDIATE")
@@ -223,24 +230,52 @@ class Store:
         """Wait until every queued write is done."""
         await self._queue.join()
 
-    def _submit(self, job: Callable[[], Awaitable[None]]) -> None:
+    def _submit(self, job: _Job) -> None:
         self._queue.put_nowait(job)
 
-    async def _exec(self, sql: str, params: tuple[object, ...]) -> None:
-        await self.db.execute(sql, params)
-
     async def _drain(self) -> None:
+        """Write what is queued, in batches: one transaction (and few thread hops) per batch."""
         while True:
-            job = await self._queue.get()
+            batch = [await self._queue.get()]
+            while len(batch) < WRITE_BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            stop = None in batch
+            jobs = [j for j in batch if j is not None]
             try:
-                if job is None:
-                    return
-                await job()
+                await self._write(jobs)
             except Exception:
-                self.write_errors += 1
-                log.exception("a storage write failed; the answer was not affected")
+                self.write_errors += len(jobs)
+                log.exception("%d storage writes failed; the answers were not affected", len(jobs))
             finally:
-                self._queue.task_done()
+                for _ in batch:
+                    self._queue.task_done()
+            if stop:
+                return
+
+    async def _write(self, jobs: list[_Job]) -> None:
+        if not jobs:
+            return
+        async with self._tx_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                i = 0
+                while i < len(jobs):
+                    job = jobs[i]
+                    if callable(job):
+                        await job()
+                        i += 1
+                        continue
+                    sql, rows = job[0], [job[1]]
+                    i += 1
+                    while i < len(jobs) and not callable(jobs[i]) and jobs[i][0] == sql:  # type: ignore[index]
+                        rows.append(jobs[i][1])  # type: ignore[index]
+                        i += 1
+                    await self.db.executemany(sql, rows)
+                await self.db.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await self.db.rollback()
+                raise
 
 
 async def migrate(db: aiosqlite.Connection) -> list[int]:
