@@ -55,7 +55,12 @@ def bot_env(server: FakeBotAPI, db: Path, **extra: str) -> dict[str, str]:
 
 @asynccontextmanager
 async def running_bot(server: FakeBotAPI, db: Path, **extra: str) -> AsyncIterator[BotProcess]:
-    """Start ``python -m bot run``; wait until it polls; stop it with SIGINT on exit."""
+    """Start ``python -m bot run``; yield once it is about to poll; SIGINT it on exit.
+
+    ``deleteWebhook`` is PTB's last call before it polls, and updates pushed before the first
+    poll are queued, so waiting for it is enough (the first getUpdates on an idle server only
+    returns at the end of its long poll).
+    """
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -69,7 +74,7 @@ async def running_bot(server: FakeBotAPI, db: Path, **extra: str) -> AsyncIterat
     bp = BotProcess(proc)
     bp._reader = asyncio.create_task(bp._read())
     try:
-        await server.wait_for("getUpdates", timeout=30)
+        await server.wait_for("deleteWebhook", timeout=30)
         yield bp
     finally:
         if proc.returncode is None:

@@ -13,13 +13,10 @@ import hashlib
 import hmac
 import html
 import itertools
-import os
 import signal
 import sqlite3
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +25,7 @@ import pytest_asyncio
 
 from knowledge.factbase import FactBase
 from tests import factories as F
-from tests.e2e import ROOT, BotProcess, bot_env
+from tests.e2e import BotProcess, running_bot
 from tests.fakebotapi import BOT_USERNAME, Call, FakeBotAPI
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -55,34 +52,6 @@ def new_group() -> int:
 # -- the bot process ------------------------------------------------------------------------
 
 
-@asynccontextmanager
-async def bot_process(server: FakeBotAPI, db: Path, **env: str) -> AsyncIterator[BotProcess]:
-    """Like :func:`tests.e2e.running_bot`, but ready as soon as the bot starts polling.
-
-    ``running_bot`` waits for the first getUpdates to be *answered*, which on an idle fake
-    server is the end of a 10 s long poll. ``deleteWebhook`` is PTB's last call before it polls,
-    and updates pushed before the first poll are queued, so waiting for it is enough.
-    """
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=str(ROOT),
-        env=bot_env(server, db, **env),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    bp = BotProcess(proc)
-    bp._reader = asyncio.create_task(bp._read())
-    try:
-        await server.wait_for("deleteWebhook", timeout=30)
-        yield bp
-    finally:
-        if proc.returncode is None:
-            await bp.stop()
-
-
 async def timed_stop(bp: BotProcess, sig: int) -> tuple[int, float]:
     t0 = time.monotonic()
     rc = await bp.stop(sig, timeout=10)
@@ -102,7 +71,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot(server: FakeBotAPI, db: Path) -> AsyncIterator[BotProcess]:
-    async with bot_process(server, db) as bp:
+    async with running_bot(server, db) as bp:
         yield bp
 
 
@@ -668,7 +637,7 @@ async def test_language_survives_a_restart_and_signals(tmp_path: Path) -> None:
     db = tmp_path / "bot.sqlite3"
     uid = new_user()
     async with FakeBotAPI() as server:
-        async with bot_process(server, db) as first:
+        async with running_bot(server, db) as first:
             server.push_update(F.make_command_update("/lang", user_id=uid))
             menu = await sent(server, uid)
             data = buttons(menu)["🇷🇺 Русский"]["callback_data"]
@@ -691,7 +660,7 @@ async def test_language_survives_a_restart_and_signals(tmp_path: Path) -> None:
         assert rows(db, "SELECT count(*) FROM question_log WHERE user_hash = ?", h) == [(1,)]
         assert not rows(db, "SELECT 1 FROM question_log WHERE user_hash = ?", str(uid))
 
-        async with bot_process(server, db) as second:
+        async with running_bot(server, db) as second:
             _, reply = await ask(server, DIPLO_EN, user_id=uid)
             assert reply.params["text"].startswith("<b>3 января 1992 г.</b>")
             rc, took = await timed_stop(second, signal.SIGINT)
@@ -700,23 +669,3 @@ async def test_language_survives_a_restart_and_signals(tmp_path: Path) -> None:
         for out in (first.text, second.text):
             assert server.token not in out
         server.assert_clean()
-
-
-async def test_run_without_token_points_to_chat(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DOSTYQ_"))}
-    env.update(DOSTYQ_DB=str(tmp_path / "x.sqlite3"), PYTHONPATH=str(ROOT))
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=str(tmp_path),  # no .env file here
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _out, err = await asyncio.wait_for(proc.communicate(), 30)
-    assert proc.returncode != 0
-    assert b"TELEGRAM_BOT_TOKEN" in err
-    assert b"dostyq chat" in err
-    assert not (tmp_path / "x.sqlite3").exists()
