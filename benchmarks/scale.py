@@ -1101,7 +1101,7 @@ def report(results: Sequence[dict[str, Any]], n_queries: int) -> list[str]:
         f"{n_queries} queries per size in kk/ru/en: {n['topical']} topical, {n['off-topic']}"
         f" off-topic, {n['year']} year questions; each timed once after one warm-up pass."
         " Index build = `Engine.open` on an empty DB; reopen = `Engine.open` on the built DB."
-        " Year lists are capped at 500 facts by the index.",
+        " Year lists are capped at 120 facts (the answer says how many there are).",
         "",
         *table_lines(results),
         "",

@@ -46,7 +46,7 @@ RUNNER_UP_SHARE = 0.92
 MAX_FACT_HITS = 3
 #: Retrieval leaves out terms found in more than this share of the facts (but never one found
 #: in fewer than COMMON_TERM_MIN_DF facts), when the question has rarer ones.
-COMMON_TERM_SHARE = 0.02
+COMMON_TERM_SHARE = 0.05
 COMMON_TERM_MIN_DF = 200
 #: Candidates taken from FTS5 for re-ranking, and how many of the best by coverage get the
 #: (costlier) rapidfuzz closeness.
