@@ -1,0 +1,33 @@
+"""Inventory: every command, interface string and tag exists in kk, ru and en."""
+
+from __future__ import annotations
+
+from handlers import build_handlers
+from handlers.i18n import COMMANDS, EXAMPLES, GROUP_COMMANDS, TAG_NAMES, UI, T
+from knowledge.models import LANGS, TAGS
+
+
+def test_every_command_has_a_description_in_each_language() -> None:
+    names = [tuple(c for c, _ in COMMANDS[lang]) for lang in LANGS]
+    assert names[0] == names[1] == names[2]
+    for lang in LANGS:
+        for command, description in COMMANDS[lang]:
+            assert command.isascii() and command.islower() and 1 <= len(command) <= 32
+            assert 1 <= len(description) <= 256
+    assert set(GROUP_COMMANDS) <= set(names[0])
+
+
+def test_every_registered_command_is_described() -> None:
+    from telegram.ext import CommandHandler
+
+    handled = {c for h in build_handlers() if isinstance(h, CommandHandler) for c in h.commands}
+    assert handled == {c for c, _ in COMMANDS["en"]}
+
+
+def test_every_string_in_three_languages() -> None:
+    for table in (UI, T, TAG_NAMES):
+        for key, texts in table.items():
+            assert set(texts) == set(LANGS), key
+            assert all(texts[lang].strip() for lang in LANGS), key
+    assert set(TAG_NAMES) == set(TAGS)
+    assert all(len(EXAMPLES[lang]) == 3 for lang in LANGS)
