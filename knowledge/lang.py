@@ -13,7 +13,8 @@ from .models import Lang
 from .text import latin_to_cyrillic, loose, normalise, words
 
 _KK_LETTERS = re.compile("[әғқңөұүһі]")
-_KK_LATIN_LETTERS = re.compile("[äğñŋöūüşıáǵńóúý]|q(?!u)")
+# Kazakh Latin q is followed by a, y, o... ; pinyin q by i or u (Urumqi, Qing, Chongqing).
+_KK_LATIN_LETTERS = re.compile("[äğñŋöūüşıáǵńóúý]|q(?![iu])")
 
 #: Kazakh function and question words, in their loose (Russian-keyboard) form.
 KK_HINTS = frozenset(
@@ -23,7 +24,8 @@ KK_HINTS = frozenset(
         "болған болады мен және де пен бен арасында арасындағы бойынша кезде кейін дейін "
         "қытай қазақстан қытайдың қазақстанның мәдени мәдениет күндері елі елдің ма ме ба "
         "бе па пе ше ғой берші айтшы деген қандай оқиға оқиғалар өтті ашылды жасады қол қойды "
-        "қойылды сапары кітап кітабы шықты құрылды туралы жылғы айында қаласында"
+        "қойылды сапары кітап кітабы шықты құрылды туралы жылғы айында қаласында арқылы қанша "
+        "үшін керек бағасы"
     ).split()
 )
 RU_HINTS = frozenset(
@@ -43,8 +45,13 @@ EN_HINTS = frozenset(
 )
 _KK_ENDINGS = tuple(
     loose(e)
-    for e in "дағы дегі тағы тегі ның нің дың дің тың тің ған ген қан кен ды ді ты ті".split()
+    for e in "дағы дегі тағы тегі ның нің дың дің тың тің ған ген қан кен ды ді ты ті сы".split()
 )
+#: Endings only Russian words have (nouns in -ость/-ение, adjectives, verbs in -ться).
+_RU_ENDINGS = (
+    "ость ости ение ения ений ание ания ной ный ная ное ого ому ых ими ться тся ются ать ить "
+    "ешь ует уют ция ции"
+).split()
 
 
 def detect(text: str, default: Lang | None = None) -> Lang | None:
@@ -64,7 +71,9 @@ def detect(text: str, default: Lang | None = None) -> Lang | None:
         kk = sum(loose(w) in KK_HINTS for w in cyr) + 0.5 * sum(
             loose(w).endswith(_KK_ENDINGS) for w in cyr if loose(w) not in RU_HINTS
         )
-        ru = sum(w in RU_HINTS for w in cyr)
+        ru = sum(w in RU_HINTS for w in cyr) + 0.5 * sum(
+            w.endswith(tuple(_RU_ENDINGS)) for w in cyr if w not in RU_HINTS
+        )
         return "kk" if kk > ru else "ru"
     kk = sum(loose(latin_to_cyrillic(w)) in KK_HINTS for w in lat)
     en = sum(w in EN_HINTS for w in lat)
