@@ -5,7 +5,7 @@ What runs, and how it is measured:
 * **Three processes.** The fake Bot API server (``tests.fakebotapi.FakeBotAPI``, every call
   validated against the spec as in the tests) runs in a process of its own; the real
   ``python -m bot run`` runs against it with ``DOSTYQ_RATE_LIMIT=false`` and
-  ``DOSTYQ_CONCURRENT_UPDATES=64`` (long polling, as in production); this process drives both.
+  ``DOSTYQ_CONCURRENT_UPDATES=16`` (long polling, as in production); this process drives both.
   The server process is ``python -m tests.fakebotapi``'s ``serve`` plus a small sidecar HTTP
   endpoint in the same process (``--serve``, below): the stock ``/_fake/report`` gives call
   counts only, and per-update latency needs the time of each push and of each sendMessage.
@@ -48,7 +48,7 @@ from benchmarks.latency import load_questions, percentile, section_header, write
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "7000001:AAThroughputBenchmarkToken-dostyq"
-CONCURRENT_UPDATES = 64
+CONCURRENT_UPDATES = 16
 GOAL_UPDATES_PER_S = 300
 GOAL_RSS_MB = 150
 FIRST_USER = 600_000_000
@@ -232,7 +232,7 @@ async def server_alone(session: Any, base_url: str, n: int) -> float:
     return n / (time.monotonic() - t0)
 
 
-PASS_THROUGH = ("DOSTYQ_POOL_SIZE",)
+PASS_THROUGH = ("DOSTYQ_POOL_SIZE", "DOSTYQ_HTTP_BACKEND")
 #: How the bot is started; DOSTYQ_BENCH_PROFILE=FILE runs it under cProfile (for finding hot
 #: spots, not for the figures).
 BOT_CMD = [sys.executable, "-m", "bot", "run"]
@@ -381,7 +381,7 @@ async def run(n_updates: int, n_idle: int, seed: int, concurrency: int) -> Resul
 # -- report -----------------------------------------------------------------------------------
 
 
-def report_lines(r: Result, n_requested: int) -> list[str]:
+def report_lines(r: Result, n_requested: int, concurrency: int = CONCURRENT_UPDATES) -> list[str]:
     lat = sorted(r.latency_s)
     idle = sorted(r.idle_s)
     full = [b for b in r.batches if b]
@@ -394,7 +394,8 @@ def report_lines(r: Result, n_requested: int) -> list[str]:
     lines = [
         f"Burst of {n_requested:,} private-chat questions (380 eval questions in kk/ru/en, one "
         f"chat per update), bot with `DOSTYQ_RATE_LIMIT=false`, "
-        f"`DOSTYQ_CONCURRENT_UPDATES={CONCURRENT_UPDATES}`, long polling.",
+        f"`DOSTYQ_CONCURRENT_UPDATES={concurrency}`, HTTP backend "
+        f"`{os.environ.get('DOSTYQ_HTTP_BACKEND', 'aiohttp')}`, long polling.",
         "",
         "| figure | value | goal |",
         "|---|---:|---|",
@@ -463,10 +464,10 @@ def report_lines(r: Result, n_requested: int) -> list[str]:
             "was about 15% of its CPU in a burst."
         )
     lines.append(
-        "Where the bot's CPU goes (cProfile of a burst): about half in httpx/httpcore, whose "
-        "connection pool checks every pooled connection on each request (so it grows with "
-        "the number of concurrent handlers); engine.ask about 1.8 ms and PTB's de_json about "
-        "0.6 ms per update. Fewer concurrent updates are faster here: see `--concurrency`."
+        "Where the bot's CPU goes (cProfile of a burst, aiohttp backend): PTB's parsing of "
+        "updates about 24%, the engine about 16%, aiohttp itself about 7%. With "
+        "`DOSTYQ_HTTP_BACKEND=httpx` about half went to httpx/httpcore, whose pool checks every "
+        "pooled connection on each request (234 updates/s at 16 concurrent updates)."
     )
     lines.append(
         "Latency in a burst is mostly queueing: every update is queued at t=0, so p50 is about "
@@ -490,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(serve(TOKEN))
         return 0
     result = asyncio.run(run(args.updates, args.idle, args.seed, args.concurrency))
-    lines = report_lines(result, args.updates)
+    lines = report_lines(result, args.updates, args.concurrency)
     print("\n".join(lines))
     for violation in result.violations[:10]:
         print(f"violation: {violation}")

@@ -25,6 +25,7 @@ from handlers.i18n import COMMANDS, GROUP_COMMANDS
 from knowledge.engine import Engine
 from knowledge.models import LANGS
 
+from .request import AiohttpRequest
 from .settings import Settings
 from .store import Store
 
@@ -83,10 +84,16 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    else:
+    elif settings.http_backend == "httpx":
         # httpx checks every pooled connection on each request: a pool sized to the work in
         # flight is cheaper than PTB's default of 256.
         builder = builder.connection_pool_size(settings.pool_size).pool_timeout(10.0)
+    else:
+        # aiohttp: about half the bot's CPU in a burst went to httpx/httpcore (bot/request.py).
+        # getUpdates gets its own one-connection instance, as PTB's builder does for httpx.
+        builder = builder.request(
+            AiohttpRequest(connection_pool_size=settings.pool_size, pool_timeout=10.0)
+        ).get_updates_request(AiohttpRequest(connection_pool_size=1))
     if settings.rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app: DostyqApp = builder.build()

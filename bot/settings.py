@@ -46,7 +46,11 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     concurrent_updates: int = Field(default=16, ge=1, description="updates handled at once")
     pool_size: int = Field(
-        default=16, ge=1, description="HTTP connections to the Bot API (httpx pool)"
+        default=16, ge=1, description="HTTP connections to the Bot API (the request pool)"
+    )
+    http_backend: Literal["aiohttp", "httpx"] = Field(
+        default="aiohttp",
+        description="HTTP client for the Bot API: aiohttp (bot.request) or PTB's default httpx",
     )
     rate_limit: bool = True
     admin_chat_id: int | None = None
