@@ -77,7 +77,6 @@ T: dict[str, dict[Lang, str]] = {
         "ru": "собственный текст статьи",
         "en": "the article's own text",
     },
-    "events": {"kk": "оқиға", "ru": "событий", "en": "events"},
     "year_none": {
         "kk": "Мақалада {years} жылы болған оқиға айтылмайды.",
         "ru": "В статье нет событий {years} года.",
@@ -106,6 +105,21 @@ T: dict[str, dict[Lang, str]] = {
     "page": {"kk": "{page}/{pages} бет", "ru": "стр. {page}/{pages}", "en": "page {page}/{pages}"},
     "note": {"kk": "Ескерту", "ru": "Примечание", "en": "Note"},
 }
+
+
+def events(n: int, lang: Lang) -> str:
+    """'1 event', '3 events'; '1 событие', '3 события', '5 событий'; Kazakh does not inflect."""
+    if lang == "en":
+        return f"{n} event" if n == 1 else f"{n} events"
+    if lang == "ru":
+        if n % 10 == 1 and n % 100 != 11:
+            word = "событие"
+        elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            word = "события"
+        else:
+            word = "событий"
+        return f"{n} {word}"
+    return f"{n} оқиға"
 
 
 def t(key: str, lang: Lang, **kw: object) -> str:

@@ -11,7 +11,7 @@ import re
 
 from knowledge.models import Answer, Fact, Lang, Sources
 
-from .i18n import format_date, location_label, ref_label, t, ui
+from .i18n import events, format_date, location_label, ref_label, t, ui
 
 #: Telegram's limit on a message's text, counted in UTF-16 code units.
 MAX_MESSAGE = 4096
@@ -127,7 +127,7 @@ def _list_blocks(
     pages = pages_of(len(facts))
     page = min(max(page, 0), pages - 1)
     items = facts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    header = f"{st.b(title)} · {total or len(facts)} {st.esc(t('events', lang))}"
+    header = f"{st.b(title)} · {st.esc(events(total or len(facts), lang))}"
     if pages > 1:
         header += f" · {st.esc(t('page', lang, page=page + 1, pages=pages))}"
     blocks = [header] + [_list_item(f, lang, st) for f in items]

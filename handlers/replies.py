@@ -86,6 +86,8 @@ async def send_html(
         parse_mode=ParseMode.HTML,
         reply_markup=markup,
         do_quote=quote,
+        # A group question deleted before the answer goes out must not lose the answer.
+        allow_sending_without_reply=True,
         disable_web_page_preview=True,
     )
 

@@ -32,7 +32,7 @@ from bot.store import MIGRATIONS, Store, migrate
 from handlers import callback_data as cbd
 from handlers import replies
 from handlers.callback_data import Callback, encode, parse
-from handlers.i18n import COMMANDS, GROUP_COMMANDS
+from handlers.i18n import COMMANDS, GROUP_COMMANDS, events
 from handlers.keyboards import (
     examples_menu,
     fact_keyboard,
@@ -702,7 +702,7 @@ async def test_topics_list_and_pages(h: Harness, base: FactBase) -> None:
     )
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     text = calls[1].params["text"]
-    assert text.startswith(f"<b>Culture days</b> · {n} events · page 1/")
+    assert text.startswith(f"<b>Culture days</b> · {events(n, 'en')} · page 1/")
     nav = calls[1].params["reply_markup"]["inline_keyboard"][0]
     assert nav[-1]["callback_data"] == "1|topic|culture-days|1|en"
     calls = await h.feed(

@@ -106,3 +106,19 @@ async def test_plain_text_for_the_terminal(engine: Engine, base: FactBase) -> No
     a = await engine.ask("Abai 150")
     text = render(a, base.sources, html_mode=False)
     assert "<b>" not in text and "1995" in text
+
+
+def test_event_counts_agree_with_their_number() -> None:
+    from handlers.i18n import events
+
+    assert [events(n, "en") for n in (1, 2)] == ["1 event", "2 events"]
+    assert [events(n, "ru") for n in (1, 3, 5, 11, 21, 22, 112)] == [
+        "1 событие",
+        "3 события",
+        "5 событий",
+        "11 событий",
+        "21 событие",
+        "22 события",
+        "112 событий",
+    ]
+    assert events(7, "kk") == "7 оқиға"

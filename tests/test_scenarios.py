@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from handlers.i18n import events
 from knowledge.factbase import FactBase
 from tests import factories as F
 from tests.e2e import BotProcess, running_bot
@@ -232,7 +233,7 @@ async def test_year_arrows_and_long_year_pages(
     server.push_update(F.make_command_update("/year 2004", user_id=uid))
     reply = await sent(server, uid)
     n2004 = len(year_facts(base, 2004))
-    assert reply.params["text"].startswith(f"<b>2004</b> · {n2004} events")
+    assert reply.params["text"].startswith(f"<b>2004</b> · {events(n2004, 'en')}")
     keys = buttons(reply)
     assert keys["◀ 2003"]["callback_data"] == "1|year|2003|0|en"
     assert keys["2005 ▶"]["callback_data"] == "1|year|2005|0|en"
@@ -258,7 +259,7 @@ async def test_year_arrows_and_long_year_pages(
     n2003 = len(year_facts(base, 2003))
     pages = -(-n2003 // 6)
     assert n2003 > 6, "2003 should be a long year"
-    assert edit.params["text"].startswith(f"<b>2003</b> · {n2003} events · page 1/{pages}")
+    assert edit.params["text"].startswith(f"<b>2003</b> · {events(n2003, 'en')} · page 1/{pages}")
     assert f"{n2003 - 6} more" in edit.params["text"]
     nxt = buttons(edit)[f"2/{pages} ›"]["callback_data"]
     assert nxt == "1|year|2003|1|en"
@@ -368,7 +369,9 @@ async def test_buttons_under_an_answer(
     qid = await press(server, message, keys["More from 1992"]["callback_data"], uid)
     await answered_cb(server, qid)
     more = await sent(server, uid)
-    assert more.params["text"].startswith(f"<b>1992</b> · {len(year_facts(base, 1992))} events")
+    assert more.params["text"].startswith(
+        f"<b>1992</b> · {events(len(year_facts(base, 1992)), 'en')}"
+    )
     server.assert_clean()
 
 
