@@ -72,11 +72,6 @@ T: dict[str, dict[Lang, str]] = {
     "undated": {"kk": "Күні көрсетілмеген", "ru": "Без даты", "en": "Undated"},
     "source": {"kk": "Дереккөз", "ru": "Источник", "en": "Source"},
     "article": {"kk": "мақала", "ru": "статья", "en": "the article"},
-    "no_ref": {
-        "kk": "мақаланың өз мәтіні",
-        "ru": "собственный текст статьи",
-        "en": "the article's own text",
-    },
     "year_none": {
         "kk": "Мақалада {years} жылы болған оқиға айтылмайды.",
         "ru": "В статье нет событий {years} года.",

@@ -67,7 +67,13 @@ class Candidate:
     end_year: int | None
     start_key: int | None
     data: str
-    bm25: float = 0.0
+
+
+#: The columns a Candidate is built from (see _candidate), with the fact's date when it has one.
+_ROW = (
+    "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data"
+    " FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid"
+)
 
 
 def fact_head_lines(fact: Fact) -> list[str]:
@@ -224,17 +230,13 @@ class FactIndex:
         # In BM25 order (best first), which the ranker uses to break ties.
         return [rows[int(r[0])] for r in hits if int(r[0]) in rows]
 
-    async def rows(self, rowids: Sequence[int]) -> dict[int, Candidate]:
+    async def rows(self, rowids: Sequence[int] | range) -> dict[int, Candidate]:
         """Fact rows by rowid, from the cache or (one query for the rest) the database."""
         out = {i: self._cache[i] for i in rowids if i in self._cache}
         missing = [i for i in rowids if i not in out]
         if missing:
             marks = ",".join("?" * len(missing))
-            sql = (
-                "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key,"
-                f" f.data, 0 FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid"
-                f" WHERE f.rowid IN ({marks})"
-            )
+            sql = f"{_ROW} WHERE f.rowid IN ({marks})"
             for r in await self.db.execute_fetchall(sql, tuple(missing)):
                 c = _candidate(r)
                 out[c.rowid] = c
@@ -246,9 +248,7 @@ class FactIndex:
     async def by_dates(self, start: int, end: int, limit: int = 500) -> list[Candidate]:
         """Facts whose date overlaps the years ``start..end``, in date order."""
         sql = (
-            "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data,"
-            " 0 FROM kx_date d JOIN kx_fact f ON f.rowid = d.fact"
-            " WHERE d.start_year <= ? AND d.end_year >= ? ORDER BY d.start_key, f.id LIMIT ?"
+            f"{_ROW} WHERE d.start_year <= ? AND d.end_year >= ? ORDER BY d.start_key, f.id LIMIT ?"
         )
         rows = await self.db.execute_fetchall(sql, (end, start, limit))
         return [_candidate(r) for r in rows]
@@ -269,39 +269,21 @@ class FactIndex:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        sql = (
-            "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data,"
-            f" 0 FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid WHERE f.id IN ({marks})"
-        )
+        sql = f"{_ROW} WHERE f.id IN ({marks})"
         rows = {r[1]: _candidate(r) for r in await self.db.execute_fetchall(sql, tuple(ids))}
         return [rows[i] for i in ids if i in rows]
 
     async def featured(self, limit: int) -> list[Candidate]:
         """Facts marked featured (in date order), topped up with the first facts."""
-        sql = (
-            "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data,"
-            " 0 FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid WHERE f.featured = 1"
-            " LIMIT ?"
-        )
-        async with self.db.execute(sql, (limit,)) as cur:
-            rows = [_candidate(r) for r in await cur.fetchall()]
+        sql = f"{_ROW} WHERE f.featured = 1 LIMIT ?"
+        rows = [_candidate(r) for r in await self.db.execute_fetchall(sql, (limit,))]
         rows.sort(key=lambda c: (c.start_key is None, c.start_key or 0, c.rowid))
         if len(rows) < limit:
             seen = {c.rowid for c in rows}
-            more = await self.by_ids_rowids(range(1, limit + len(rows) + 1))
-            rows += [c for c in more if c.rowid not in seen][: limit - len(rows)]
+            first = await self.rows(range(1, limit + len(rows) + 1))
+            more = [first[i] for i in sorted(first) if i not in seen]
+            rows += more[: limit - len(rows)]
         return rows
-
-    async def by_ids_rowids(self, rowids: Iterable[int]) -> list[Candidate]:
-        ids = list(rowids)
-        marks = ",".join("?" * len(ids))
-        sql = (
-            "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data,"
-            f" 0 FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid WHERE f.rowid IN ({marks})"
-            " ORDER BY f.rowid"
-        )
-        async with self.db.execute(sql, tuple(ids)) as cur:
-            return [_candidate(r) for r in await cur.fetchall()]
 
     async def ids_with_tag(self, tag: str, limit: int = 200) -> list[str]:
         sql = (
@@ -327,7 +309,6 @@ def _candidate(r: Sequence[object]) -> Candidate:
         end_year=None if r[5] is None else int(r[5]),  # type: ignore[call-overload]
         start_key=None if r[6] is None else int(r[6]),  # type: ignore[call-overload]
         data=str(r[7]),
-        bm25=float(r[8] or 0.0),  # type: ignore[arg-type]
     )
 
 
