@@ -83,7 +83,6 @@ MAX_QUESTION_CHARS = 1000
 class _Scored:
     cand: Candidate
     score: float
-    coverage: float = 1.0
 
 
 class Engine:
@@ -236,7 +235,7 @@ class Engine:
             (g0, (g - g0) or None, w, not weak and w > GENERIC_WEIGHT)
             for g0, g, w, weak in zip(q.groups, groups, weights, q.weak, strict=True)
         ]
-        covered: list[tuple[float, float, Candidate]] = []
+        covered: list[tuple[float, Candidate]] = []
         for c in cands:
             fact_terms = c.terms
             got = 0.0
@@ -251,15 +250,15 @@ class Engine:
                 specific = specific or counts
             # A fact that shares only generic words ("China", "culture") answers nothing.
             coverage = got / total if specific else 0.0
-            covered.append((coverage * self._date_factor(q, c), coverage, c))
+            covered.append((coverage * self._date_factor(q, c), c))
         covered.sort(key=lambda x: -x[0])
         out = []
-        for dated, coverage, c in covered[:FUZZ_CANDIDATES]:
+        for dated, c in covered[:FUZZ_CANDIDATES]:
             close = process.extractOne(qtext, c.head, scorer=FUZZ_SCORER)
             closeness = (close[1] if close else 0.0) / 100.0
             # Closeness only modulates coverage: it cannot make up for words the fact lacks.
             score = 100.0 * dated * (COVERAGE_WEIGHT + FUZZ_WEIGHT * closeness)
-            out.append(_Scored(c, min(score, 100.0), coverage))
+            out.append(_Scored(c, min(score, 100.0)))
         # Ties go to the better BM25 rank (the order FTS5 returned the candidates in).
         order = {c.rowid: i for i, c in enumerate(cands)}
         out.sort(key=lambda s: (-s.score, order[s.cand.rowid]))
