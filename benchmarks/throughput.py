@@ -63,6 +63,7 @@ async def serve(token: str) -> None:
     from aiohttp import web
 
     from tests.fakebotapi import FakeBotAPI
+    from tests.fakebotapi.__main__ import wait_for_stop_signal
 
     server = FakeBotAPI(token)
     await server.start()
@@ -113,12 +114,8 @@ async def serve(token: str) -> None:
     await site.start()
     side_port = runner.addresses[0][1]
     print(f"READY {server.base_url} http://127.0.0.1:{side_port}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     try:
-        await stop.wait()
+        await wait_for_stop_signal()
     finally:
         await runner.cleanup()
         await server.stop()

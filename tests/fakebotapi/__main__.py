@@ -18,17 +18,22 @@ import sys
 from .server import DEFAULT_TOKEN, FakeBotAPI
 
 
+async def wait_for_stop_signal() -> None:
+    """Return on SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+
+
 async def serve(host: str, port: int, token: str) -> None:
     """Serve until SIGINT or SIGTERM; print violations to stderr on the way out."""
     server = FakeBotAPI(token, host=host, port=port)
     await server.start()
     print(f"READY {server.base_url}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     try:
-        await stop.wait()
+        await wait_for_stop_signal()
     finally:
         await server.stop()
         for violation in server.violations:
