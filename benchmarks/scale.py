@@ -831,6 +831,8 @@ def _raw_fact(i: int) -> tuple[dict[str, Any], Event, Forms]:
     raw: dict[str, Any] = {
         "id": f"syn-{i:06d}-{event.key}",
         "date": vals["date"] or None,
+        "date_given": _precision(vals["date"]),
+        "event": "culture-days",
         "title": {lang: _fill(event.title[lang], vals) for lang in langs},
         "text": text,
         "places": [vals["c_en"]],
@@ -843,6 +845,13 @@ def _raw_fact(i: int) -> tuple[dict[str, Any], Event, Forms]:
                    "quote": text["en"]},
     }  # fmt: skip
     return raw, event, vals
+
+
+def _precision(date: str | None) -> str:
+    """The synthetic date is as given: its precision is what its text shows."""
+    if not date:
+        return "none"
+    return ("year", "month", "day")[min(date.split("/")[0].count("-"), 2)]
 
 
 def make_fact(i: int) -> Fact:

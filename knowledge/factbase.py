@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .models import LANGS, Fact, Sources
+from .models import LANGS, Fact, Name, Sources
 from .text import mixed_script_words
 
 #: libyaml's safe loader where available (ten times faster), else PyYAML's own.
@@ -23,6 +23,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_FACTS_DIR = PACKAGE_DIR / "facts"
 DEFAULT_SOURCES = PACKAGE_DIR / "sources.yaml"
+DEFAULT_NAMES = PACKAGE_DIR / "names.yaml"
 
 
 class FactBaseError(Exception):
@@ -49,6 +50,23 @@ class FactBase:
     sources: Sources
     content_hash: str
     files: tuple[str, ...] = field(default=())
+    names: dict[str, Name] = field(default_factory=dict)
+
+    def name(self, key: str, lang: str) -> str:
+        """The name ``key`` (of a fact's places, people or orgs) in ``lang``."""
+        return str(getattr(self.names[key], lang))
+
+    def venues(self, fact: Fact) -> list[str]:
+        """Where ``fact`` took place: its places, less an exchange's guest-side places."""
+        if fact.host is None:
+            return list(fact.places)
+        return [k for k in fact.places if self.names[k].country == fact.host]
+
+    def origins(self, fact: Fact) -> list[str]:
+        """An exchange's guest-side places: the city whose culture days came, say."""
+        if fact.host is None:
+            return []
+        return [k for k in fact.places if self.names[k].country != fact.host]
 
     def by_id(self) -> dict[str, Fact]:
         return {f.id: f for f in self.facts}
@@ -77,19 +95,31 @@ def _field_of(err: ValidationError) -> tuple[str, str]:
 
 
 def load_facts(
-    facts_dir: Path | str = DEFAULT_FACTS_DIR, sources_file: Path | str = DEFAULT_SOURCES
+    facts_dir: Path | str = DEFAULT_FACTS_DIR,
+    sources_file: Path | str = DEFAULT_SOURCES,
+    names_file: Path | str | None = None,
 ) -> FactBase:
-    """Load and validate every ``*.yaml`` file in ``facts_dir``; raise FactBaseError."""
+    """Load and validate every ``*.yaml`` file in ``facts_dir``; raise FactBaseError.
+
+    ``names_file`` defaults to the names.yaml beside ``sources_file``, else the package's own.
+    """
     facts_dir = Path(facts_dir)
     sources_file = Path(sources_file)
+    if names_file is None:
+        beside = sources_file.parent / "names.yaml"
+        names_file = beside if beside.exists() else DEFAULT_NAMES
+    names_file = Path(names_file)
     digest = hashlib.sha256()
     files = sorted(facts_dir.glob("*.yaml"))
     if not files:
         raise FactBaseError(facts_dir, None, None, "no *.yaml fact files found")
     seen: dict[str, Path] = {}
     facts: list[Fact] = []
-    for path in [*files, sources_file]:
-        raw = path.read_bytes()
+    for path in [*files, sources_file, names_file]:
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            raise FactBaseError(path, None, None, str(e).replace("\n", " ")) from e
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
     for path in files:
         for fact in _load_file(path):
@@ -100,9 +130,11 @@ def load_facts(
             seen[fact.id] = path
             facts.append(fact)
     sources = _load_sources(sources_file)
+    names = _load_names(names_file)
     _check_refs(facts, sources, seen)
+    _check_names(facts, names, seen)
     facts.sort(key=lambda f: (f.sort_key, f.id))
-    return FactBase(tuple(facts), sources, digest.hexdigest(), tuple(str(p) for p in files))
+    return FactBase(tuple(facts), sources, digest.hexdigest(), tuple(str(p) for p in files), names)
 
 
 def _load_file(path: Path) -> list[Fact]:
@@ -131,8 +163,89 @@ def _load_file(path: Path) -> list[Fact]:
             loc, msg = _field_of(e)
             raise FactBaseError(path, fid, loc, msg) from e
         _check_script(path, fact)
+        _check_date(path, fact)
+        _check_exchange(path, fact)
         out.append(fact)
     return out
+
+
+def _check_date(path: Path, fact: Fact) -> None:
+    """The date agrees with ``date_given``; a worked-out date carries its note."""
+    if fact.date is None:
+        if fact.date_given != "none":
+            raise FactBaseError(
+                path, fact.id, "date_given", f"is {fact.date_given!r} but the fact has no date"
+            )
+        return
+    order = ("none", "year", "month", "day")
+    if order.index(fact.date_given) > order.index(fact.date.precision):
+        raise FactBaseError(
+            path,
+            fact.id,
+            "date_given",
+            f"is {fact.date_given!r} but the date {fact.date.iso()} gives only the"
+            f" {fact.date.precision}",
+        )
+    if fact.date_inferred and fact.date_note is None:
+        raise FactBaseError(
+            path,
+            fact.id,
+            "date_note",
+            f"the date {fact.date.iso()} is finer than the article gives ({fact.date_given!r}):"
+            " say what the article says and why the date was chosen",
+        )
+
+
+def _check_exchange(path: Path, fact: Fact) -> None:
+    if fact.host is not None and fact.host == fact.guest:
+        raise FactBaseError(path, fact.id, "guest", f"host and guest are both {fact.host!r}")
+
+
+def _load_names(path: Path) -> dict[str, Name]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError) as e:
+        raise FactBaseError(path, None, None, str(e).replace("\n", " ")) from e
+    if not isinstance(data, list):
+        raise FactBaseError(path, None, None, "the names file must be a YAML list of names")
+    names: dict[str, Name] = {}
+    for i, item in enumerate(data):
+        key = str(item.get("key", f"#{i + 1}")) if isinstance(item, dict) else f"#{i + 1}"
+        try:
+            name = Name.model_validate(item)
+        except ValidationError as e:
+            loc, msg = _field_of(e)
+            raise FactBaseError(path, None, f"{key}.{loc}", msg) from e
+        if name.key in names:
+            raise FactBaseError(path, None, f"{key}.key", "duplicate name key")
+        for loc, text in _strings(name.model_dump(mode="json"), key):
+            bad = mixed_script_words(text)
+            if bad:
+                raise FactBaseError(path, None, loc, f"word {bad[0]!r} mixes Latin and Cyrillic")
+        names[name.key] = name
+    return names
+
+
+_NAME_KINDS = {"places": ("city", "region", "country"), "people": ("person",), "orgs": ("org",)}
+
+
+def _check_names(facts: list[Fact], names: dict[str, Name], where: dict[str, Path]) -> None:
+    """Every places/people/orgs entry is a key of names.yaml, of the right kind."""
+    for f in facts:
+        for fld, kinds in _NAME_KINDS.items():
+            for i, key in enumerate(getattr(f, fld)):
+                loc = f"{fld}.{i}"
+                if key not in names:
+                    raise FactBaseError(
+                        where[f.id], f.id, loc, f"{key!r} is not a key of names.yaml"
+                    )
+                if names[key].kind not in kinds:
+                    raise FactBaseError(
+                        where[f.id],
+                        f.id,
+                        loc,
+                        f"{key!r} is a {names[key].kind}, not a {' or '.join(kinds)}",
+                    )
 
 
 def _strings(obj: object, prefix: str) -> list[tuple[str, str]]:
@@ -166,13 +279,15 @@ def _load_sources(path: Path) -> Sources:
 def _check_refs(facts: list[Fact], sources: Sources, where: dict[str, Path]) -> None:
     known = {r.number: r for r in sources.references}
     for f in facts:
-        ref = f.source.ref
-        if ref is None:
-            continue
-        if ref not in known:
-            raise FactBaseError(where[f.id], f.id, "source.ref", f"reference [{ref}] is unknown")
-        pages = f.source.pages
-        if pages and known[ref].pages and pages not in known[ref].pages:
-            raise FactBaseError(
-                where[f.id], f.id, "source.pages", f"reference [{ref}] is not cited at p. {pages}"
-            )
+        for i, src in enumerate(f.sources):
+            fld = "source" if i == 0 else f"more_sources.{i - 1}"
+            ref = src.ref
+            if ref is None:
+                continue
+            if ref not in known:
+                msg = f"reference [{ref}] is unknown"
+                raise FactBaseError(where[f.id], f.id, f"{fld}.ref", msg)
+            pages = src.pages
+            if pages and known[ref].pages and pages not in known[ref].pages:
+                msg = f"reference [{ref}] is not cited at p. {pages}"
+                raise FactBaseError(where[f.id], f.id, f"{fld}.pages", msg)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
 from .analyze import Analyzer
 from .factbase import FactBase
-from .models import LANGS, Fact
+from .models import LANGS, Fact, Name
 from .text import loose, normalise
 
 #: Parsed fact rows kept in memory (the whole fact base, unless it is large).
@@ -76,13 +76,19 @@ _ROW = (
 )
 
 
-def fact_head_lines(fact: Fact) -> list[str]:
+def name_forms(fact: Fact, names: Mapping[str, Name] | None = None) -> list[str]:
+    """The English form of each of a fact's places, people and orgs (the key if unknown)."""
+    names = names or {}
+    return [names[k].en if k in names else k for k in fact.places + fact.people + fact.orgs]
+
+
+def fact_head_lines(fact: Fact, names: Mapping[str, Name] | None = None) -> list[str]:
     """Title, aliases and names of a fact, each normalised to its loose form."""
     lines: list[str] = []
     for lang in LANGS:
         lines.append(fact.title.get(lang))
         lines.extend(fact.aliases.get(lang))
-    lines.extend(fact.places + fact.people + fact.orgs)
+    lines.extend(name_forms(fact, names))
     out = []
     for line in lines:
         n = loose(normalise(line))
@@ -140,11 +146,15 @@ class FactIndex:
         want = _want(base)
         if await self.stored_hash() == want:
             return False
-        await self.rebuild(base.facts, want, stemmer)
+        await self.rebuild(base.facts, want, stemmer, base.names)
         return True
 
     async def rebuild(
-        self, facts: Iterable[Fact], content_hash: str, stemmer: tuple[list[str], list[str]]
+        self,
+        facts: Iterable[Fact],
+        content_hash: str,
+        stemmer: tuple[list[str], list[str]],
+        names: Mapping[str, Name] | None = None,
     ) -> None:
         db = self.db
         self._cache.clear()
@@ -154,7 +164,7 @@ class FactIndex:
             df: dict[str, int] = {}
             fact_rows, date_rows, fts_rows = [], [], []
             for rowid, fact in enumerate(facts, start=1):
-                head_terms, body_terms = self._terms(fact)
+                head_terms, body_terms = self._terms(fact, names)
                 terms = set(head_terms) | set(body_terms)
                 for t in terms:
                     df[t] = df.get(t, 0) + 1
@@ -164,7 +174,7 @@ class FactIndex:
                         fact.id,
                         int(fact.featured),
                         " ".join(sorted(terms)),
-                        "\n".join(fact_head_lines(fact)),
+                        "\n".join(fact_head_lines(fact, names)),
                         fact.model_dump_json(exclude_defaults=True),
                     )
                 )
@@ -190,7 +200,9 @@ class FactIndex:
             await db.rollback()
             raise
 
-    def _terms(self, fact: Fact) -> tuple[list[str], list[str]]:
+    def _terms(
+        self, fact: Fact, names: Mapping[str, Name] | None = None
+    ) -> tuple[list[str], list[str]]:
         a = self.analyzer
         head: list[str] = []
         body: list[str] = []
@@ -199,7 +211,7 @@ class FactIndex:
             for alias in fact.aliases.get(lang):
                 head += a.doc_terms(alias, lang)
             body += a.doc_terms(fact.text.get(lang), lang)
-        for name in fact.places + fact.people + fact.orgs:
+        for name in name_forms(fact, names):
             head += a.doc_terms(name, "en")
         return head, body
 

@@ -35,6 +35,38 @@ TAGS: tuple[str, ...] = (
     "anniversaries",
 )
 
+#: The fixed list of event kinds: what sort of thing a fact reports. Exactly one per fact.
+EVENT_KINDS: tuple[str, ...] = (
+    "culture-days",  # days or weeks of one country's (or city's) culture in the other
+    "visit",  # a visit or trip of a leader or a delegation
+    "agreement",  # an agreement, treaty, plan or concept signed or agreed
+    "declaration",  # a joint declaration or communiqué
+    "programme",  # the 2003-2008 cooperation programme as a whole
+    "programme-direction",  # one of the eight directions of that programme
+    "publication",  # a book or collection published
+    "exhibition",
+    "festival",
+    "performance",  # a concert or an evening given by performers
+    "tour",  # a company's tour
+    "contest",
+    "conference",
+    "anniversary",  # an anniversary celebrated
+    "media",  # news agencies, TV channels, media coverage
+    "education",  # study, students, education aid
+    "institution",  # a centre or office opened
+    "film",
+    "diplomacy",  # recognition, embassies, the course of relations
+    "statement",  # what someone (or the article itself) says about the relations
+    "history",
+)
+
+#: The two countries of the article, as a fact's ``host`` or ``guest`` or a name's ``country``.
+Country = Literal["KZ", "CN"]
+#: How much of a fact's date the article's own words give (see ``Fact.date_given``).
+DatePrecision = Literal["day", "month", "year", "none"]
+_PRECISION_RANK = {"none": 0, "year": 1, "month": 2, "day": 3}
+NameKind = Literal["city", "region", "country", "person", "org"]
+
 MAX_ID_LEN = 40
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -107,6 +139,16 @@ class FactDate(_Strict):
         return self.start.iso() + (f"/{self.end.iso()}" if self.end else "")
 
     @property
+    def precision(self) -> DatePrecision:
+        """The finest part of this date that is filled in (of the start or of the end)."""
+        parts = [self.start, *([self.end] if self.end else [])]
+        if any(p.day for p in parts):
+            return "day"
+        if any(p.month for p in parts):
+            return "month"
+        return "year"
+
+    @property
     def years(self) -> range:
         last = self.end.year if self.end else self.start.year
         return range(self.start.year, last + 1)
@@ -162,25 +204,77 @@ class Source(_Strict):
         if not self.pages:
             return f"ref. [{self.ref}]"
         many = "-" in self.pages or "," in self.pages
-        return f"ref. [{self.ref}], {'pp.' if many else 'p.'} {self.pages}"
+        pages = self.pages.replace("-", "\u2013")
+        return f"ref. [{self.ref}], {'pp.' if many else 'p.'} {pages}"
+
+
+class Name(_Strict):
+    """A place, person or organisation of the article, in the three languages.
+
+    Facts name them by ``key`` in ``places``, ``people`` and ``orgs``; knowledge/names.yaml holds
+    them. ``country`` is the country a city, region, person or organisation belongs to (None for
+    international bodies and for organisations of third countries).
+    """
+
+    key: str
+    kind: NameKind
+    country: Country | None
+    kk: str = Field(min_length=1)
+    ru: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    aliases: Aliases = Field(default_factory=Aliases)
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, v: str) -> str:
+        if not _ID_RE.match(v):
+            raise ValueError("key must be lowercase ASCII letters, digits and '-'")
+        return v
+
+    def get(self, lang: Lang) -> str:
+        return str(getattr(self, lang))
+
+    def forms(self, lang: Lang) -> list[str]:
+        """The name and its aliases in ``lang``."""
+        return [self.get(lang), *self.aliases.get(lang)]
 
 
 class Fact(_Strict):
-    """One event or claim of the article."""
+    """One event or claim of the article.
+
+    ``date_given`` is how much of ``date`` the article's own words state for this fact: "day"
+    (day, month and year), "month" (month and year), "year", or "none" (no year of its own:
+    "this year", "during that visit", a date borrowed from a neighbouring sentence, or no date
+    at all). A date finer than what is given is worked out (``date_inferred``), and ``date_note``
+    must then say what the article says and why the date was chosen.
+
+    ``host`` and ``guest`` are set for exchanges: the country that received the event and the
+    country that came (the Days of Kazakhstan's culture in China: host CN, guest KZ).
+    ``places`` are where the event took place; ``places``, ``people`` and ``orgs`` hold keys of
+    knowledge/names.yaml. ``works`` are titles (books, documents, films, programmes) the article
+    names for this fact. ``more_sources`` are further passages the text rests on, each with the
+    reference that stands after its own sentence.
+    """
 
     id: str
     date: FactDate | None = None
+    date_given: DatePrecision
     date_note: Texts | None = None
+    event: str
+    host: Country | None = None
+    guest: Country | None = None
     title: Texts
     text: Texts
     places: list[str] = Field(default_factory=list)
     people: list[str] = Field(default_factory=list)
     orgs: list[str] = Field(default_factory=list)
+    works: list[Texts] = Field(default_factory=list)
     tags: list[str] = Field(min_length=1)
     aliases: Aliases = Field(default_factory=Aliases)
     note: Texts | None = None
     featured: bool = False
     source: Source
+    more_sources: list[Source] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod
@@ -205,6 +299,25 @@ class Fact(_Strict):
         if unknown:
             raise ValueError(f"unknown tag {unknown[0]!r}; allowed: {', '.join(TAGS)}")
         return v
+
+    @field_validator("event")
+    @classmethod
+    def _event(cls, v: str) -> str:
+        if v not in EVENT_KINDS:
+            raise ValueError(f"unknown event kind {v!r}; allowed: {', '.join(EVENT_KINDS)}")
+        return v
+
+    @property
+    def date_inferred(self) -> bool:
+        """True when ``date`` is finer than what the article's own words give for this fact."""
+        if self.date is None:
+            return False
+        return _PRECISION_RANK[self.date.precision] > _PRECISION_RANK[self.date_given]
+
+    @property
+    def sources(self) -> list[Source]:
+        """Every passage the fact rests on, the main one first."""
+        return [self.source, *self.more_sources]
 
     @property
     def sort_key(self) -> tuple[int, int, int]:
@@ -261,7 +374,8 @@ class Answer(_Strict):
     def sources(self) -> list[str]:
         seen: list[str] = []
         for h in self.hits:
-            label = h.fact.source.label()
-            if label and label not in seen:
-                seen.append(label)
+            for src in h.fact.sources:
+                label = src.label()
+                if label and label not in seen:
+                    seen.append(label)
         return seen

@@ -27,7 +27,7 @@ def test_ask_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert {"question", "lang", "kind", "text", "facts", "sources"} <= set(out)
     assert out["kind"] == "fact" and out["facts"][0]["id"] == "abai-150-in-china-1995"
     assert {"id", "date", "score"} <= set(out["facts"][0])
-    assert out["sources"] == ["ref. [4], pp. 3-4"]
+    assert out["sources"] == ["ref. [4], pp. 3–4"]
     assert out["text"].startswith("<b>")
 
 

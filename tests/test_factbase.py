@@ -19,6 +19,8 @@ ARTICLE = Path(__file__).parent / "data" / "article.txt"
 GOOD = {
     "id": "sample-fact",
     "date": "2004",
+    "date_given": "year",
+    "event": "culture-days",
     "title": {"kk": "Үлгі", "ru": "Образец", "en": "Sample"},
     "text": {"kk": "Үлгі мәтін.", "ru": "Текст образца.", "en": "Sample text."},
     "tags": ["culture-days"],
