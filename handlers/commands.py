@@ -11,6 +11,7 @@ from telegram.constants import ChatType
 from knowledge.models import TAGS
 
 from .context import Ctx
+from .conversation import CONVERSATIONS
 from .i18n import ui
 from .keyboards import examples_menu, fact_keyboard, lang_menu, topics_menu
 from .render import render
@@ -123,6 +124,7 @@ async def forget(update: Update, context: Ctx) -> None:
     assert message is not None and user is not None
     lang = await ui_lang(update, context)
     _, store, _ = context.bot_data.services()
+    CONVERSATIONS.forget_user(user.id)
     n = await store.forget(user.id)
     if context.user_data is not None:
         context.user_data.clear()

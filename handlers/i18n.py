@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.compose import EXAMPLES as _ENGINE_EXAMPLES
 from knowledge.models import FactDate, Lang, PartialDate
 
 MONTHS: dict[Lang, tuple[str, ...]] = {
@@ -99,6 +100,52 @@ T: dict[str, dict[Lang, str]] = {
     },
     "page": {"kk": "{page}/{pages} бет", "ru": "стр. {page}/{pages}", "en": "page {page}/{pages}"},
     "note": {"kk": "Ескерту", "ru": "Примечание", "en": "Note"},
+    "greeting": {
+        "kk": "Сәлем! Мен Қазақстан мен Қытайдың мәдени байланыстары туралы бір ғылыми мақала "
+        "бойынша жауап беремін. Мысалы, былай сұраңыз:",
+        "ru": "Здравствуйте! Я отвечаю на вопросы о культурных связях Казахстана и Китая по "
+        "одной научной статье. Спросите, например:",
+        "en": "Hello! I answer questions about the cultural relations between Kazakhstan and "
+        "China from one scholarly article. You could ask:",
+    },
+    "thanks": {
+        "kk": "Оқасы жоқ! Тағы сұрағыңыз болса, жазыңыз. Мысалы:",
+        "ru": "Пожалуйста! Если есть ещё вопросы, пишите. Например:",
+        "en": "You're welcome! Ask me anything else, for example:",
+    },
+    "help": {
+        "kk": "Жылды, кезеңді, оқиғаны, адамды немесе қаланы атап сұраңыз; «тағы» деп жазсаңыз, "
+        "жалғасын көрсетемін. Мысалы:",
+        "ru": "Спрашивайте о годе, периоде, событии, человеке или городе; «ещё» покажет "
+        "продолжение. Например:",
+        "en": "Ask about a year, a period, an event, a person or a city; “more” shows the rest. "
+        "For example:",
+    },
+    "no_events_years": {
+        "kk": "Оқиғасыз жылдар: {years}",
+        "ru": "Без событий: {years}",
+        "en": "No events in: {years}",
+    },
+    "period_open": {
+        "kk": "Жылды ашу үшін батырманы басыңыз.",
+        "ru": "Нажмите на год, чтобы открыть его события.",
+        "en": "Tap a year to open its events.",
+    },
+    "counted": {
+        "kk": "Мақала бойынша: {n}",
+        "ru": "По статье: {n}",
+        "en": "According to the article: {n}",
+    },
+    "listed": {
+        "kk": "Мақалада аталғандар ({n}):",
+        "ru": "В статье названы ({n}):",
+        "en": "Named in the article ({n}):",
+    },
+    "and_more": {
+        "kk": "…тағы {n}",
+        "ru": "…и ещё {n}",
+        "en": "…and {n} more",
+    },
 }
 
 
@@ -280,11 +327,8 @@ UI: dict[str, dict[Lang, str]] = {
 }
 
 #: Three example questions per language, for /start.
-EXAMPLES: dict[Lang, tuple[str, ...]] = {
-    "kk": ("Дипломатиялық қатынас қашан орнады?", "2004 жылы не болды?", "«Қытай тілінің көпірі»"),
-    "ru": ("Когда установили дипотношения?", "Что было в 2006 году?", "Юбилей Абая в Китае"),
-    "en": ("When were diplomatic ties established?", "What happened in 1997?", "Chinese Bridge"),
-}
+#: The example questions of /start, greetings and help (the engine suggests the same ones).
+EXAMPLES: dict[Lang, tuple[str, ...]] = _ENGINE_EXAMPLES
 
 TAG_NAMES: dict[str, dict[Lang, str]] = {
     "diplomacy": {"kk": "Дипломатия", "ru": "Дипломатия", "en": "Diplomacy"},

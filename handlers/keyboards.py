@@ -70,6 +70,14 @@ def year_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
+def years_keyboard(years: list[int], lang: Lang) -> InlineKeyboardMarkup | None:
+    """One button per year with events (a period's overview or a comparison), four a row."""
+    buttons = [_cb(str(y), Callback("year", year=y, lang=lang)) for y in years[:40]]
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
+
+
 def topic_keyboard(tag: str, n_items: int, page: int, lang: Lang) -> InlineKeyboardMarkup | None:
     pages = pages_of(n_items)
     if pages <= 1:

@@ -11,7 +11,7 @@ import re
 
 from knowledge.models import Answer, Fact, Lang, Sources
 
-from .i18n import events, format_date, location_label, ref_label, t, ui
+from .i18n import T, events, format_date, location_label, ref_label, t, ui
 
 #: Telegram's limit on a message's text, counted in UTF-16 code units.
 MAX_MESSAGE = 4096
@@ -89,10 +89,26 @@ def render(answer: Answer, sources: Sources, *, page: int = 0, html_mode: bool =
     st = _Style(html_mode)
     lang = answer.lang
     blocks: list[str]
+    page = page or answer.page
     if answer.kind == "fact":
         blocks = [_fact_block(h.fact, sources, lang, st) for h in answer.hits]
-    elif answer.kind in ("year", "range"):
+        if answer.detail and answer.hits:
+            fact = answer.hits[0].fact
+            quote = f"{st.i(ui('quote', lang))}:\n{_quote(fact.source.quote, st)}"
+            blocks.append(quote)
+    elif answer.kind == "range" and page == 0 and answer.hits:
+        blocks = _period_blocks(answer, sources, st)
+    elif answer.kind == "range":
+        blocks = _year_blocks(answer, sources, max(page - 1, 0), st)
+    elif answer.kind == "year":
         blocks = _year_blocks(answer, sources, page, st)
+    elif answer.kind == "compare":
+        blocks = _compare_blocks(answer, sources, st)
+    elif answer.kind == "list":
+        blocks = _items_blocks(answer, sources, page, st)
+    elif answer.kind == "chat":
+        blocks = [st.esc(t(answer.intent if answer.intent in T else "help", lang))]
+        blocks.append("\n".join(f"• {st.esc(s)}" for s in answer.suggestions))
     else:
         blocks = [st.esc(t("none", lang))]
         if answer.suggestions:
@@ -102,6 +118,110 @@ def render(answer: Answer, sources: Sources, *, page: int = 0, html_mode: bool =
                 + "\n".join(f"• {st.esc(s)}" for s in answer.suggestions)
             )
     return _fit(blocks, st)
+
+
+def _quote(text: str, st: _Style) -> str:
+    return f"<blockquote>{st.esc(text)}</blockquote>" if st.html else f"«{text}»"
+
+
+def _article_line(sources: Sources, lang: Lang, st: _Style) -> str:
+    article = sources.article.title.get(lang)
+    return st.i(f"{t('source', lang)}: {t('article', lang)} «{article}»")
+
+
+def years_with_events(answer: Answer) -> dict[int, list[Fact]]:
+    """The answer's facts by the year they start in, in year order."""
+    out: dict[int, list[Fact]] = {}
+    for f in answer.facts:
+        if f.date is not None:
+            out.setdefault(f.date.start.year, []).append(f)
+    return dict(sorted(out.items()))
+
+
+def _period_blocks(answer: Answer, sources: Sources, st: _Style) -> list[str]:
+    """A period's overview: one line per year with events (its count and headline event), and
+    the years of the period without any, so the whole period shows on the first screen."""
+    lang = answer.lang
+    by_year = years_with_events(answer)
+    n = answer.total or len(answer.facts)
+    header = f"{st.b(_years(answer))} · {st.esc(events(n, lang))}"
+    lines = []
+    for year, facts in by_year.items():
+        more = f" {st.esc(t('and_more', lang, n=len(facts) - 1))}" if len(facts) > 1 else ""
+        title = _cut(facts[0].title.get(lang), 90)
+        lines.append(
+            f"{st.b(str(year))} · {st.esc(events(len(facts), lang))} — {st.esc(title)}{more}"
+        )
+    blocks = [header, "\n".join(lines)]
+    assert answer.years is not None
+    empty = [y for y in range(answer.years[0], answer.years[1] + 1) if y not in by_year]
+    if empty and len(empty) <= 40:
+        blocks.append(st.i(t("no_events_years", lang, years=_year_spans(empty))))
+    blocks.append(st.i(t("period_open", lang)))
+    blocks.append(_article_line(sources, lang, st))
+    return blocks
+
+
+def _year_spans(years: list[int]) -> str:
+    """[2008, 2009, 2010, 2012] -> '2008–2010, 2012'."""
+    spans: list[list[int]] = []
+    for y in years:
+        if spans and y == spans[-1][1] + 1:
+            spans[-1][1] = y
+        else:
+            spans.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
+def _compare_blocks(answer: Answer, sources: Sources, st: _Style) -> list[str]:
+    lang = answer.lang
+    by_year = years_with_events(answer)
+    blocks = []
+    for year in answer.compare:
+        facts = by_year.get(year, [])
+        if not facts:
+            blocks.append(f"{st.b(str(year))}\n{st.esc(t('year_none', lang, years=year))}")
+            continue
+        lines = [f"{st.b(str(year))} · {st.esc(events(len(facts), lang))}"]
+        lines += [_list_item(f, lang, st) for f in facts[:3]]
+        if len(facts) > 3:
+            lines.append(st.i(t("more", lang, n=len(facts) - 3)))
+        blocks.append("\n".join(lines))
+    blocks.append(_article_line(sources, lang, st))
+    return blocks
+
+
+def _items_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> list[str]:
+    """A list or count answer: each item with its dates and sources."""
+    lang = answer.lang
+    by_id = {f.id: f for f in answer.facts}
+    items = answer.items
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    head = (
+        st.b(t("counted", lang, n=answer.count))
+        if answer.count is not None
+        else st.b(t("listed", lang, n=len(items)))
+    )
+    if pages > 1:
+        head += f" · {st.esc(t('page', lang, page=page + 1, pages=pages))}"
+    lines = []
+    for item in items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        facts = [by_id[i] for i in item.fact_ids if i in by_id]
+        when = "; ".join(
+            f"{format_date(f.date, lang)} ({source_label(f, lang)})" for f in facts[:4]
+        )
+        label = st.b(_cut(item.label, 120))
+        detail = ""
+        if facts and item.label != facts[0].title.get(lang):
+            detail = f"\n{st.esc(_cut(facts[0].title.get(lang), 120))}"
+        lines.append(f"• {label} — {st.esc(when)}{detail}")
+    blocks = [head, "\n".join(lines)]
+    rest = len(items) - (page + 1) * PAGE_SIZE
+    if rest > 0:
+        blocks.append(st.i(t("and_more", lang, n=rest)))
+    blocks.append(_article_line(sources, lang, st))
+    return blocks
 
 
 def _year_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> list[str]:

@@ -17,9 +17,10 @@ from knowledge.engine import MAX_QUESTION_CHARS
 from knowledge.models import LANGS, Answer, Fact, Hit, Lang
 
 from .context import Ctx
+from .conversation import CONVERSATIONS
 from .i18n import ui
-from .keyboards import answer_keyboard, year_keyboard
-from .render import render
+from .keyboards import answer_keyboard, examples_menu, year_keyboard, years_keyboard
+from .render import render, years_with_events
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,10 @@ async def answer_question(update: Update, context: Ctx, question: str) -> None:
     forced = await chosen_lang(context, user)
     fallback = telegram_lang(user) or default_lang(context)
     typing = asyncio.create_task(_typing(context, message)) if private else None
+    user_id = user.id if user is not None else 0
+    previous = CONVERSATIONS.get(message.chat_id, user_id)
     try:
-        answer = await engine.ask(question, lang=forced, fallback_lang=fallback)
+        answer = await engine.ask(question, lang=forced, fallback_lang=fallback, context=previous)
     finally:
         if typing is not None:
             typing.cancel()
@@ -128,13 +131,21 @@ async def answer_question(update: Update, context: Ctx, question: str) -> None:
             top.fact.id if top else None,
             top.score if top else None,
         )
+    if answer.kind != "chat":
+        CONVERSATIONS.put(message.chat_id, user_id, answer.context)
     if not private and answer.kind == "none":
         await _group_none(message, context, answer.lang)
         return
     text = render(answer, base.sources)
     markup = answer_keyboard(answer)
     if answer.kind == "year" and answer.years and answer.hits:
-        markup = year_keyboard_for(engine.years, answer.years[0], len(answer.hits), 0, answer.lang)
+        markup = year_keyboard_for(
+            engine.years, answer.years[0], len(answer.hits), answer.page, answer.lang
+        )
+    elif answer.kind in ("range", "compare") and answer.hits:
+        markup = years_keyboard(sorted(years_with_events(answer)), answer.lang)
+    elif answer.kind == "chat":
+        markup = examples_menu(answer.lang)
     sent = await send_html(message, text, markup, quote=not private)
     remember_question(context, sent.message_id, question)
 

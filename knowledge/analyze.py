@@ -10,73 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .dates import DateQuery, parse_dates
+from .dates import DateQuery
+from .lexicon import Lexicon
 from .models import Lang
 from .stem import KazakhStemmer, stem_en, stem_ru
 from .text import is_latin, latin_to_cyrillic, loose, normalise, words
-
-_STOP_EN = (
-    "a an the of in on at to for and or is was were are be been being do did does done what "
-    "whats when who whom which where why how there their about tell me please you your can could "
-    "would i we our us any some list show give info information from that this these those it its "
-    "as also than then so if year years yr event events happen happened happens occur occurred "
-    "take took taken place places s th st nd rd whose was were has have had get got know anything "
-    "something much many more most his her him he she they them say said tell told main key "
-    "become became becomes make made makes get gets got doing going"
-    "important notable major significant"
-)
-_STOP_RU = (
-    "в во на и или а но что кто когда где какой какая какое какие каком какого какой каких как "
-    "чем о об про по за из у с со к ко от до для был была были было быть есть ли же это этот эта "
-    "эти тот та то году год года годах годы лет событие события событиях произошло происходило "
-    "случилось расскажи скажи мне пожалуйста я мы вы ты там тут такое такой чей почему зачем "
-    "сколько еще все всё м г гг е х ых ые го ли бы при над под годов годами году какое каким "
-    "какими почему зачем главные главный основные основной важные важный значимые стал стала "
-    "стало стали"
-)
-_STOP_KK = (
-    "мен және да де та те не қашан кім қай қайда қандай қалай неше нешінші жылы жыл жылғы "
-    "жылдары жылдың жылдан туралы болды болған болады бола ма ме ба бе па пе ше ғой еді бар жоқ "
-    "осы сол бұл ол айтшы айтып бер беріңіз маған бізге оқиға оқиғалар оқиғасы не болды ші шы "
-    "ыншы інші ж ғы гі қы кі кезде жайлы жөнінде деген дегеніміз бойынша қандай қайсы неге "
-    "неліктен жылдар аралығында аралығы аралық негізгі маңызды басты жерде уақытта ала бола "
-    "болама"
-)
-_STOP_KK_LATIN = "jyly jyldary zhyly zhyldary boldy ne kashan qashan kim qai kai turaly men jane"
-
-#: Words that say nothing about *which* fact: a question made only of these and a date is a
-#: question about the date ("What cultural events were there between Kazakhstan and China in
-#: 2006?").
-_GENERIC = (
-    "kazakhstan kazakh kazakhstani china chinese prc rk relations relationship relation cultural "
-    "culture cooperation countries country two between both bilateral ties exchange exchanges "
-    "казахстан казахстана казахстаном казахстанский китай китая китаем китайский кнр рк "
-    "отношения отношений отношениях культурные культурный культура культуры сотрудничество "
-    "страны стран двух между связи обмен "
-    "қазақстан қазақ қытай қхр қр қарым қатынас қатынастар мәдени мәдениет ынтымақтастық екі "
-    "ел елдер арасында арасындағы байланыс байланыстар алмасу "
-    "qazaqstan kazakstan qytai kytai madeni madeniet"
-)
-
-
-#: Weak words: they count little and never alone make a match, but unlike generic words they
-#: keep a question topical ("Chinese New Year in 2025" is not a question about 2025).
-_WEAK = "new old новый новая новое новом нового новые старый жаңа ескі"
-
-
-def _raw_set(text: str) -> frozenset[str]:
-    return frozenset(loose(w) for w in text.split())
-
-
-STOP_KK = _raw_set(_STOP_KK) | frozenset(
-    loose(latin_to_cyrillic(w)) for w in _STOP_KK_LATIN.split()
-)
-STOP_RAW = _raw_set(_STOP_EN + " " + _STOP_RU) | STOP_KK
-_STOP_LATIN = frozenset(_STOP_EN.split()) | frozenset(_STOP_KK_LATIN.split())
-GENERIC_RAW = _raw_set(_GENERIC)
-WEAK_RAW = _raw_set(_WEAK)
 
 
 @dataclass(frozen=True)
@@ -94,6 +33,19 @@ class QueryTerms:
     @property
     def only_generic(self) -> bool:
         return all(self.generic)
+
+    def without(self, drop: frozenset[str]) -> QueryTerms:
+        """The same question without the content words in ``drop``."""
+        keep = [i for i, w in enumerate(self.words) if w not in drop]
+        return QueryTerms(
+            self.text,
+            self.date,
+            tuple(self.groups[i] for i in keep),
+            tuple(self.words[i] for i in keep),
+            tuple(self.generic[i] for i in keep),
+            tuple(self.weak[i] for i in keep),
+            tuple(self.names[i] for i in keep),
+        )
 
 
 class Analyzer:
@@ -125,29 +77,24 @@ class Analyzer:
             return frozenset((stem_en(w), self.kk.stem(cyr), loose(cyr)))
         return frozenset((self.kk.stem(w), stem_ru(w), loose(w)))
 
-    def is_stop(self, w: str) -> bool:
-        if len(w) == 1 and not w.isdigit():
-            return True
-        if is_latin(w):
-            # English, or Kazakh in Latin letters ("qaşan", "jyly").
-            return w in _STOP_LATIN or loose(latin_to_cyrillic(w)) in STOP_KK
-        return loose(w) in STOP_RAW
-
-    def query(self, text: str) -> QueryTerms:
-        norm = normalise(text)
-        date, rest = parse_dates(norm)
-        names = _names(text)
+    def terms(
+        self,
+        norm: str,
+        date: DateQuery | None,
+        content: list[str],
+        names: frozenset[str],
+        lexicon: Lexicon,
+    ) -> QueryTerms:
+        """The term groups of a question's content words (already free of stop words)."""
         groups: list[frozenset[str]] = []
         kept: list[str] = []
         generic: list[bool] = []
         weak: list[bool] = []
-        for w in dict.fromkeys(words(rest)):
-            if self.is_stop(w):
-                continue
+        for w in dict.fromkeys(content):
             groups.append(self.alternatives(w))
             kept.append(w)
-            is_weak = loose(w) in WEAK_RAW
-            generic.append(_is_generic(w) and not is_weak)
+            is_weak = lexicon.has("weak", w)
+            generic.append(lexicon.has("generic", w) and not is_weak)
             weak.append(is_weak)
         return QueryTerms(
             norm,
@@ -163,18 +110,9 @@ class Analyzer:
 _NAME_RE = re.compile(r"(?<=[\w,;:)»\"'] )([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]{2,})")
 
 
-def _names(text: str) -> frozenset[str]:
+def names_in(text: str) -> frozenset[str]:
     """Words written as names: a capital letter after another word (not sentence-initial)."""
     return frozenset(m.casefold() for m in _NAME_RE.findall(text))
-
-
-@lru_cache(maxsize=65536)
-def _is_generic(w: str) -> bool:
-    if loose(w) in GENERIC_RAW:
-        return True
-    # Inflected forms: "китайской", "Қытайдың", "cultural".
-    stems = {stem_ru(w), stem_en(w)}
-    return any(loose(g).startswith(s) and len(s) >= 4 for g in GENERIC_RAW for s in stems)
 
 
 def kazakh_words(texts: Iterable[str]) -> list[str]:

@@ -1,88 +1,59 @@
 """The answer engine: question in, :class:`~knowledge.models.Answer` out.
 
-1. Understand the question: normalise, detect the language, find dates, turn words into groups
-   of alternative terms (see :mod:`knowledge.analyze`).
-2. Retrieve candidates from the SQLite FTS5 index (never a scan of every fact).
-3. Re-rank the candidates: how much of the question a fact covers (IDF-weighted), how close the
-   question is to the fact's title and aliases (rapidfuzz), and the date match.
-4. Answer with the facts above the confidence threshold, a year list, or an honest "the article
-   says nothing about this" with questions it can answer.
+One corridor, each stage reading what the one before produced:
+
+1. **Understand** (:mod:`knowledge.understand`): normalise once; language, intent, dates, terms.
+2. **Retrieve and rank** (:mod:`knowledge.rank`): candidates from the SQLite FTS5 index and the
+   date table, scored by coverage and closeness.
+3. **Compose** (:mod:`knowledge.compose` and below): the facts above the confidence threshold,
+   a year's or a period's events, a comparison, a list or count, a conversational reply, or an
+   honest "the article says nothing about this" with questions it can answer.
+
+A chat's :class:`~knowledge.models.Context` (from the last answer) lets "and in 2005?" and "more"
+mean something; the caller keeps it and passes it back while it is fresh.
 """
 
 from __future__ import annotations
 
-import bisect
-import math
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import aiosqlite
-from rapidfuzz import fuzz, process
 
-from .analyze import Analyzer, QueryTerms, kazakh_words
+from .analyze import Analyzer, kazakh_words
+from .compose import EXAMPLES, context_of, list_items, suggestion
 from .dates import DateQuery
 from .factbase import FactBase
 from .index import Candidate, FactIndex, loads_fact
-from .lang import detect
-from .models import LANGS, Answer, Fact, Hit, Lang
+from .lexicon import Lexicon
+from .models import LANGS, Answer, Context, Fact, Hit, Lang, Name
+from .rank import DATE_MATCH, Ranker, Scored, date_factor
 from .stem import KazakhStemmer, learned_stems, protected_from_vocabulary
-from .text import loose
+from .text import normalise, words
+from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 
-#: Scorer for the closeness of a question to a fact's title and aliases: rapidfuzz's
-#: ``token_set_ratio`` on loose-normalised text, 0-100 (100 when the question's words are a
-#: subset of an alias, which is why it only weighs :data:`FUZZ_WEIGHT`).
-FUZZ_SCORER = fuzz.WRatio
-#: Weight of the IDF-weighted share of the question's words that a fact contains (0-1).
-COVERAGE_WEIGHT = 0.4
-#: Weight of the rapidfuzz closeness (0-1 after dividing by 100).
-FUZZ_WEIGHT = 0.6
 #: Final scores are 0-100. Below this, the engine says it does not know.
 CONFIDENCE_THRESHOLD = 50.0
 #: Further facts join the top one in a ``fact`` answer if they score at least this share of it.
 RUNNER_UP_SHARE = 0.92
 #: At most this many facts in a ``fact`` answer.
 MAX_FACT_HITS = 3
-#: Retrieval leaves out terms found in more than this share of the facts (but never one found
-#: in fewer than COMMON_TERM_MIN_DF facts), when the question has rarer ones.
-COMMON_TERM_SHARE = 0.05
-COMMON_TERM_MIN_DF = 200
-#: Candidates taken from FTS5 for re-ranking, and how many of the best by coverage get the
-#: (costlier) rapidfuzz closeness.
-CANDIDATES = 24
-FUZZ_CANDIDATES = 4
-#: Date factors: a fact of the asked year; an undated fact; a fact of another year.
-DATE_MATCH, DATE_UNKNOWN, DATE_MISMATCH = 1.1, 0.6, 0.4
-#: A word the index has never seen weighs like a term in this many facts.
-UNKNOWN_DF = 2
-#: A generic word ("China", "culture") weighs at most this much (an IDF, about 0-5).
-GENERIC_WEIGHT = 0.3
-#: An unknown word written as a name weighs this many times an unknown word.
-UNKNOWN_NAME_FACTOR = 2.0
-#: Asked month vs the fact's month: same month, another month (either side unknown: 1.0).
-MONTH_MATCH, MONTH_MISMATCH = 1.1, 0.8
-#: Typo correction: rapidfuzz ``ratio`` (0-100) a vocabulary term must reach; the word must be
-#: this long, keep its first letter, and a corrected match counts this share of its weight.
-TYPO_CUTOFF = 84
-TYPO_MIN_LEN = 5
-TYPO_SHARE = 0.6
-#: Prefix matching of an unknown word (организует / организаторы, ұсын / ұсынған): the shorter
-#: term must have this many letters and be at least half the longer one.
-PREFIX_MIN_LEN = 4
 #: A topical question with a date that matches nothing well falls back to the date's events
 #: only if its best fact scores at least this much; otherwise it is off-topic.
 DATE_FALLBACK_SCORE = 30.0
 #: A year or range answer lists at most this many facts (and says how many there are).
 MAX_DATE_HITS = 120
-#: Questions are cut to this many characters before matching.
-MAX_QUESTION_CHARS = 1000
-
-
-@dataclass(frozen=True)
-class _Scored:
-    cand: Candidate
-    score: float
+#: A list answer takes the facts whose coverage is at least this share of the best one's, and
+#: at least LIST_MIN_COVERAGE; candidates for it, and at most this many facts.
+LIST_SHARE = 0.75
+LIST_MIN_COVERAGE = 0.3
+LIST_CANDIDATES = 60
+MAX_LIST = 40
+#: Parsed facts kept in memory by id.
+FACT_CACHE = 2048
 
 
 class Engine:
@@ -94,12 +65,11 @@ class Engine:
         self.vocab = vocab
         self.n_facts = 0
         self.years: list[int] = []
-        self._by_len: dict[tuple[int, str], list[str]] = {}
-        for term in vocab:
-            if not term.isdigit():
-                self._by_len.setdefault((len(term), term[0]), []).append(term)
-        self._sorted = sorted(t for t in vocab if not t.isdigit())
+        self.ranker = Ranker(index, vocab, 0)
+        self.lexicon = Lexicon(index.analyzer.kk.stem)
         self._facts: OrderedDict[str, Fact] = OrderedDict()
+        self.names: dict[str, Name] = {}
+        self.topic_terms: frozenset[str] = frozenset()
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -125,7 +95,10 @@ class Engine:
         await index.ensure(base, stemmer_data)
         engine = cls(conn, index, await index.vocabulary())
         engine.n_facts = await index.count()
+        engine.ranker.n_facts = engine.n_facts
         engine.years = await index.years()
+        engine.names = dict(base.names)
+        engine.topic_terms = _topic_terms(index.analyzer, base)
         return engine
 
     async def close(self) -> None:
@@ -133,16 +106,57 @@ class Engine:
 
     # -- answering --------------------------------------------------------------------------
 
+    def understand(self, question: str) -> Question:
+        return understand(question, self.index.analyzer, self.lexicon)
+
     async def ask(
-        self, question: str, *, lang: Lang | None = None, fallback_lang: Lang = "en"
+        self,
+        question: str,
+        *,
+        lang: Lang | None = None,
+        fallback_lang: Lang = "en",
+        context: Context | None = None,
     ) -> Answer:
-        """Answer ``question``. ``lang`` forces the reply language; matching is unaffected."""
-        question = question[:MAX_QUESTION_CHARS]
-        reply_lang: Lang = lang or detect(question) or fallback_lang
-        q = self.index.analyzer.query(question)
-        if q.date and (not q.groups or q.only_generic):
-            return await self._date_answer(question, reply_lang, q)
-        scored = await self._rank(q)
+        """Answer ``question``. ``lang`` forces the reply language; matching is unaffected.
+
+        ``context`` is the chat's last answer's context, if it is still fresh.
+        """
+        q = self.understand(question)
+        reply: Lang = lang or q.lang or (context.lang if context else None) or fallback_lang
+        answer = await self._answer(q, reply, context)
+        if answer.context is None and answer.kind != "chat":
+            answer = answer.model_copy(update={"context": context_of(q, answer)})
+        return answer
+
+    async def _answer(self, q: Question, lang: Lang, context: Context | None) -> Answer:
+        if q.intent in ("greeting", "thanks", "help"):
+            return self._chat(q, lang, q.intent)
+        if q.intent == "more":
+            return await self._more(q, lang, context)
+        if q.intent == "followup" and context is not None:
+            q = self._resolve_followup(q, context)
+        elif q.intent == "followup":
+            q = replace(q, intent="date" if q.date else "empty")
+        if q.intent == "empty":
+            return await self._none(q, lang, [])
+        if q.intent == "date" and q.date is not None:
+            return await self._date_answer(q, lang)
+        if q.intent in ("list", "count"):
+            return await self._list(q, lang)
+        return await self._fact_answer(q, lang)
+
+    def _chat(self, q: Question, lang: Lang, intent: str) -> Answer:
+        return Answer(
+            question=q.text, lang=lang, kind="chat", intent=intent, suggestions=list(EXAMPLES[lang])
+        )
+
+    async def _fact_answer(self, q: Question, lang: Lang) -> Answer:
+        date = self._bounded(q.date)
+        if date is not None and not q.has_content:
+            return await self._date_answer(q, lang)
+        if date is not None and q.terms.only_generic:
+            return await self._date_answer(q, lang)
+        scored = await self.ranker.rank(q.terms, date)
         best = scored[0].score if scored else 0.0
         if best >= CONFIDENCE_THRESHOLD:
             hits = [
@@ -150,54 +164,185 @@ class Engine:
                 for s in scored[:MAX_FACT_HITS]
                 if s.score >= max(CONFIDENCE_THRESHOLD, best * RUNNER_UP_SHARE)
             ]
-            return Answer(question=question, lang=reply_lang, kind="fact", hits=self._hits(hits))
-        if q.date and scored and scored[0].score >= DATE_FALLBACK_SCORE:
+            return Answer(question=q.text, lang=lang, kind="fact", hits=self._hits(hits))
+        if date is not None and scored and scored[0].score >= DATE_FALLBACK_SCORE:
             top = scored[0]
             runner_up = scored[1].score if len(scored) > 1 else 0.0
-            if self._date_factor(q, top.cand) >= DATE_MATCH and top.score >= 1.5 * runner_up:
+            if date_factor(date, top.cand) >= DATE_MATCH and top.score >= 1.5 * runner_up:
                 # Weak on its own, but the one fact of the asked date that the words point to.
-                return Answer(
-                    question=question, lang=reply_lang, kind="fact", hits=self._hits([top])
-                )
-            answer = await self._date_answer(question, reply_lang, q)
+                return Answer(question=q.text, lang=lang, kind="fact", hits=self._hits([top]))
+            answer = await self._date_answer(q, lang)
             if len(answer.hits) == 1:
                 # The date pins down one fact: that is the answer to the topical question.
                 return answer.model_copy(update={"kind": "fact", "years": None})
             return answer
-        return await self._none(question, reply_lang, [s.cand for s in scored[:3]])
+        return await self._none(q, lang, [s.cand for s in scored[:3]])
 
-    async def _date_answer(self, question: str, lang: Lang, q: QueryTerms) -> Answer:
-        assert q.date is not None
-        d = q.date
+    def _bounded(self, date: DateQuery | None) -> DateQuery | None:
+        if date is None or not date.open_ended:
+            return date
+        if not self.years:
+            return None
+        return date.bounded(self.years[0], self.years[-1])
+
+    async def _date_answer(self, q: Question, lang: Lang, page: int = 0) -> Answer:
+        d = self._bounded(q.date)
+        assert d is not None and d.start is not None and d.end is not None
+        if d.kind == "compare":
+            facts: list[Candidate] = []
+            for y in d.years:
+                facts += await self.index.by_dates(y, y, limit=MAX_DATE_HITS)
+            uniq = list({c.rowid: c for c in facts}.values())
+            return Answer(
+                question=q.text,
+                lang=lang,
+                kind="compare",
+                intent="date",
+                hits=self._hits([Scored(c, 100.0) for c in uniq]),
+                compare=list(d.years),
+                years=(d.start, d.end),
+            )
         cands = await self.index.by_dates(d.start, d.end, limit=MAX_DATE_HITS + 1)
         total = None
         if len(cands) > MAX_DATE_HITS:
             total = await self.index.count_dates(d.start, d.end)
             cands = cands[:MAX_DATE_HITS]
-        if d.month and d.kind == "year":
+        if d.month and d.start == d.end:
             in_month = [c for c in cands if c.start_key and (c.start_key // 100) % 100 == d.month]
             cands = in_month or cands
         kind = "year" if d.start == d.end else "range"
-        hits = [_Scored(c, 100.0) for c in cands]
-        nearest = [] if hits else self._nearest_years(d.start, d.end)
+        nearest = [] if cands else self._nearest_years(d.start, d.end)
         return Answer(
-            question=question,
+            question=q.text,
             lang=lang,
             kind=kind,
-            hits=self._hits(hits),
+            intent="date",
+            hits=self._hits([Scored(c, 100.0) for c in cands]),
             years=(d.start, d.end),
             nearest_years=nearest,
             total=total,
+            page=page,
         )
 
-    async def _none(self, question: str, lang: Lang, near: Sequence[Candidate]) -> Answer:
+    async def _list(self, q: Question, lang: Lang) -> Answer:
+        """Several facts: "which cities…", "how many times…", "the first agreement"."""
+        date = self._bounded(q.date)
+        if not q.has_content or q.terms.only_generic:
+            if date is not None:
+                answer = await self._date_answer(q, lang)
+                count = len(answer.hits) if q.intent == "count" else None
+                return answer.model_copy(update={"intent": q.intent, "count": count})
+            return await self._none(q, lang, [])
+        scored = await self.ranker.rank(q.terms, date, candidates=LIST_CANDIDATES, closeness_for=4)
+        if not scored or scored[0].score < CONFIDENCE_THRESHOLD * 0.8:
+            return await self._none(q, lang, [s.cand for s in scored[:3]])
+        facts = await self._list_facts(q, date, scored)
+        if q.order is not None and facts:
+            dated = [f for f in facts if f.date] or facts
+            one = dated[0] if q.order == "first" else dated[-1]
+            hit = Hit(fact=one, score=100.0)
+            return Answer(question=q.text, lang=lang, kind="fact", intent=q.intent, hits=[hit])
+        if len(facts) == 1 and q.intent == "list":
+            # A list of one is a fact answer ("Which city held its days in Astana in 2008?").
+            hit = Hit(fact=facts[0], score=100.0)
+            return Answer(question=q.text, lang=lang, kind="fact", intent="list", hits=[hit])
+        items = list_items(facts, q.target, lang, self.names)
+        count = None
+        if q.intent == "count":
+            count = len(items) if q.target in ("places", "works") else len(facts)
+            stated = stated_number(facts[0], q) if len(facts) == 1 else None
+            if stated is not None:
+                # "How many materials…": one fact that states the number.
+                count = stated
+        return Answer(
+            question=q.text,
+            lang=lang,
+            kind="list",
+            intent=q.intent,
+            hits=[Hit(fact=f, score=100.0) for f in facts],
+            items=items,
+            count=count,
+        )
+
+    async def _list_facts(
+        self, q: Question, date: DateQuery | None, scored: list[Scored]
+    ) -> list[Fact]:
+        """The facts a list question is about, in date order.
+
+        With an event kind named ("visits", "көрмелер"), every candidate of that kind that also
+        has the question's other specific words ("Xi"); otherwise the candidates whose coverage
+        is close to the best one's. Then the date and the direction of the exchange.
+        """
+        dated = [s for s in scored if date is None or date_factor(date, s.cand) >= DATE_MATCH]
+        facts: list[Fact] = []
+        if q.kinds:
+            pool = [s for s in dated if self._fact(s.cand).event in q.kinds]
+            other = q.terms.without(q.kind_words | q.target_words)
+            # Only topic words narrow a kind: names and the words of fact titles ("Xi's
+            # visits", "books about the Wusun"); verbs such as "hosted" do not.
+            specific = [
+                g
+                for g, gen in zip(other.groups, other.generic, strict=True)
+                if not gen and not g.isdisjoint(self.topic_terms)
+            ]
+            if pool and specific:
+                ranked = await self.ranker.rank(other, date, candidates=LIST_CANDIDATES)
+                cover = {s.cand.rowid: s.coverage for s in ranked}
+                best = max((cover.get(s.cand.rowid, 0.0) for s in pool), default=0.0)
+                pool = [s for s in pool if cover.get(s.cand.rowid, 0.0) >= best * LIST_SHARE]
+            facts = [self._fact(s.cand) for s in pool[:MAX_LIST]]
+        if not facts:
+            best = max((s.coverage for s in dated), default=0.0)
+            keep = [s for s in dated if s.coverage >= max(LIST_MIN_COVERAGE, best * LIST_SHARE)]
+            facts = [self._fact(s.cand) for s in keep[:MAX_LIST]]
+        facts = [f for f in facts if _direction_ok(f, q)] or facts
+        facts.sort(key=lambda f: (f.sort_key, f.id))
+        return facts
+
+    async def _more(self, q: Question, lang: Lang, context: Context | None) -> Answer:
+        """ "more": the next page of the last list, or the last fact in full."""
+        if context is None or not context.fact_ids:
+            return self._chat(q, lang, "help")
+        if context.kind in ("year", "range") and context.start is not None:
+            assert context.end is not None
+            date = DateQuery(context.start, context.end, "range")
+            page = context.page + 1
+            q2 = replace(q, date=date)
+            answer = await self._date_answer(q2, lang, page=page)
+            return answer.model_copy(update={"intent": "more"})
+        facts = await self.facts_by_ids(context.fact_ids)
+        if context.kind in ("list", "compare") and len(facts) > 1:
+            return Answer(
+                question=q.text,
+                lang=lang,
+                kind=context.kind,
+                intent="more",
+                hits=[Hit(fact=f, score=100.0) for f in facts],
+                items=list_items(facts, context.target, lang, self.names),
+                compare=list(context.years),
+                page=context.page + 1,
+            )
+        if not facts:
+            return self._chat(q, lang, "help")
+        return Answer(
+            question=q.text,
+            lang=lang,
+            kind="fact",
+            intent="more",
+            hits=[Hit(fact=facts[0], score=100.0)],
+            detail=True,
+        )
+
+    async def _none(self, q: Question, lang: Lang, near: Sequence[Candidate]) -> Answer:
         cands = list(near) or await self.index.featured(3)
         facts = [self._fact(c) for c in cands[:3]]
         return Answer(
-            question=question,
+            question=q.text,
             lang=lang,
             kind="none",
-            suggestions=[f.title.get(lang) for f in facts],
+            intent=q.intent,
+            suggestions=[suggestion(f, lang) for f in facts],
+            suggested=[f.id for f in facts],
         )
 
     def _nearest_years(self, start: int, end: int) -> list[int]:
@@ -205,135 +350,24 @@ class Engine:
         after = [y for y in self.years if y > end]
         return ([before[-1]] if before else []) + ([after[0]] if after else [])
 
-    # -- ranking ----------------------------------------------------------------------------
-
-    async def _rank(self, q: QueryTerms) -> list[_Scored]:
-        groups = [self._correct(g) for g in q.groups]
-        cands = await self.index.search(self._retrieval_terms(groups), CANDIDATES)
-        if q.date:
-            seen = {c.rowid for c in cands}
-            extra = await self.index.by_dates(q.date.start, q.date.end, limit=CANDIDATES)
-            cands += [c for c in extra if c.rowid not in seen]
-        if not cands:
-            return []
-        weights = []
-        for g0, g, generic, weak, name in zip(
-            q.groups, groups, q.generic, q.weak, q.names, strict=True
-        ):
-            w = self._weight(g)
-            if generic or weak:
-                w = min(w, GENERIC_WEIGHT)
-            elif name and not any(t in self.vocab for t in g0):
-                # A name the fact base has never seen ("Tokayev"): the question is about
-                # something else.
-                w *= UNKNOWN_NAME_FACTOR
-            weights.append(w)
-        total = sum(weights) or 1.0
-        qtext = " ".join(loose(w) for w in q.words)
-        # Per word: exact terms, corrected terms (or None), weight, counts as specific.
-        plan = [
-            (g0, (g - g0) or None, w, not weak and w > GENERIC_WEIGHT)
-            for g0, g, w, weak in zip(q.groups, groups, weights, q.weak, strict=True)
-        ]
-        covered: list[tuple[float, Candidate]] = []
-        for c in cands:
-            fact_terms = c.terms
-            got = 0.0
-            specific = False
-            for exact, corrected, w, counts in plan:
-                if not fact_terms.isdisjoint(exact):
-                    got += w
-                elif corrected is not None and not fact_terms.isdisjoint(corrected):
-                    got += w * TYPO_SHARE
-                else:
-                    continue
-                specific = specific or counts
-            # A fact that shares only generic words ("China", "culture") answers nothing.
-            coverage = got / total if specific else 0.0
-            covered.append((coverage * self._date_factor(q, c), c))
-        covered.sort(key=lambda x: -x[0])
-        out = []
-        for dated, c in covered[:FUZZ_CANDIDATES]:
-            close = process.extractOne(qtext, c.head, scorer=FUZZ_SCORER)
-            closeness = (close[1] if close else 0.0) / 100.0
-            # Closeness only modulates coverage: it cannot make up for words the fact lacks.
-            score = 100.0 * dated * (COVERAGE_WEIGHT + FUZZ_WEIGHT * closeness)
-            out.append(_Scored(c, min(score, 100.0)))
-        # Ties go to the better BM25 rank (the order FTS5 returned the candidates in).
-        order = {c.rowid: i for i, c in enumerate(cands)}
-        out.sort(key=lambda s: (-s.score, order[s.cand.rowid]))
-        return out
-
-    def _retrieval_terms(self, groups: list[frozenset[str]]) -> list[str]:
-        """The terms to retrieve candidates with: common ones only when nothing rarer is there.
-
-        FTS5 ranks every row that matches before the LIMIT, so a term in thousands of facts
-        ("Almaty") makes retrieval cost grow with the fact base. Re-ranking still weighs all
-        the question's words; only the retrieval skips the common terms.
-        """
-        terms = sorted({t for g in groups for t in g if t in self.vocab})
-        cap = max(COMMON_TERM_MIN_DF, int(self.n_facts * COMMON_TERM_SHARE))
-        rare = [t for t in terms if self.vocab[t] <= cap]
-        if rare:
-            return rare
-        return sorted(terms, key=lambda t: self.vocab[t])[:3]
-
-    def _date_factor(self, q: QueryTerms, c: Candidate) -> float:
-        if q.date is None:
-            return 1.0
-        if c.start_year is None or c.end_year is None:
-            return DATE_UNKNOWN
-        if c.start_year <= q.date.end and c.end_year >= q.date.start:
-            month = (c.start_key // 100) % 100 if c.start_key else 0
-            if q.date.month and month:
-                return DATE_MATCH * (MONTH_MATCH if month == q.date.month else MONTH_MISMATCH)
-            return DATE_MATCH
-        return DATE_MISMATCH
-
-    def _idf(self, df: int) -> float:
-        n = max(self.n_facts, 1)
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-
-    def _weight(self, group: frozenset[str]) -> float:
-        """IDF of the word: by its most common reading (the facts hold it in 3 languages)."""
-        dfs = [self.vocab[t] for t in group if t in self.vocab]
-        return self._idf(max(dfs)) if dfs else self._idf(UNKNOWN_DF)
-
-    def _correct(self, group: frozenset[str]) -> frozenset[str]:
-        """For a word the index does not know: terms it is a prefix of (or that are prefixes of
-        it), and the nearest term by edit distance (a typo)."""
-        if any(t in self.vocab for t in group):
-            return group
-        extra = set()
-        for t in group:
-            if t.isdigit():
-                continue
-            extra |= self._prefixed(t)
-        if extra:
-            return group | extra
-        for t in group:
-            if len(t) < TYPO_MIN_LEN or t.isdigit():
-                continue
-            pool = [
-                w for n in (len(t) - 1, len(t), len(t) + 1) for w in self._by_len.get((n, t[0]), ())
-            ]
-            best = process.extractOne(t, pool, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-            if best:
-                extra.add(best[0])
-        return group | extra
-
-    def _prefixed(self, t: str) -> set[str]:
-        out: set[str] = set()
-        if len(t) >= PREFIX_MIN_LEN:
-            i = bisect.bisect_left(self._sorted, t)
-            while i < len(self._sorted) and self._sorted[i].startswith(t) and len(out) < 16:
-                if len(self._sorted[i]) <= 2 * len(t):
-                    out.add(self._sorted[i])
-                i += 1
-        for k in range(max(PREFIX_MIN_LEN, (len(t) + 1) // 2), len(t)):
-            if t[:k] in self.vocab:
-                out.add(t[:k])
-        return out
+    def _resolve_followup(self, q: Question, ctx: Context) -> Question:
+        """ "and in 2005?", "а годом раньше?": the last question again, for another date."""
+        date = q.date
+        if date is None and q.relative is not None:
+            base = ctx.year if ctx.year is not None else ctx.start
+            if base is None:
+                return replace(q, intent="empty")
+            y = base + q.relative
+            date = DateQuery(y, y, "year")
+        if date is None:
+            return replace(q, intent="empty")
+        if ctx.kind in ("year", "range", "compare") or not ctx.words:
+            return replace(q, intent="date", date=date)
+        # A topical question again, with the new date: "Chinese culture days in Almaty", then
+        # "and in 2006?".
+        terms = self.index.analyzer.terms(q.norm, date, ctx.words, frozenset(), self.lexicon)
+        intent: Intent = "list" if ctx.kind == "list" else "fact"
+        return replace(q, intent=intent, date=date, terms=terms, target=ctx.target)
 
     # -- facts ------------------------------------------------------------------------------
 
@@ -342,11 +376,11 @@ class Engine:
         if fact is None:
             fact = loads_fact(c.data)
             self._facts[c.fact_id] = fact
-            if len(self._facts) > 2048:
+            if len(self._facts) > FACT_CACHE:
                 self._facts.popitem(last=False)
         return fact
 
-    def _hits(self, scored: Sequence[_Scored]) -> list[Hit]:
+    def _hits(self, scored: Sequence[Scored]) -> list[Hit]:
         return [Hit(fact=self._fact(s.cand), score=round(s.score, 1)) for s in scored]
 
     async def facts_by_ids(self, ids: Sequence[str]) -> list[Fact]:
@@ -354,11 +388,82 @@ class Engine:
 
     async def year_answer(self, year: int, lang: Lang) -> Answer:
         """The answer to "what happened in YEAR", as a button or /year would ask it."""
-        q = QueryTerms(str(year), DateQuery(year, year, "year"), (), (), ())
-        return await self._date_answer(str(year), lang, q)
+        q = self.understand(str(year))
+        answer = await self._date_answer(replace(q, date=DateQuery(year, year, "year")), lang)
+        return answer.model_copy(update={"context": context_of(q, answer)})
 
     async def featured(self, limit: int = 5) -> list[Fact]:
         return [self._fact(c) for c in await self.index.featured(limit)]
+
+
+_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ \u00a0]\d{3})*|\d+)(?![\d.,]*\d)")
+
+
+def stated_number(fact: Fact, q: Question) -> int | None:
+    """The number a fact states that is not a year or a day ("780 materials", "4 channels"),
+    if it states exactly one."""
+    text = fact.text.en
+    nums = []
+    for m in _NUMBER_RE.finditer(text):
+        n = int(m.group(1).replace(" ", "").replace("\u00a0", ""))
+        after = text[m.end() : m.end() + 12].lower()
+        if 1000 <= n <= 2100 or after.startswith(("th", "st", "nd", "rd", "-")):
+            continue
+        if any(month in after for month in _MONTHS):
+            continue
+        nums.append(n)
+    return nums[0] if len(set(nums)) == 1 else None
+
+
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def _direction_ok(f: Fact, q: Question) -> bool:
+    """The fact's exchange goes the asked way (or either side is not known)."""
+    host, guest = _direction(q)
+    if host and f.host and f.host != host:
+        return False
+    return not (guest and f.guest and f.guest != guest)
+
+
+def _direction(q: Question) -> tuple[str | None, str | None]:
+    """(host, guest) as asked; one side implies the other, since exchanges go between two."""
+    host, guest = q.host, q.guest
+    if host and guest and host == guest:
+        return None, None
+    other = {"KZ": "CN", "CN": "KZ"}
+    return host or (other[guest] if guest else None), guest or (other[host] if host else None)
+
+
+def _topic_terms(analyzer: Analyzer, base: FactBase) -> frozenset[str]:
+    """The terms of the facts' titles and of every name but the two countries': what a
+    question can be about, as opposed to what it says about it."""
+    out: set[str] = set()
+    for f in base.facts:
+        for lang in LANGS:
+            out.update(analyzer.doc_terms(f.title.get(lang), lang))
+    for n in base.names.values():
+        if n.kind == "country":
+            continue
+        for lang in LANGS:
+            for form in [n.get(lang), *n.aliases.get(lang)]:
+                for w in words(normalise(form)):
+                    if len(w) > 2 and not w.isdigit():
+                        out |= analyzer.alternatives(w)
+    return frozenset(out)
 
 
 def _kk_texts(facts: Sequence[Fact]) -> list[str]:
@@ -368,4 +473,4 @@ def _kk_texts(facts: Sequence[Fact]) -> list[str]:
     return kazakh_words(texts)
 
 
-__all__ = ["LANGS", "Engine"]
+__all__ = ["LANGS", "MAX_QUESTION_CHARS", "Engine"]

@@ -59,7 +59,11 @@ def detect(text: str, default: Lang | None = None) -> Lang | None:
 
     ``text`` may be raw; it is normalised here.
     """
-    norm = normalise(text)
+    return detect_normalised(normalise(text), default)
+
+
+def detect_normalised(norm: str, default: Lang | None = None) -> Lang | None:
+    """:func:`detect` for text already normalised (see :func:`knowledge.text.normalise`)."""
     if _KK_LETTERS.search(norm) or _KK_LATIN_LETTERS.search(norm):
         return "kk"
     toks = [w for w in words(norm) if not w.isdigit()]

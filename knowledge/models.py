@@ -342,7 +342,9 @@ class Sources(_Strict):
     references: list[Reference]
 
 
-AnswerKind = Literal["fact", "year", "range", "none"]
+#: What an answer is: one or a few facts; a year's or a period's events; two or more years side
+#: by side; a list or count over facts; a conversational reply; or "the article says nothing".
+AnswerKind = Literal["fact", "year", "range", "compare", "list", "chat", "none"]
 
 
 class Hit(_Strict):
@@ -350,6 +352,32 @@ class Hit(_Strict):
 
     fact: Fact
     score: float = Field(ge=0, le=100)
+
+
+class ListItem(_Strict):
+    """One line of a list answer: a place, a person, a work or an event, and its facts."""
+
+    label: str
+    fact_ids: list[str]
+
+
+class Context(_Strict):
+    """What a chat's last answer leaves for the next question ("and in 2005?", "more")."""
+
+    intent: str
+    kind: AnswerKind
+    lang: Lang
+    words: list[str] = Field(default_factory=list, description="the last topical content words")
+    start: int | None = None
+    end: int | None = None
+    years: list[int] = Field(default_factory=list)
+    year: int | None = Field(default=None, description="the year the answer was about")
+    page: int = 0
+    pages: int = 1
+    fact_ids: list[str] = Field(default_factory=list)
+    target: str | None = None
+    host: str | None = None
+    guest: str | None = None
 
 
 class Answer(_Strict):
@@ -365,6 +393,14 @@ class Answer(_Strict):
     total: int | None = Field(
         default=None, description="facts of the date, when there are more than ``hits`` holds"
     )
+    intent: str = Field(default="fact", description="what the question was understood to ask")
+    page: int = Field(default=0, ge=0, description="the page of a long answer to show")
+    compare: list[int] = Field(default_factory=list, description="the years compared")
+    items: list[ListItem] = Field(default_factory=list, description="a list answer's lines")
+    count: int | None = Field(default=None, description="the number a count question asked for")
+    detail: bool = Field(default=False, description="show the fact in full, with its quote")
+    suggested: list[str] = Field(default_factory=list, description="ids behind suggestions")
+    context: Context | None = Field(default=None, description="for the chat's next question")
 
     @property
     def facts(self) -> list[Fact]:

@@ -1,0 +1,97 @@
+"""Composing answers from chosen facts: list lines, period lines, suggestions, and the context
+a chat keeps for its next question. Pure functions: no database, no ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .models import Answer, Context, Fact, Lang, ListItem, Name
+from .understand import Question
+
+#: How long a chat's context lasts: a follow-up after this is read as a new question.
+CONTEXT_SECONDS = 600.0
+
+#: Example questions under a greeting or help reply, per language.
+EXAMPLES: dict[Lang, tuple[str, ...]] = {
+    "en": (
+        "When did Kazakhstan and China establish diplomatic relations?",
+        "What happened in 2004?",
+        "Which cities hosted culture days?",
+    ),
+    "ru": (
+        "Когда Казахстан и Китай установили дипломатические отношения?",
+        "Что было в 2006 году?",
+        "В каких городах проходили дни культуры?",
+    ),
+    "kk": (
+        "Қазақстан мен Қытай дипломатиялық қатынасты қашан орнатты?",
+        "2004 жылы не болды?",
+        "Мәдениет күндері қай қалаларда өтті?",
+    ),
+}
+
+#: A suggestion under a refusal is a question the user can send as it stands.
+_ASK_ABOUT: dict[Lang, str] = {
+    "en": "Tell me about: {title}",
+    "ru": "Расскажи о: {title}",
+    "kk": "{title} — туралы айтшы",
+}
+
+
+def suggestion(fact: Fact, lang: Lang) -> str:
+    """A question about ``fact`` that the engine answers with that fact."""
+    return _ASK_ABOUT[lang].format(title=fact.title.get(lang))
+
+
+def list_items(
+    facts: Sequence[Fact], target: str | None, lang: Lang, names: Mapping[str, Name]
+) -> list[ListItem]:
+    """The lines of a list answer: grouped by place, person or work when asked, else one line
+    per fact. Facts are already in the order to show."""
+    items: dict[str, list[str]] = {}
+    for f in facts:
+        keys = _keys(f, target, lang, names)
+        for key in keys or [f.title.get(lang)]:
+            items.setdefault(key, [])
+            if f.id not in items[key]:
+                items[key].append(f.id)
+    return [ListItem(label=k, fact_ids=v) for k, v in items.items()]
+
+
+def _keys(f: Fact, target: str | None, lang: Lang, names: Mapping[str, Name]) -> list[str]:
+    def named(keys: Sequence[str], kinds: tuple[str, ...]) -> list[str]:
+        return [names[k].get(lang) for k in keys if k in names and names[k].kind in kinds]
+
+    if target == "places":
+        # Cities where the fact names any; its countries otherwise.
+        return named(f.places, ("city", "region")) or named(f.places, ("country",))
+    if target == "people":
+        return named(f.people, ("person",))
+    if target == "works":
+        return [w.get(lang) for w in f.works]
+    return []
+
+
+def context_of(q: Question, answer: Answer, words: Sequence[str] | None = None) -> Context:
+    """What ``answer`` leaves for a follow-up: its kind, date, topic words, facts and page."""
+    year = None
+    if answer.years and answer.years[0] == answer.years[1]:
+        year = answer.years[0]
+    elif answer.kind in ("fact", "list") and answer.hits and answer.hits[0].fact.date:
+        year = answer.hits[0].fact.date.start.year
+    start, end = answer.years if answer.years else (None, None)
+    return Context(
+        intent=answer.intent,
+        kind=answer.kind,
+        lang=answer.lang,
+        words=list(words if words is not None else q.terms.words),
+        start=start,
+        end=end,
+        years=list(answer.compare),
+        year=year,
+        page=answer.page,
+        fact_ids=[f.id for f in answer.facts][:50],
+        target=q.target,
+        host=q.host,
+        guest=q.guest,
+    )

@@ -1,0 +1,226 @@
+"""Retrieval and ranking: a question's term groups in, scored fact candidates out.
+
+1. Retrieve candidates from the SQLite FTS5 index by the question's rarer terms (never a scan of
+   every fact), plus the facts of the asked date.
+2. Score each by coverage: the IDF-weighted share of the question's words the fact contains
+   (a misspelt word that was corrected counts a share of its weight), times the date factor.
+3. The best few by coverage get rapidfuzz closeness to the fact's title and aliases, which only
+   modulates coverage: it cannot make up for words the fact lacks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .analyze import QueryTerms
+from .dates import DateQuery
+from .index import Candidate, FactIndex
+from .text import loose
+
+#: Scorer for the closeness of a question to a fact's title and aliases: rapidfuzz's ``WRatio``
+#: on loose-normalised text, 0-100. It saturates on subsets, which is why it only weighs
+#: :data:`FUZZ_WEIGHT` and modulates coverage.
+FUZZ_SCORER = fuzz.WRatio
+#: Weight of the IDF-weighted share of the question's words that a fact contains (0-1).
+COVERAGE_WEIGHT = 0.4
+#: Weight of the rapidfuzz closeness (0-1 after dividing by 100).
+FUZZ_WEIGHT = 0.6
+#: Retrieval leaves out terms found in more than this share of the facts (but never one found
+#: in fewer than COMMON_TERM_MIN_DF facts), when the question has rarer ones.
+COMMON_TERM_SHARE = 0.05
+COMMON_TERM_MIN_DF = 200
+#: Candidates taken from FTS5 for re-ranking, and how many of the best by coverage get the
+#: (costlier) rapidfuzz closeness.
+CANDIDATES = 24
+FUZZ_CANDIDATES = 4
+#: Date factors: a fact of the asked year; an undated fact; a fact of another year.
+DATE_MATCH, DATE_UNKNOWN, DATE_MISMATCH = 1.1, 0.6, 0.4
+#: A word the index has never seen weighs like a term in this many facts.
+UNKNOWN_DF = 2
+#: A generic word ("China", "culture") weighs at most this much (an IDF, about 0-5).
+GENERIC_WEIGHT = 0.3
+#: An unknown word written as a name weighs this many times an unknown word.
+UNKNOWN_NAME_FACTOR = 2.0
+#: Asked month vs the fact's month: same month, another month (either side unknown: 1.0).
+MONTH_MATCH, MONTH_MISMATCH = 1.1, 0.8
+#: Typo correction: rapidfuzz ``ratio`` (0-100) a vocabulary term must reach; the word must be
+#: this long, keep its first letter, and a corrected match counts this share of its weight.
+TYPO_CUTOFF = 84
+TYPO_MIN_LEN = 5
+TYPO_SHARE = 0.6
+#: Prefix matching of an unknown word (организует / организаторы, ұсын / ұсынған): the shorter
+#: term must have this many letters and be at least half the longer one.
+PREFIX_MIN_LEN = 4
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate with its final score (0-100) and its coverage (0-1, date factor included)."""
+
+    cand: Candidate
+    score: float
+    coverage: float = 0.0
+
+
+class Ranker:
+    """Scores the facts of one index for a question's terms."""
+
+    def __init__(self, index: FactIndex, vocab: dict[str, int], n_facts: int) -> None:
+        self.index = index
+        self.vocab = vocab
+        self.n_facts = n_facts
+        self._by_len: dict[tuple[int, str], list[str]] = {}
+        for term in vocab:
+            if not term.isdigit():
+                self._by_len.setdefault((len(term), term[0]), []).append(term)
+        self._sorted = sorted(t for t in vocab if not t.isdigit())
+
+    async def rank(
+        self,
+        q: QueryTerms,
+        date: DateQuery | None,
+        *,
+        candidates: int = CANDIDATES,
+        closeness_for: int = FUZZ_CANDIDATES,
+    ) -> list[Scored]:
+        """Candidates best first. Only the best ``closeness_for`` by coverage get a full score;
+        the rest keep ``score`` 0 and their coverage (list answers read it)."""
+        groups = [self.correct(g) for g in q.groups]
+        cands = await self.index.search(self.retrieval_terms(groups), candidates)
+        if date is not None and date.start is not None and date.end is not None:
+            seen = {c.rowid for c in cands}
+            extra = await self.index.by_dates(date.start, date.end, limit=candidates)
+            cands += [c for c in extra if c.rowid not in seen]
+        if not cands:
+            return []
+        weights = []
+        for g0, g, generic, weak, name in zip(
+            q.groups, groups, q.generic, q.weak, q.names, strict=True
+        ):
+            w = self.weight(g)
+            if generic or weak:
+                w = min(w, GENERIC_WEIGHT)
+            elif name and not any(t in self.vocab for t in g0):
+                # A name the fact base has never seen ("Tokayev"): the question is about
+                # something else.
+                w *= UNKNOWN_NAME_FACTOR
+            weights.append(w)
+        total = sum(weights) or 1.0
+        qtext = " ".join(loose(w) for w in q.words)
+        # Per word: exact terms, corrected terms (or None), weight, counts as specific.
+        plan = [
+            (g0, (g - g0) or None, w, not weak and w > GENERIC_WEIGHT)
+            for g0, g, w, weak in zip(q.groups, groups, weights, q.weak, strict=True)
+        ]
+        covered: list[tuple[float, Candidate]] = []
+        for c in cands:
+            fact_terms = c.terms
+            got = 0.0
+            specific = False
+            for exact, corrected, w, counts in plan:
+                if not fact_terms.isdisjoint(exact):
+                    got += w
+                elif corrected is not None and not fact_terms.isdisjoint(corrected):
+                    got += w * TYPO_SHARE
+                else:
+                    continue
+                specific = specific or counts
+            # A fact that shares only generic words ("China", "culture") answers nothing.
+            coverage = got / total if specific else 0.0
+            covered.append((coverage * date_factor(date, c), c))
+        covered.sort(key=lambda x: -x[0])
+        out = []
+        for n, (dated, c) in enumerate(covered):
+            if n >= closeness_for:
+                out.append(Scored(c, 0.0, dated))
+                continue
+            close = process.extractOne(qtext, c.head, scorer=FUZZ_SCORER)
+            closeness = (close[1] if close else 0.0) / 100.0
+            score = 100.0 * dated * (COVERAGE_WEIGHT + FUZZ_WEIGHT * closeness)
+            out.append(Scored(c, min(score, 100.0), dated))
+        # Ties go to the better BM25 rank (the order FTS5 returned the candidates in).
+        order = {c.rowid: i for i, c in enumerate(cands)}
+        out.sort(key=lambda s: (-s.score, -s.coverage, order[s.cand.rowid]))
+        return out
+
+    def retrieval_terms(self, groups: list[frozenset[str]]) -> list[str]:
+        """The terms to retrieve candidates with: common ones only when nothing rarer is there.
+
+        FTS5 ranks every row that matches before the LIMIT, so a term in thousands of facts
+        ("Almaty") makes retrieval cost grow with the fact base. Re-ranking still weighs all
+        the question's words; only the retrieval skips the common terms.
+        """
+        terms = sorted({t for g in groups for t in g if t in self.vocab})
+        cap = max(COMMON_TERM_MIN_DF, int(self.n_facts * COMMON_TERM_SHARE))
+        rare = [t for t in terms if self.vocab[t] <= cap]
+        if rare:
+            return rare
+        return sorted(terms, key=lambda t: self.vocab[t])[:3]
+
+    def idf(self, df: int) -> float:
+        n = max(self.n_facts, 1)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def weight(self, group: frozenset[str]) -> float:
+        """IDF of the word: by its most common reading (the facts hold it in 3 languages)."""
+        dfs = [self.vocab[t] for t in group if t in self.vocab]
+        return self.idf(max(dfs)) if dfs else self.idf(UNKNOWN_DF)
+
+    def correct(self, group: frozenset[str]) -> frozenset[str]:
+        """For a word the index does not know: terms it is a prefix of (or that are prefixes of
+        it), and the nearest term by edit distance (a typo)."""
+        if any(t in self.vocab for t in group):
+            return group
+        extra = set()
+        for t in group:
+            if t.isdigit():
+                continue
+            extra |= self._prefixed(t)
+        if extra:
+            return group | extra
+        for t in group:
+            if len(t) < TYPO_MIN_LEN or t.isdigit():
+                continue
+            pool = [
+                w for n in (len(t) - 1, len(t), len(t) + 1) for w in self._by_len.get((n, t[0]), ())
+            ]
+            best = process.extractOne(t, pool, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+            if best:
+                extra.add(best[0])
+        return group | extra
+
+    def _prefixed(self, t: str) -> set[str]:
+        out: set[str] = set()
+        if len(t) >= PREFIX_MIN_LEN:
+            i = bisect.bisect_left(self._sorted, t)
+            while i < len(self._sorted) and self._sorted[i].startswith(t) and len(out) < 16:
+                if len(self._sorted[i]) <= 2 * len(t):
+                    out.add(self._sorted[i])
+                i += 1
+        for k in range(max(PREFIX_MIN_LEN, (len(t) + 1) // 2), len(t)):
+            if t[:k] in self.vocab:
+                out.add(t[:k])
+        return out
+
+
+def date_factor(date: DateQuery | None, c: Candidate) -> float:
+    """How a fact's date agrees with the asked one (1.0 when nothing was asked)."""
+    if date is None:
+        return 1.0
+    if c.start_year is None or c.end_year is None:
+        return DATE_UNKNOWN
+    if date.kind == "compare":
+        hit = any(c.start_year <= y <= c.end_year for y in date.years)
+        return DATE_MATCH if hit else DATE_MISMATCH
+    start = date.start if date.start is not None else -9999
+    end = date.end if date.end is not None else 9999
+    if c.start_year <= end and c.end_year >= start:
+        month = (c.start_key // 100) % 100 if c.start_key else 0
+        if date.month and month:
+            return DATE_MATCH * (MONTH_MATCH if month == date.month else MONTH_MISMATCH)
+        return DATE_MATCH
+    return DATE_MISMATCH

@@ -1,0 +1,213 @@
+"""Question understanding: raw text in, one typed :class:`Question` out.
+
+The text is normalised once. Then, in order: the language, the date (see :mod:`knowledge.dates`),
+the intent cue words (see :mod:`knowledge.lexicon`), and the content words that retrieval and
+ranking use. Nothing after this step looks at the raw string again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .analyze import Analyzer, QueryTerms, names_in
+from .dates import DateQuery, parse_dates, relative_year
+from .lang import detect_normalised
+from .lexicon import KIND_LISTS, Lexicon
+from .models import Lang
+from .text import normalise, words
+
+#: Questions are cut to this many characters before anything else.
+MAX_QUESTION_CHARS = 1000
+
+Intent = Literal[
+    "greeting",  # "hi", "сәлем"
+    "thanks",  # "thanks", "рахмет"
+    "help",  # "what can you do?"
+    "more",  # "more", "ещё", "тағы": the next page, or more on the last answer
+    "followup",  # "and in 2005?", "а годом раньше?": the last question again, another date
+    "date",  # a year, period or comparison and nothing else
+    "list",  # "which cities...", "list the directions"
+    "count",  # "how many times..."
+    "fact",  # anything else with content words
+    "empty",  # nothing to go on ("?", "ok")
+]
+#: Cue lists whose words are not content words.
+_CUES = ("greeting", "thanks", "help", "more", "list", "count", "first", "last")
+_TARGETS = ("places", "people", "works")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question, understood: everything later stages need, and nothing raw."""
+
+    text: str  # as asked, cut and with line breaks folded
+    norm: str
+    lang: Lang | None  # detected from the text; None when nothing tells
+    intent: Intent
+    date: DateQuery | None
+    terms: QueryTerms
+    relative: int | None = None  # +1 "the year after", -1 "the year before", 0 "that year"
+    target: str | None = None  # a list question's target: places, people or works
+    order: str | None = None  # "first" or "last"
+    host: str | None = None  # an exchange's host country asked about ("in China": CN)
+    guest: str | None = None  # whose culture came ("Kazakhstan's culture days": KZ)
+    cues: frozenset[str] = frozenset()  # the cue lists the question's words fell in
+    kinds: frozenset[str] = frozenset()  # event kinds named ("visits", "көрмелер")
+    kind_words: frozenset[str] = frozenset()  # the content words that named them
+    target_words: frozenset[str] = frozenset()  # the content words that named the target
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.terms.groups)
+
+
+def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
+    """Read ``text`` into a :class:`Question`."""
+    text = " ".join(text[:MAX_QUESTION_CHARS].split())
+    norm = normalise(text)
+    lang = detect_normalised(norm)
+    date, rest = parse_dates(norm)
+    ws = words(rest)
+    cues: set[str] = set()
+    used = [False] * len(ws)
+    # Phrases first ("tell me more", "how many", "in china"), then single words.
+    host = guest = None
+    for key in ("help", "more", "thanks", "greeting", "count", "followup"):
+        for a, b in lexicon.phrase_spans(key, ws):
+            if any(used[a:b]):
+                continue
+            for i in range(a, b):
+                used[i] = True
+            cues.add(key)
+    # Event kinds ("culture days", "визиты") keep their words as content words too.
+    kinds: set[str] = set()
+    kind_words: set[str] = set()
+    for key, kind in KIND_LISTS.items():
+        for a, b in lexicon.phrase_spans(key, ws):
+            kinds.add(kind)
+            kind_words.update(ws[a:b])
+        for w in ws:
+            if lexicon.has(key, w):
+                kinds.add(kind)
+                kind_words.add(w)
+    # Direction cues ("in China", "Қазақстан мәдениеті") keep their words as content words.
+    for key in _DIRECTIONS:
+        if lexicon.phrase_spans(key, ws) or any(lexicon.has(key, w) for w in ws):
+            cues.add(key)
+    for key, (h, g) in _DIRECTIONS.items():
+        if key in cues:
+            host, guest = host or h, guest or g
+    target = None
+    target_words: set[str] = set()
+    content: list[str] = []
+    for i, w in enumerate(ws):
+        if used[i]:
+            continue
+        if w.isdigit() and len(w) < 3 and not content:
+            continue
+        hit = next((k for k in _CUES if lexicon.has(k, w)), None)
+        tgt = next((t for t in _TARGETS if lexicon.has(f"target_{t}", w)), None)
+        if tgt is not None:
+            target = target or tgt
+            cues.add(f"target_{tgt}")
+            if _plural(w, lang):
+                cues.add("plural")
+            # "books", "декларация" are also what the question is about; "where", "кім" not.
+            if not lexicon.has("stop", w):
+                content.append(w)
+                target_words.add(w)
+            continue
+        if hit is not None:
+            cues.add(hit)
+            # "first", "алғаш" are also in the facts' own words ("for the first time").
+            if hit not in ("first", "last") or lexicon.has("stop", w):
+                continue
+        if len(w) == 1 and not w.isdigit():
+            continue
+        if lexicon.has("stop", w) or lexicon.has("framing", w):
+            if lexicon.has("followup", w) and i == 0:
+                cues.add("followup")
+            continue
+        if lexicon.has("followup", w) and (i == 0 or i == len(ws) - 1):
+            cues.add("followup")
+            continue
+        content.append(w)
+    # Kazakh "… ше?" closes a follow-up: "ал 2005 жылы ше?".
+    if ws and ws[-1] == "ше":
+        cues.add("followup")
+    relative = relative_year(norm)
+    terms = analyzer.terms(norm, date, content, names_in(text), lexicon)
+    order = "first" if "first" in cues else "last" if "last" in cues else None
+    intent = _intent(terms, date, relative, cues, target)
+    return Question(
+        text=text,
+        norm=norm,
+        lang=lang,
+        intent=intent,
+        date=date,
+        terms=terms,
+        relative=relative,
+        target=target,
+        order=order,
+        host=host,
+        guest=guest,
+        cues=frozenset(cues),
+        kinds=frozenset(kinds),
+        kind_words=frozenset(kind_words),
+        target_words=frozenset(target_words),
+    )
+
+
+#: Direction cue lists and the (host, guest) each one implies.
+_DIRECTIONS: dict[str, tuple[str | None, str | None]] = {
+    "host_cn": ("CN", None),
+    "host_kz": ("KZ", None),
+    "guest_cn": (None, "CN"),
+    "guest_kz": (None, "KZ"),
+}
+
+
+_KK_PLURAL = re.compile(r"(лар|лер|дар|дер|тар|тер)(да|де|ды|ді|ға|ге|ын|ін|ы|і|дың|дің|ның|нің)?$")
+
+
+def _plural(w: str, lang: Lang | None) -> bool:
+    """A plural target word: "cities", "городах", "қалаларда" (a list, not one fact)."""
+    if w.isascii():
+        return w.endswith("s") and not w.endswith("ss")
+    if lang == "kk" or _KK_PLURAL.search(w):
+        return bool(_KK_PLURAL.search(w))
+    return w.endswith(("ах", "ов", "ы", "и", "ам"))
+
+
+def _intent(
+    terms: QueryTerms,
+    date: DateQuery | None,
+    relative: int | None,
+    cues: set[str],
+    target: str | None,
+) -> Intent:
+    content = bool(terms.groups) and not terms.only_generic
+    if not content and date is None and relative is None:
+        if "more" in cues:
+            return "more"
+        if "help" in cues:
+            return "help"
+        if "thanks" in cues:
+            return "thanks"
+        if "greeting" in cues:
+            return "greeting"
+        if "count" in cues or "list" in cues or target:
+            return "list" if "count" not in cues else "count"
+        return "empty"
+    if not content and (relative is not None or "followup" in cues):
+        return "followup"
+    if "count" in cues:
+        return "count"
+    # "which cities", "list the directions": a list; "which city held…": one fact.
+    if "plural" in cues or ("list" in cues and target is None):
+        return "list"
+    if not content and date is not None:
+        return "date"
+    return "fact"
