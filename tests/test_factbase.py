@@ -50,7 +50,12 @@ def test_ids_unique_ascii_short(base: FactBase) -> None:
 
 def test_every_quote_is_in_the_article(base: FactBase) -> None:
     article = _fold(ARTICLE.read_text(encoding="utf-8"))
-    missing = [f.id for f in base.facts if _fold(f.source.quote) not in article]
+    missing = [
+        (f.id, i)
+        for f in base.facts
+        for i, s in enumerate(f.sources)
+        if _fold(s.quote) not in article
+    ]
     assert missing == []
 
 
