@@ -96,7 +96,7 @@ def load_base(settings: Settings) -> FactBase:
 def _check(base: FactBase) -> int:
     counts = base.counts()
     print(f"ok: {len(base.facts)} facts in {len(base.files)} files, hash {base.content_hash[:12]}")
-    for name in ("year", "tag", "lang"):
+    for name in ("year", "tag", "lang", "event", "date"):
         items = sorted(counts[name].items(), key=lambda kv: (kv[0] == "undated", kv[0]))
         print(f"by {name}: " + ", ".join(f"{k} {v}" for k, v in items))
     return 0

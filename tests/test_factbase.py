@@ -161,6 +161,7 @@ def test_check_command_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("ok: ") and "by year:" in out and "by tag:" in out and "by lang:" in out
+    assert "by event: " in out and "by date: " in out and " inferred " in out
     d = _write(tmp_path, [{**GOOD, "tags": ["gossip"]}])
     assert main(["--facts", str(d), "check"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
