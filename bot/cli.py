@@ -107,6 +107,7 @@ def _facts(base: FactBase, *, as_json: bool) -> int:
         data = [f.model_dump(mode="json") for f in base.facts]
         for item, fact in zip(data, base.facts, strict=True):
             item["date"] = fact.date.iso() if fact.date else None
+            item["date_inferred"] = fact.date_inferred
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0

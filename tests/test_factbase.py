@@ -175,6 +175,16 @@ def test_facts_json_lists_every_fact(base: FactBase, capsys: pytest.CaptureFixtu
     data = json.loads(capsys.readouterr().out)
     assert [d["id"] for d in data] == [f.id for f in base.facts]
     for d in data:
-        assert {"id", "date", "text", "title", "tags", "source"} <= set(d)
+        assert {
+            "id",
+            "date",
+            "date_given",
+            "date_inferred",
+            "event",
+            "text",
+            "title",
+            "tags",
+            "source",
+        } <= set(d)
         assert set(d["text"]) == set(d["title"]) == {"kk", "ru", "en"}
         assert {"ref", "pages", "location", "quote"} <= set(d["source"])
