@@ -96,7 +96,7 @@ def load_base(settings: Settings) -> FactBase:
 def _check(base: FactBase) -> int:
     counts = base.counts()
     print(f"ok: {len(base.facts)} facts in {len(base.files)} files, hash {base.content_hash[:12]}")
-    for name in ("year", "tag", "lang"):
+    for name in ("year", "tag", "lang", "event", "date"):
         items = sorted(counts[name].items(), key=lambda kv: (kv[0] == "undated", kv[0]))
         print(f"by {name}: " + ", ".join(f"{k} {v}" for k, v in items))
     return 0
@@ -107,6 +107,7 @@ def _facts(base: FactBase, *, as_json: bool) -> int:
         data = [f.model_dump(mode="json") for f in base.facts]
         for item, fact in zip(data, base.facts, strict=True):
             item["date"] = fact.date.iso() if fact.date else None
+            item["date_inferred"] = fact.date_inferred
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0

@@ -404,14 +404,19 @@ _ABSTRACT = {
 }
 
 
-def location_label(location: str, lang: Lang) -> str:
-    """'body, para 3' or 'abstract-en', in ``lang``."""
+def location_label(location: str, lang: Lang, opening: str | None = None) -> str:
+    """'body, para. 3, «opening words…»' or 'English abstract', in ``lang``.
+
+    ``opening`` is the paragraph's first words (Kazakh, as printed), so that a reader of the
+    printed article can find the paragraph; see knowledge/sources.yaml for how they are counted.
+    """
     m = re.fullmatch(r"body, para (\d+)", location.strip())
     if m:
         n = m.group(1)
-        return {"kk": f"негізгі мәтін, {n}-абзац", "ru": f"основной текст, абзац {n}", "en": ""}[
+        label = {"kk": f"негізгі мәтін, {n}-абзац", "ru": f"основной текст, абзац {n}", "en": ""}[
             lang
         ] or f"body, para. {n}"
+        return label + (f", «{opening}…»" if opening else "")
     m = re.fullmatch(r"abstract-(kk|ru|en)", location.strip())
     if m:
         return _ABSTRACT[lang][m.group(1)]
@@ -419,11 +424,11 @@ def location_label(location: str, lang: Lang) -> str:
 
 
 def ref_label(ref: int, pages: str | None, lang: Lang) -> str:
-    """The article's own citation: 'ref. [6], p. 212' in ``lang``."""
+    """The article's own citation: 'ref. [6], p. 212' in ``lang``; ranges as '47–48'."""
     many = bool(pages) and ("-" in (pages or "") or "," in (pages or ""))
     pretty = (pages or "").replace("-", "–")
     if lang == "ru":
         return f"ссылка [{ref}]" + (f", с. {pretty}" if pages else "")
     if lang == "kk":
         return f"[{ref}] сілтеме" + (f", {pretty}-{'беттер' if many else 'бет'}" if pages else "")
-    return f"ref. [{ref}]" + (f", {'pp.' if many else 'p.'} {pages}" if pages else "")
+    return f"ref. [{ref}]" + (f", {'pp.' if many else 'p.'} {pretty}" if pages else "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from knowledge.models import Answer, Fact, Lang, Sources
+from knowledge.models import Answer, Fact, Lang, Source, Sources
 
 from .i18n import T, events, format_date, location_label, ref_label, t, ui
 
@@ -32,18 +32,43 @@ def _cut(text: str, limit: int) -> str:
     return cut.rstrip(" ,.;:") + "…"
 
 
-def source_label(fact: Fact, lang: Lang) -> str:
-    """The article's reference and pages, or where in the article the fact sits."""
-    src = fact.source
+def _para_opening(src: Source, sources: Sources | None) -> str | None:
+    m = re.fullmatch(r"body, para (\d+)", src.location.strip())
+    return sources.paragraph(int(m.group(1))) if (m and sources) else None
+
+
+def passage_label(src: Source, lang: Lang, sources: Sources | None = None) -> str:
+    """One passage's citation: the reference after its sentence, else its paragraph."""
     if src.ref is not None:
         return ref_label(src.ref, src.pages, lang)
-    return location_label(src.location, lang)
+    return location_label(src.location, lang, _para_opening(src, sources))
+
+
+def source_label(fact: Fact, lang: Lang, sources: Sources | None = None) -> str:
+    """Every passage the fact rests on: the article's reference and pages where its sentence
+    cites one, else the paragraph (with its opening words when ``sources`` is given)."""
+    labels: list[str] = []
+    for src in fact.sources:
+        label = passage_label(src, lang, sources)
+        if label not in labels:
+            labels.append(label)
+    return "; ".join(labels)
 
 
 def source_line(fact: Fact, sources: Sources, lang: Lang) -> str:
     """'Source: the article «…», ref. [6], p. 212' (plain text)."""
     title = sources.article.title.get(lang)
-    return f"{t('source', lang)}: {t('article', lang)} «{title}», {source_label(fact, lang)}"
+    return (
+        f"{t('source', lang)}: {t('article', lang)} «{title}», {source_label(fact, lang, sources)}"
+    )
+
+
+def date_label(fact: Fact, lang: Lang) -> str:
+    """The fact's date; a date the article does not give is followed by what it does say."""
+    when = format_date(fact.date, lang)
+    if fact.date_inferred and fact.date_note is not None:
+        when += f" ({fact.date_note.get(lang)})"
+    return when
 
 
 def pages_of(n_items: int) -> int:
@@ -65,17 +90,25 @@ class _Style:
 
 
 def _fact_block(fact: Fact, sources: Sources, lang: Lang, st: _Style) -> str:
-    lines = [st.b(format_date(fact.date, lang)), st.esc(fact.text.get(lang))]
+    lines = [_date_html(fact, lang, st), st.esc(fact.text.get(lang))]
     if fact.note:
         lines.append(st.i(f"{t('note', lang)}: {fact.note.get(lang)}"))
     lines.append(st.i(source_line(fact, sources, lang)))
     return "\n".join(lines)
 
 
-def _list_item(fact: Fact, lang: Lang, st: _Style) -> str:
-    head = f"{st.b(format_date(fact.date, lang))} — {st.b(fact.title.get(lang))}"
+def _date_html(fact: Fact, lang: Lang, st: _Style) -> str:
+    """The date in bold; a worked-out date is followed by what the article says, in italics."""
+    out = st.b(format_date(fact.date, lang))
+    if fact.date_inferred and fact.date_note is not None:
+        out += " " + st.i(f"({fact.date_note.get(lang)})")
+    return out
+
+
+def _list_item(fact: Fact, lang: Lang, st: _Style, sources: Sources | None = None) -> str:
+    head = f"{_date_html(fact, lang, st)} — {st.b(fact.title.get(lang))}"
     text = st.esc(_cut(fact.text.get(lang), LIST_TEXT_CHARS))
-    return f"{head}\n{text} {st.i('(' + source_label(fact, lang) + ')')}"
+    return f"{head}\n{text} {st.i('(' + source_label(fact, lang, sources) + ')')}"
 
 
 def _years(answer: Answer) -> str:
@@ -250,7 +283,7 @@ def _list_blocks(
     header = f"{st.b(title)} · {st.esc(events(total or len(facts), lang))}"
     if pages > 1:
         header += f" · {st.esc(t('page', lang, page=page + 1, pages=pages))}"
-    blocks = [header] + [_list_item(f, lang, st) for f in items]
+    blocks = [header] + [_list_item(f, lang, st, sources) for f in items]
     rest = (total or len(facts)) - (page + 1) * PAGE_SIZE
     if rest > 0:
         blocks.append(st.i(t("more", lang, n=rest)))
@@ -268,16 +301,17 @@ def render_list(
 
 
 def render_quote(fact: Fact, sources: Sources, lang: Lang) -> str:
-    """The original Kazakh quote a fact rests on, with where it is in the article."""
+    """The original Kazakh passages a fact rests on, each with where it is in the article."""
     st = _Style(True)
-    where = location_label(fact.source.location, lang)
-    if fact.source.ref is not None:
-        where += f"; {ref_label(fact.source.ref, fact.source.pages, lang)}"
-    blocks = [
-        st.b(fact.title.get(lang)),
-        f"{st.i(ui('quote', lang))}:\n<blockquote>{st.esc(fact.source.quote)}</blockquote>",
-        st.i(f"{t('source', lang)}: {t('article', lang)} «{sources.article.title.kk}», {where}"),
-    ]
+    blocks = [st.b(fact.title.get(lang))]
+    article = f"{t('source', lang)}: {t('article', lang)} «{sources.article.title.kk}»"
+    for i, src in enumerate(fact.sources):
+        where = location_label(src.location, lang, _para_opening(src, sources))
+        if src.ref is not None:
+            where += f"; {ref_label(src.ref, src.pages, lang)}"
+        label = f"{st.i(ui('quote', lang))}:\n" if i == 0 else ""
+        quote = f"<blockquote>{st.esc(src.quote)}</blockquote>"
+        blocks.append(f"{label}{quote}\n{st.i(f'{article}, {where}')}")
     return _fit(blocks, st)
 
 

@@ -79,13 +79,23 @@ class FactBase:
         by_year: Counter[str] = Counter()
         by_tag: Counter[str] = Counter()
         by_lang: Counter[str] = Counter()
+        by_event: Counter[str] = Counter()
+        by_date: Counter[str] = Counter()
         for f in self.facts:
             by_year[str(f.date.start.year) if f.date else "undated"] += 1
             by_tag.update(f.tags)
+            by_event[f.event] += 1
+            by_date["inferred" if f.date_inferred else f.date_given if f.date else "undated"] += 1
             for lang in LANGS:
                 if f.text.get(lang) and f.title.get(lang):
                     by_lang[lang] += 1
-        return {"year": by_year, "tag": by_tag, "lang": by_lang}
+        return {
+            "year": by_year,
+            "tag": by_tag,
+            "lang": by_lang,
+            "event": by_event,
+            "date": by_date,
+        }
 
 
 def _field_of(err: ValidationError) -> tuple[str, str]:

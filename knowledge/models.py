@@ -340,6 +340,13 @@ class Sources(_Strict):
 
     article: ArticleInfo
     references: list[Reference]
+    paragraphs: list[str] = Field(
+        default_factory=list, description="opening words of body paragraphs 1, 2, ..."
+    )
+
+    def paragraph(self, n: int) -> str | None:
+        """The opening words of body paragraph ``n`` (counted from 1), if known."""
+        return self.paragraphs[n - 1] if 1 <= n <= len(self.paragraphs) else None
 
 
 #: What an answer is: one or a few facts; a year's or a period's events; two or more years side

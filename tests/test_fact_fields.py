@@ -315,3 +315,19 @@ def test_a_date_given_in_full_is_written_in_the_quotes(base: FactBase) -> None:
         if str(f.date.start.year) not in _quotes(f):
             wrong.append(f.id)
     assert wrong == []
+
+
+def test_people_and_orgs_are_named_in_the_quotes(base: FactBase) -> None:
+    """Each person or organisation of a fact is in its quotes (up to case endings, the
+    article's typos and joint phrasing such as «ҚХР мен ҚР Мәдениет министрліктері»), or the
+    fact's note explains why it is named (the May 2015 visit's unnamed «Қытай төрағасы»)."""
+    wrong = []
+    for f in base.facts:
+        quotes = _quotes(f)
+        for key in f.people + f.orgs:
+            name = base.names[key]
+            best = max(fuzz.partial_ratio(form, quotes) for form in _forms(name))
+            explained = f.note is not None and name.en in f.note.en
+            if best < 80 and not explained:
+                wrong.append((f.id, key, round(best)))
+    assert wrong == []

@@ -50,7 +50,12 @@ def test_ids_unique_ascii_short(base: FactBase) -> None:
 
 def test_every_quote_is_in_the_article(base: FactBase) -> None:
     article = _fold(ARTICLE.read_text(encoding="utf-8"))
-    missing = [f.id for f in base.facts if _fold(f.source.quote) not in article]
+    missing = [
+        (f.id, i)
+        for f in base.facts
+        for i, s in enumerate(f.sources)
+        if _fold(s.quote) not in article
+    ]
     assert missing == []
 
 
@@ -156,6 +161,7 @@ def test_check_command_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("ok: ") and "by year:" in out and "by tag:" in out and "by lang:" in out
+    assert "by event: " in out and "by date: " in out and " inferred " in out
     d = _write(tmp_path, [{**GOOD, "tags": ["gossip"]}])
     assert main(["--facts", str(d), "check"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
@@ -169,6 +175,16 @@ def test_facts_json_lists_every_fact(base: FactBase, capsys: pytest.CaptureFixtu
     data = json.loads(capsys.readouterr().out)
     assert [d["id"] for d in data] == [f.id for f in base.facts]
     for d in data:
-        assert {"id", "date", "text", "title", "tags", "source"} <= set(d)
+        assert {
+            "id",
+            "date",
+            "date_given",
+            "date_inferred",
+            "event",
+            "text",
+            "title",
+            "tags",
+            "source",
+        } <= set(d)
         assert set(d["text"]) == set(d["title"]) == {"kk", "ru", "en"}
         assert {"ref", "pages", "location", "quote"} <= set(d["source"])
