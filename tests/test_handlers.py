@@ -46,6 +46,7 @@ from handlers.render import pages_of
 from knowledge.factbase import FactBase
 from knowledge.models import LANGS, TAGS, Lang
 from tests import factories as F
+from tests import pg
 from tests.fakebotapi import BOT_USERNAME, DEFAULT_TOKEN, default_validator
 from tests.fakebotapi.spec import decode_params
 from tests.fakebotapi.state import ApiError, TelegramState
@@ -717,6 +718,37 @@ async def test_user_and_chat_data_stay_empty(h: Harness) -> None:
             )
         )
     assert len(h.app.user_data) == 0 and len(h.app.chat_data) == 0
+
+
+async def test_the_bot_with_its_store_on_postgresql() -> None:
+    with pg.fresh_schema() as url:
+        request = RecordingRequest()
+        app = await start(make_settings(url), request)  # type: ignore[arg-type]
+        h = Harness(app, request)
+        try:
+            assert h.store.backend.dialect == "postgresql"
+            assert app.bot_data.engine is not None  # the index: in memory, not in PostgreSQL
+            uid = next(_users)
+            menu = await h.text(F.make_command_update("/lang", user_id=uid))
+            await h.feed(
+                F.make_callback_query_update("1|setlang|ru", message=menu.result, user_id=uid)
+            )
+            reply = await h.text(F.make_message_update(DIPLO_EN, user_id=uid))
+            assert reply.params["text"].startswith("<b>3 января 1992")
+            calls = await h.feed(
+                F.make_callback_query_update(
+                    "1|vote|diplomatic-relations-1992|+", message=reply.result, user_id=uid
+                )
+            )
+            assert [c.params.get("text") for c in calls] == ["Спасибо!"]
+            forgot = await h.text(F.make_command_update("/forget", user_id=uid))
+            assert forgot.params["text"].endswith("(записей: 3).")  # language, vote, question
+        finally:
+            await stop(app)
+        assert request.problems == []
+        from tests.test_store import raw
+
+        assert raw(url, "SELECT count(*) FROM question_log") == [(0,)]
 
 
 async def test_a_vote_for_an_unknown_fact_is_not_stored(h: Harness, tmp_path: Path) -> None:

@@ -398,3 +398,26 @@ def test_memory_is_bounded_and_per_user() -> None:
     for chat in (1, 2, 3):
         assert memory.swap_last_none(chat, 1.0) is None
     assert memory.swap_last_none(3, 2.0) == 1.0 and memory.swap_last_none(1, 2.0) is None
+
+
+# -- replicas ----------------------------------------------------------------------------------
+
+
+async def test_replicas_sharing_postgresql_see_each_others_writes() -> None:
+    with pg.fresh_schema() as url:
+        a, b = await Store.open(url), await Store.open(url)
+        try:
+            assert await a.get_lang(1) is None
+            assert await b.set_lang(1, "kk")
+            assert await a.get_lang(1) == "kk"  # nothing cached on a's side
+            assert await a.set_lang(1, "ru")
+            assert await b.get_lang(1) == "ru"
+            assert await a.vote(1, "abai-150", 1, None) and await b.vote(1, "abai-150", -1, None)
+            assert raw(url, "SELECT vote FROM feedback") == [(-1,)]  # the last vote wins
+            b.log_question(1, "asked on b", "ru", "private", "fact", "abai-150", 1.0)
+            await b.flush()
+            assert await a.forget(1) == 3  # what b wrote is gone too
+            assert await b.get_lang(1) is None
+        finally:
+            await a.close()
+            await b.close()
