@@ -46,6 +46,9 @@ ERROR_LOG_EVERY_SECONDS = 60.0
 #: Users whose language (or its absence) is kept in memory, with the SQLite backend.
 LANG_CACHE_SIZE = 100_000
 
+#: Update ids are remembered this long for :meth:`Store.first_delivery`.
+SEEN_UPDATE_SECONDS = 2 * 86400.0
+
 #: Questions without an answer: nothing found, or a date with no event.
 UNANSWERED_SQL = "(kind = 'none' OR (kind IN ('year', 'range') AND fact_id IS NULL))"
 
@@ -110,6 +113,7 @@ class FactVotes:
 class _Job:
     steps: list[tuple[str, Row]]
     done: asyncio.Future[int] | None = None
+    exact: bool = False  # needs its own row count: never shares an executemany step
 
 
 @dataclass
@@ -183,12 +187,15 @@ class Store:
         log_days: int = 90,
         key: str | None = None,
         readonly: bool = False,
+        salt: str | None = None,
     ) -> Store:
         """Open the store in ``db`` (a SQLite path or a ``postgresql://`` URL).
 
-        ``readonly``: for commands that only read (``dostyq log``, stats): nothing is migrated,
-        purged or created, and every write method refuses.
+        ``key``: ``DOSTYQ_HASH_KEY`` (``salt`` is its old name). ``readonly``: for commands that
+        only read (``dostyq log``, stats): nothing is migrated, purged or created, and every
+        write method refuses.
         """
+        key = key or salt
         backend: Backend
         if is_url(db):
             from .store_pg import PostgresBackend
@@ -315,7 +322,7 @@ class Store:
         if time.monotonic() >= self._next_purge:
             # Retention holds while the bot runs, not only at startup.
             self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
-            self._queue.put_nowait(_Job([self._purge_step()]))
+            self._queue.put_nowait(_Job(self._purge_steps()))
 
     async def forget(self, user_id: int) -> int | None:
         """Delete every row about the user; the number deleted once committed, else ``None``.
@@ -331,24 +338,42 @@ class Store:
             for h in hashes
         ]
         self._writes += 1
-        deleted = await self._commit_count(steps, "forget")
+        deleted = await self._commit_count(steps, "forget", exact=True)
         if deleted is not None and self._langs is not None:
             self._langs.pop(self.user_hash(user_id), None)
         return deleted
 
-    def _purge_step(self) -> tuple[str, Row]:
-        if self.log_days <= 0:
-            return ("DELETE FROM question_log WHERE created >= ?", (float("-inf"),))
-        return (
-            "DELETE FROM question_log WHERE created < ?",
-            (time.time() - self.log_days * 86400,),
+    async def first_delivery(self, update_id: int) -> bool:
+        """Record that ``update_id`` is being handled; ``False`` if some process already did.
+
+        For replicas behind one webhook URL: Telegram may deliver an update again, to either
+        replica, and the shared table decides which one answers. A storage error answers
+        ``True`` (better twice than never).
+        """
+        n = await self._commit_count(
+            [
+                (
+                    "INSERT INTO seen_update VALUES (?, ?) ON CONFLICT(update_id) DO NOTHING",
+                    (update_id, time.time()),
+                )
+            ],
+            "update-id records",
+            exact=True,
         )
+        return n != 0
+
+    def _purge_steps(self) -> list[tuple[str, Row]]:
+        now = time.time()
+        seen = ("DELETE FROM seen_update WHERE seen < ?", (now - SEEN_UPDATE_SECONDS,))
+        if self.log_days <= 0:
+            return [("DELETE FROM question_log WHERE created >= ?", (float("-inf"),)), seen]
+        cutoff = now - self.log_days * 86400
+        return [("DELETE FROM question_log WHERE created < ?", (cutoff,)), seen]
 
     async def purge(self) -> int:
-        """Drop question-log entries older than the retention period (a failure is logged)."""
+        """Drop expired question-log entries (and old update ids); a failure is logged."""
         try:
-            sql, params = self._purge_step()
-            (n,) = await self.backend.transact([(sql, [params])])
+            n, _ = await self.backend.transact([(s, [p]) for s, p in self._purge_steps()])
         except Exception as e:
             self._errors.report("question-log purges", e)
             return 0
@@ -434,13 +459,15 @@ class Store:
     async def _commit(self, steps: Sequence[tuple[str, Row]], what: str) -> bool:
         return await self._commit_count(steps, what) is not None
 
-    async def _commit_count(self, steps: Sequence[tuple[str, Row]], what: str) -> int | None:
+    async def _commit_count(
+        self, steps: Sequence[tuple[str, Row]], what: str, *, exact: bool = False
+    ) -> int | None:
         """Queue the steps as one job, wait for its commit; rows changed, or None on failure."""
         if self._worker is None:
             self._errors.report(what, RuntimeError("the store is read-only or closed"))
             return None
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Job(list(steps), done))
+        self._queue.put_nowait(_Job(list(steps), done, exact))
         try:
             return await asyncio.shield(done)
         except Exception:
@@ -478,7 +505,8 @@ class Store:
         for job, mine in zip(jobs, owned, strict=True):
             if job.done is not None and not job.done.done():
                 # A step shared by several jobs (one executemany) counts one row for each.
-                n = sum(counts[i] for i in mine) if len(mine) > 1 else min(counts[mine[0]], 1)
+                shared = not job.exact and len(job.steps) == 1
+                n = min(counts[mine[0]], 1) if shared else sum(counts[i] for i in mine)
                 job.done.set_result(n)
 
     async def _write_one(self, job: _Job) -> None:
@@ -507,13 +535,13 @@ def _plan(jobs: list[_Job]) -> tuple[list[Step], list[list[int]]]:
     owned: list[list[int]] = []
     mergeable = False
     for job in jobs:
-        if len(job.steps) == 1 and mergeable and steps[-1][0] == job.steps[0][0]:
+        if len(job.steps) == 1 and not job.exact and mergeable and steps[-1][0] == job.steps[0][0]:
             steps[-1][1].append(job.steps[0][1])
             owned.append([len(steps) - 1])
             continue
         owned.append(list(range(len(steps), len(steps) + len(job.steps))))
         steps.extend((sql, [params]) for sql, params in job.steps)
-        mergeable = len(job.steps) == 1
+        mergeable = len(job.steps) == 1 and not job.exact
     return list(steps), owned
 
 

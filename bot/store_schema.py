@@ -76,6 +76,21 @@ MIGRATIONS: tuple[tuple[int, dict[Dialect, str]], ...] = (
             """,
         },
     ),
+    (
+        2,
+        {
+            # Update ids already handled by some replica (webhook deliveries can come twice,
+            # to either replica); kept for two days, as Telegram re-sends for at most one.
+            "sqlite": """
+            CREATE TABLE seen_update(update_id INTEGER PRIMARY KEY, seen REAL NOT NULL);
+            CREATE INDEX seen_update_seen ON seen_update(seen);
+            """,
+            "postgresql": """
+            CREATE TABLE seen_update(update_id BIGINT PRIMARY KEY, seen DOUBLE PRECISION NOT NULL);
+            CREATE INDEX seen_update_seen ON seen_update(seen);
+            """,
+        },
+    ),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -421,3 +421,37 @@ async def test_replicas_sharing_postgresql_see_each_others_writes() -> None:
         finally:
             await a.close()
             await b.close()
+
+
+async def test_an_update_is_handled_by_one_process_only(target: str) -> None:
+    a, b = await Store.open(target), await Store.open(target)
+    try:
+        firsts = await asyncio.gather(*(s.first_delivery(1001) for s in (a, b, a, b)))
+        assert sorted(firsts) == [False, False, False, True]
+        assert await b.first_delivery(1002)
+        raw(target, "UPDATE seen_update SET seen = 0 WHERE update_id = 1001")
+        assert await a.purge() == 0  # no log rows; the old update id goes with the purge
+        assert [u for (u,) in raw(target, "SELECT update_id FROM seen_update")] == [1002]
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_a_store_at_version_1_is_migrated_to_the_latest(target: str) -> None:
+    from bot.store_schema import statements
+
+    dialect = "postgresql" if is_url(target) else "sqlite"
+    raw(target, "CREATE TABLE schema_migrations(version INTEGER PRIMARY KEY, applied REAL)")
+    for stmt in statements(MIGRATIONS[0][1][dialect]):
+        raw(target, stmt)
+    raw(target, "INSERT INTO schema_migrations VALUES (1, 0)")
+    raw(target, "INSERT INTO user_lang VALUES ('h', 'kk', 0)")
+    store = await Store.open(target)
+    try:
+        assert await store.backend.migrate() == []
+        assert await store.first_delivery(5)
+    finally:
+        await store.close()
+    versions = [v for (v,) in raw(target, "SELECT version FROM schema_migrations ORDER BY 1")]
+    assert versions == [v for v, _ in MIGRATIONS] and len(versions) >= 2
+    assert raw(target, "SELECT lang FROM user_lang") == [("kk",)]
