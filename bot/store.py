@@ -258,11 +258,40 @@ class Store:
         by_hash = {str(r[0]): str(r[1]) for r in rows}
         found = next((by_hash[x] for x in hashes if x in by_hash), None)
         lang = cast(Lang, found) if found in LANGS else None
+        for old in hashes[1:]:
+            if old in by_hash:
+                self._rekey(old, h)
         if self._langs is not None and writes == self._writes:
             self._langs[h] = lang
             while len(self._langs) > LANG_CACHE_SIZE:
                 self._langs.popitem(last=False)
         return lang
+
+    def _rekey(self, old: str, new: str) -> None:
+        """Move a user's rows from a hash under the database's old key to the configured one.
+
+        Queued, not awaited: until it is done, reads and /forget still find both hashes.
+        """
+        both = (old, new)
+        self._queue.put_nowait(
+            _Job(
+                [
+                    (
+                        "DELETE FROM user_lang WHERE user_hash = ? AND EXISTS "
+                        "(SELECT 1 FROM user_lang WHERE user_hash = ?)",
+                        both,
+                    ),
+                    ("UPDATE user_lang SET user_hash = ? WHERE user_hash = ?", (new, old)),
+                    (
+                        "DELETE FROM feedback WHERE user_hash = ? AND fact_id IN "
+                        "(SELECT fact_id FROM feedback WHERE user_hash = ?)",
+                        both,
+                    ),
+                    ("UPDATE feedback SET user_hash = ? WHERE user_hash = ?", (new, old)),
+                    ("UPDATE question_log SET user_hash = ? WHERE user_hash = ?", (new, old)),
+                ]
+            )
+        )
 
     async def set_lang(self, user_id: int, lang: Lang) -> bool:
         """Store the user's language; ``True`` once committed."""

@@ -153,6 +153,9 @@ async def test_a_configured_key_is_not_stored_and_old_rows_stay_reachable(target
     try:
         assert store.user_hash(7) == configured != old.user_hash(7)
         assert await store.get_lang(7) == "kk"
+        await store.flush()  # seen once: the user's rows now go by the configured key's hash
+        assert raw(target, "SELECT user_hash FROM user_lang") == [(configured,)]
+        assert raw(target, "SELECT user_hash FROM feedback") == [(configured,)]
         assert await store.forget(7) == 2
     finally:
         await store.close()
