@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import os
@@ -37,8 +38,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.latency import section_header, write_section
+from benchmarks.latency import command_line, section_header, write_section
 from tests import factories as F
+from tests import pg
 from tests.fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,8 +71,8 @@ class Run:
     killed_after: float
 
 
-async def one_run(n: int, rng: random.Random, tmp: Path, root: Path) -> Run:
-    db = tmp / "crash.sqlite3"
+async def one_run(n: int, rng: random.Random, tmp: Path, root: Path, pg_url: str = "") -> Run:
+    db: Path | str = pg_url or tmp / "crash.sqlite3"
     async with FakeBotAPI() as server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DOSTYQ_"))}
         env.update(
@@ -128,23 +130,34 @@ async def one_run(n: int, rng: random.Random, tmp: Path, root: Path) -> Run:
                 press.kind == "lang" and not text
             ):
                 acked.append(press)
-    with sqlite3.connect(db) as conn:
-        (integrity,) = conn.execute("PRAGMA integrity_check").fetchone()
-        votes = {(h, f) for h, f in conn.execute("SELECT user_hash, fact_id FROM feedback")}
-        langs = {(h, lang) for h, lang in conn.execute("SELECT user_hash, lang FROM user_lang")}
-    conn.close()
+    if pg_url:
+        import psycopg
+
+        with psycopg.connect(pg_url) as pconn:
+            votes = set(pconn.execute("SELECT user_hash, fact_id FROM feedback").fetchall())
+            langs = set(pconn.execute("SELECT user_hash, lang FROM user_lang").fetchall())
+        integrity = "n/a (PostgreSQL)"
+    else:
+        with sqlite3.connect(db) as conn:
+            (integrity,) = conn.execute("PRAGMA integrity_check").fetchone()
+            votes = set(conn.execute("SELECT user_hash, fact_id FROM feedback"))
+            langs = set(conn.execute("SELECT user_hash, lang FROM user_lang"))
+        conn.close()
     missing = sum(
         (user_hash(p.uid), p.value) not in (votes if p.kind == "vote" else langs) for p in acked
     )
     return Run(n, len(acked), missing, n - len(answered), str(integrity), delay)
 
 
-async def main_async(repeats: int, n: int, seed: int, root: Path) -> list[Run]:
+async def main_async(
+    repeats: int, n: int, seed: int, root: Path, postgresql: bool = False
+) -> list[Run]:
     rng = random.Random(seed)
     runs = []
     for i in range(repeats):
-        with tempfile.TemporaryDirectory() as tmp:
-            run = await one_run(n, rng, Path(tmp), root)
+        with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+            url = stack.enter_context(pg.fresh_schema()) if postgresql else ""
+            run = await one_run(n, rng, Path(tmp), root, url)
         runs.append(run)
         print(
             f"run {i + 1}: killed after {run.killed_after:.2f} s; {run.acknowledged}/{run.pushed}"
@@ -174,9 +187,11 @@ def summary(runs: list[Run]) -> str:
     missing = sum(r.missing for r in runs)
     ok = sum(r.integrity == "ok" for r in runs)
     unanswered = sum(r.unanswered for r in runs)
+    checked = [r for r in runs if not r.integrity.startswith("n/a")]
+    integrity = f" integrity_check ok in {ok}/{len(checked)};" if checked else ""
     return (
         f"In all: {acked} writes acknowledged to a user, {missing} missing after the crash;"
-        f" integrity_check ok in {ok}/{len(runs)}; {unanswered} presses never answered."
+        f"{integrity} {unanswered} presses never answered."
     )
 
 
@@ -220,7 +235,30 @@ def main() -> int:
         "--bot-root", type=Path, default=ROOT, help="run the bot from another checkout (a baseline)"
     )
     p.add_argument("--baseline", type=Path, help="also run this checkout, same seeds, to compare")
+    p.add_argument(
+        "--postgresql",
+        action="store_true",
+        help=f"the store on PostgreSQL ({pg.ENV}; a fresh schema per run); with --write, adds"
+        " its table to the section",
+    )
     args = p.parse_args()
+    if args.postgresql:
+        runs = asyncio.run(main_async(args.repeats, args.updates, args.seed, args.bot_root, True))
+        text = "\n".join(
+            [
+                f"The same on PostgreSQL (`DOSTYQ_DB=postgresql://...`, {len(runs)} runs,"
+                f" `{command_line('benchmarks.crash')}`):",
+                "",
+                *table(runs),
+                "",
+                summary(runs),
+                "",
+            ]
+        )
+        print(text)
+        if args.write:
+            write_section("crash-postgresql", text)
+        return 1 if any(r.missing for r in runs) else 0
     runs = asyncio.run(main_async(args.repeats, args.updates, args.seed, args.bot_root))
     baseline = None
     if args.baseline:
