@@ -3,7 +3,9 @@
 ``DOSTYQ_DB=postgresql://user:password@host/dbname`` selects it. Statements are written once,
 with ``?`` placeholders, and run on either backend (``?`` becomes ``%s`` here). Two connections:
 one for the writer's transactions and one for reads, so a read never lands inside a write
-transaction. A connection that breaks (a server restart) is opened again on its next use.
+transaction. A connection that breaks (a server restart) is opened again on its next use; a
+read is then tried again at once, a write is not (it may have committed: the caller is told it
+failed, and the user is asked to try again).
 """
 
 from __future__ import annotations
@@ -108,10 +110,17 @@ class PostgresBackend:
         return applied
 
     async def fetch(self, sql: str, params: Row = ()) -> list[Row]:
+        """Run a read; a read on a connection that broke (a server restart) is tried again once."""
         async with self._rlock:
-            conn = await self._read_conn()
-            cur = await conn.execute(_sql(sql).encode(), params)
-            return list(await cur.fetchall())
+            for attempt in (1, 2):
+                conn = await self._read_conn()
+                try:
+                    cur = await conn.execute(_sql(sql).encode(), params)
+                    return list(await cur.fetchall())
+                except psycopg.OperationalError:
+                    if attempt == 2 or not conn.broken:
+                        raise
+            raise AssertionError("unreachable")
 
     async def transact(self, steps: Sequence[Step]) -> list[int]:
         """Run the steps in one transaction; the rows each changed. All or nothing."""

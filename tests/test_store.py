@@ -458,3 +458,21 @@ async def test_a_store_at_version_1_is_migrated_to_the_latest(target: str) -> No
     versions = [v for (v,) in raw(target, "SELECT version FROM schema_migrations ORDER BY 1")]
     assert versions == [v for v, _ in MIGRATIONS] and len(versions) >= 2
     assert raw(target, "SELECT lang FROM user_lang") == [("kk",)]
+
+
+async def test_postgresql_connections_that_break_are_opened_again() -> None:
+    with pg.fresh_schema() as url:
+        store = await Store.open(url)
+        try:
+            assert await store.set_lang(1, "kk")
+            # The server ends every session of this role (as a restart or a failover would).
+            raw(
+                pg.server_url(),
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE usename = current_user AND pid <> pg_backend_pid()",
+            )
+            assert await store.get_lang(1) == "kk"  # a read is tried again on a new connection
+            results = [await store.set_lang(1, "ru") for _ in range(2)]
+            assert results[-1] and await store.get_lang(1) == "ru"
+        finally:
+            await store.close()
