@@ -8,7 +8,7 @@ had deleted everything.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -25,14 +25,25 @@ class UserOrderedProcessor(BaseUpdateProcessor):
     other users' updates need. PTB's own semaphore bounds the updates queued in all.
     """
 
-    def __init__(self, max_concurrent: int) -> None:
+    def __init__(
+        self, max_concurrent: int, *, on_done: Callable[[object], None] | None = None
+    ) -> None:
+        """``on_done(update)`` is called once each update's handling has ended, however."""
         super().__init__(max_concurrent * QUEUED_PER_SLOT)
         self.slots = max_concurrent
+        self._on_done = on_done
         self._work = asyncio.BoundedSemaphore(max_concurrent)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await self._ordered(update, coroutine)
+        finally:
+            if self._on_done is not None:
+                self._on_done(update)
+
+    async def _ordered(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _user_key(update)
         if key is None:
             async with self._work:

@@ -476,3 +476,34 @@ async def test_postgresql_connections_that_break_are_opened_again() -> None:
             assert results[-1] and await store.get_lang(1) == "ru"
         finally:
             await store.close()
+
+
+async def test_the_ordered_processor_keeps_each_users_order() -> None:
+    from telegram import Update
+
+    from handlers.ordering import UserOrderedProcessor
+    from tests import factories as F
+
+    done: list[int] = []
+    processor = UserOrderedProcessor(4, on_done=lambda u: done.append(u.update_id))  # type: ignore[attr-defined]
+    log: list[tuple[int, int]] = []
+
+    async def handle(user: int, i: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        log.append((user, i))
+        if i == 2:
+            raise RuntimeError("a handler that fails still releases its user")
+
+    tasks = []
+    for i in range(4):
+        for user, delay in ((1, 0.02), (2, 0.0)):
+            update = Update.de_json(F.make_message_update("q", user_id=user), None)
+            tasks.append(
+                asyncio.create_task(processor.process_update(update, handle(user, i, delay)))
+            )
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert sum(isinstance(r, RuntimeError) for r in results) == 2
+    assert [i for u, i in log if u == 1] == [0, 1, 2, 3]
+    assert [i for u, i in log if u == 2] == [0, 1, 2, 3]
+    assert log.index((2, 3)) < log.index((1, 1))  # user 2 was not held behind user 1
+    assert len(done) == 8 and not processor._locks
