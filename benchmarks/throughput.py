@@ -229,7 +229,8 @@ async def server_alone(session: Any, base_url: str, n: int) -> float:
     return n / (time.monotonic() - t0)
 
 
-PASS_THROUGH = ("DOSTYQ_POOL_SIZE", "DOSTYQ_HTTP_BACKEND")
+#: DOSTYQ_DB: a postgresql:// URL runs the store on PostgreSQL (its own section with --write).
+PASS_THROUGH = ("DOSTYQ_POOL_SIZE", "DOSTYQ_HTTP_BACKEND", "DOSTYQ_DB")
 #: How the bot is started; DOSTYQ_BENCH_PROFILE=FILE runs it under cProfile (for finding hot
 #: spots, not for the figures).
 BOT_CMD = [sys.executable, "-m", "bot", "run"]
@@ -493,9 +494,16 @@ def main(argv: list[str] | None = None) -> int:
     for violation in result.violations[:10]:
         print(f"violation: {violation}")
     if args.write:
-        body = "\n".join(section_header("Throughput", "benchmarks.throughput") + lines)
-        write_section("throughput", body)
-        print("\nwrote the throughput section of benchmarks/RESULTS.md")
+        # DOSTYQ_DB=postgresql://... (passed through): the store on PostgreSQL, its own section.
+        on_pg = os.environ.get("DOSTYQ_DB", "").startswith("postgresql://")
+        name, title = (
+            ("throughput-postgresql", "Throughput, the store on PostgreSQL")
+            if on_pg
+            else ("throughput", "Throughput")
+        )
+        body = "\n".join(section_header(title, "benchmarks.throughput") + lines)
+        write_section(name, body)
+        print(f"\nwrote the {name} section of benchmarks/RESULTS.md")
     return 0 if result.updates == args.updates and not result.violations else 1
 
 

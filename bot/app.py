@@ -22,12 +22,13 @@ from handlers import build_handlers
 from handlers.context import BotData
 from handlers.errors import on_error
 from handlers.i18n import COMMANDS, GROUP_COMMANDS
+from handlers.ordering import UserOrderedProcessor
 from knowledge.engine import Engine
 from knowledge.models import LANGS
 
 from .request import AiohttpRequest
 from .settings import Settings
-from .store import Store
+from .store import Store, index_db
 
 log = logging.getLogger("dostyq")
 
@@ -78,7 +79,8 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         .base_url(settings.api_url)
         .base_file_url(settings.api_url.replace("/bot", "/file/bot"))
         .context_types(ContextTypes(bot_data=BotData))
-        .concurrent_updates(settings.concurrent_updates)
+        # One user's updates in order (a /forget after its questions), users concurrently.
+        .concurrent_updates(UserOrderedProcessor(settings.concurrent_updates))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -108,12 +110,12 @@ async def _post_init(app: DostyqApp) -> None:
 
     data = app.bot_data
     settings = data.settings
-    assert settings is not None
+    assert isinstance(settings, Settings)
     data.base = load_base(settings)
-    data.engine = await Engine.open(settings.db, data.base)
-    salt = settings.log_salt.get_secret_value() if settings.log_salt else None
+    data.engine = await Engine.open(index_db(settings.db), data.base)
+    key = settings.log_salt.get_secret_value() if settings.log_salt else None
     try:
-        data.store = await Store.open(settings.db, log_days=settings.log_days, salt=salt)
+        data.store = await Store.open(settings.db, log_days=settings.log_days, key=key)
     except BaseException:
         # aiosqlite's worker thread would keep the process alive: close what is open.
         await data.engine.close()

@@ -22,6 +22,7 @@ from knowledge.factbase import (
 from knowledge.models import Answer, Lang
 
 from .settings import Settings
+from .store import index_db
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -134,7 +135,7 @@ def answer_json(answer: Answer, text: str) -> dict[str, object]:
 async def _ask(
     settings: Settings, base: FactBase, words: list[str], lang: Lang | None, as_json: bool
 ) -> int:
-    engine = await Engine.open(settings.db, base)
+    engine = await Engine.open(index_db(settings.db), base)
     try:
         if words == ["-"]:
             for line in sys.stdin:
@@ -173,7 +174,7 @@ async def _log(settings: Settings, unanswered: bool, limit: int) -> int:
 
     from .store import Store
 
-    store = await Store.open(settings.db, log_days=settings.log_days)
+    store = await Store.open(settings.db, readonly=True)  # a reading command never writes
     try:
         entries = await store.recent(unanswered=unanswered, limit=limit)
     finally:
@@ -189,7 +190,7 @@ async def _log(settings: Settings, unanswered: bool, limit: int) -> int:
 
 
 async def _chat(settings: Settings, base: FactBase, lang: Lang | None) -> int:
-    engine = await Engine.open(settings.db, base)
+    engine = await Engine.open(index_db(settings.db), base)
     print("Dostyq — ask about Kazakhstan-China cultural relations (kk / ru / en).")
     print("Empty line or Ctrl-D to quit.\n")
     try:

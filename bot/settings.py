@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     api_url: str = Field(
         default="https://api.telegram.org/bot", validation_alias=AliasChoices("TELEGRAM_API_URL")
     )
-    db: Path = Field(default_factory=default_db_path, validation_alias=AliasChoices("DOSTYQ_DB"))
+    db: Path | str = Field(
+        default_factory=default_db_path, validation_alias=AliasChoices("DOSTYQ_DB")
+    )
     facts_dir: Path | None = Field(
         default=None, description="fact files; default: the packaged ones"
     )
@@ -39,7 +41,11 @@ class Settings(BaseSettings):
     log_days: int = Field(
         default=90, ge=0, description="days a question log entry is kept; 0 keeps none"
     )
-    log_salt: SecretStr | None = Field(default=None, description="key for hashing user ids")
+    log_salt: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DOSTYQ_HASH_KEY", "DOSTYQ_LOG_SALT"),
+        description="key for hashing user ids, kept outside the database (DOSTYQ_HASH_KEY)",
+    )
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
@@ -55,3 +61,11 @@ class Settings(BaseSettings):
     rate_limit: bool = True
     admin_chat_id: int | None = None
     log_level: str = "INFO"
+
+    # -- the store (owned by bot/store.py) ---------------------------------------------------
+    @field_validator("db", mode="before")
+    @classmethod
+    def _db_path_or_url(cls, value: object) -> object:
+        """A ``postgresql://`` URL stays a string; anything else is a SQLite file path."""
+        text = str(value)
+        return text if text.startswith(("postgresql://", "postgres://")) else Path(text)

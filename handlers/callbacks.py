@@ -86,19 +86,18 @@ async def _vote(update: Update, context: Ctx, cb: Callback, message: Message) ->
     if not await engine.facts_by_ids([cb.fact_id]):  # a forged id: store nothing
         await query.answer(ui("not_found", lang))
         return
-    store.vote(
-        query.from_user.id, cb.fact_id, cb.vote, recall_question(context, message.message_id)
-    )
-    await query.answer(ui("thanks", lang))
+    uid = query.from_user.id
+    saved = await store.vote(uid, cb.fact_id, cb.vote, recall_question(context, message, uid))
+    await query.answer(ui("thanks" if saved else "not_saved", lang))
 
 
 async def _setlang(update: Update, context: Ctx, cb: Callback, message: Message) -> None:
     query = update.callback_query
     assert query is not None and cb.lang is not None
     _, store, _ = context.bot_data.services()
-    store.set_lang(query.from_user.id, cb.lang)
-    if context.user_data is not None:
-        context.user_data["lang"] = cb.lang
+    if not await store.set_lang(query.from_user.id, cb.lang):
+        await query.answer(ui("not_saved", cb.lang))
+        return
     await query.answer()
     await _edit(message, html.escape(ui("lang_set", cb.lang)), None)
 

@@ -124,8 +124,10 @@ async def forget(update: Update, context: Ctx) -> None:
     assert message is not None and user is not None
     lang = await ui_lang(update, context)
     _, store, _ = context.bot_data.services()
+    n = await store.forget(user.id)  # committed, or None: then nothing was deleted
+    if n is None:
+        await send_html(message, html.escape(ui("forget_failed", lang)), None, quote=False)
+        return
+    context.bot_data.memory.forget_user(user.id)
     CONVERSATIONS.forget_user(user.id)
-    n = await store.forget(user.id)
-    if context.user_data is not None:
-        context.user_data.clear()
     await send_html(message, html.escape(ui("forgot", lang, n=n)), None, quote=False)

@@ -304,6 +304,16 @@ UI: dict[str, dict[Lang, str]] = {
         "en": "Give a year: /year 2004",
     },
     "topics": {"kk": "Тақырыпты таңдаңыз:", "ru": "Выберите тему:", "en": "Choose a topic:"},
+    "forget_failed": {
+        "kk": "Қазір өшіре алмадым: деректер қоймасы қолжетімсіз. Кейінірек қайталаңыз.",
+        "ru": "Сейчас удалить не получилось: хранилище недоступно. Повторите позже.",
+        "en": "I could not delete anything just now: storage is unavailable. Try again later.",
+    },
+    "not_saved": {
+        "kk": "Сақтай алмадым, кейінірек қайталаңыз.",
+        "ru": "Не удалось сохранить, повторите позже.",
+        "en": "Could not save that, try again later.",
+    },
     "stale": {
         "kk": "Бұл батырма ескірген.",
         "ru": "Эта кнопка устарела.",

@@ -6,8 +6,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import OrderedDict
-from typing import cast
 
 from telegram import InlineKeyboardMarkup, Message, ReactionTypeEmoji, Update, User
 from telegram.constants import ChatAction, ChatType, ParseMode
@@ -30,8 +28,6 @@ GROUP_NONE_QUIET_SECONDS = 600
 #: a chat action per question doubled the Bot API calls (and, under the rate limiter's 30 calls
 #: a second, halved the answers a second).
 TYPING_AFTER_SECONDS = 0.5
-#: Questions remembered per chat, so that a 👍/👎 can be stored with the question it answered.
-REMEMBERED_QUESTIONS = 200
 
 
 def telegram_lang(user: User | None) -> Lang | None:
@@ -44,13 +40,11 @@ def telegram_lang(user: User | None) -> Lang | None:
 
 
 async def chosen_lang(context: Ctx, user: User | None) -> Lang | None:
-    """The language the user chose with /lang (cached in user_data, stored in SQLite)."""
-    if user is None or context.user_data is None:
+    """The language the user chose with /lang (the store is the one place that holds it)."""
+    if user is None:
         return None
-    if "lang" not in context.user_data:
-        _, store, _ = context.bot_data.services()
-        context.user_data["lang"] = await store.get_lang(user.id)
-    return cast(Lang | None, context.user_data["lang"])
+    _, store, _ = context.bot_data.services()
+    return await store.get_lang(user.id)
 
 
 def default_lang(context: Ctx) -> Lang:
@@ -64,18 +58,9 @@ async def ui_lang(update: Update, context: Ctx) -> Lang:
     return await chosen_lang(context, user) or telegram_lang(user) or default_lang(context)
 
 
-def remember_question(context: Ctx, message_id: int, question: str) -> None:
-    if context.chat_data is None:
-        return
-    memo = context.chat_data.setdefault("questions", OrderedDict())
-    memo[message_id] = question[:500]
-    while len(memo) > REMEMBERED_QUESTIONS:
-        memo.popitem(last=False)
-
-
-def recall_question(context: Ctx, message_id: int) -> str | None:
-    memo = (context.chat_data or {}).get("questions") or {}
-    return cast(str | None, memo.get(message_id))
+def recall_question(context: Ctx, message: Message, user_id: int) -> str | None:
+    """The question ``message`` answered, if ``user_id`` asked it (a vote keeps only its own)."""
+    return context.bot_data.memory.recall(message.chat_id, message.message_id, user_id)
 
 
 async def send_html(
@@ -147,7 +132,8 @@ async def answer_question(update: Update, context: Ctx, question: str) -> None:
     elif answer.kind == "chat":
         markup = examples_menu(answer.lang)
     sent = await send_html(message, text, markup, quote=not private)
-    remember_question(context, sent.message_id, question)
+    if user is not None:
+        context.bot_data.memory.remember(sent.chat_id, sent.message_id, user.id, question)
 
 
 def year_keyboard_for(
@@ -160,10 +146,8 @@ def year_keyboard_for(
 
 async def _group_none(message: Message, context: Ctx, lang: Lang) -> None:
     """Say "nothing on this" once; within the quiet period, only react with 🤷."""
-    chat_data = context.chat_data if context.chat_data is not None else {}
     now = time.monotonic()
-    last = chat_data.get("last_none")
-    chat_data["last_none"] = now
+    last = context.bot_data.memory.swap_last_none(message.chat_id, now)
     if last is not None and now - last < GROUP_NONE_QUIET_SECONDS:
         with contextlib.suppress(TelegramError):
             await message.set_reaction(ReactionTypeEmoji("🤷"))

@@ -13,7 +13,6 @@ import itertools
 import json
 import logging
 import sqlite3
-import time
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -28,7 +27,8 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.app import DostyqApp, build_application
 from bot.settings import Settings
-from bot.store import MIGRATIONS, Store, migrate
+from bot.store import Store
+from bot.store_sqlite import SQLiteBackend
 from handlers import callback_data as cbd
 from handlers import replies
 from handlers.callback_data import Callback, encode, parse
@@ -46,6 +46,7 @@ from handlers.render import pages_of
 from knowledge.factbase import FactBase
 from knowledge.models import LANGS, TAGS, Lang
 from tests import factories as F
+from tests import pg
 from tests.fakebotapi import BOT_USERNAME, DEFAULT_TOKEN, default_validator
 from tests.fakebotapi.spec import decode_params
 from tests.fakebotapi.state import ApiError, TelegramState
@@ -159,7 +160,7 @@ class Harness:
     @property
     def store(self) -> Store:
         store = self.app.bot_data.store
-        assert store is not None
+        assert isinstance(store, Store)
         return store
 
 
@@ -516,20 +517,7 @@ async def test_error_handler_tells_the_admin_chat_only_the_type(
     assert request.problems == []
 
 
-# -- the store --------------------------------------------------------------------------------
-
-
-async def test_migrations_are_recorded_once(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite3"
-    for _ in range(3):
-        store = await Store.open(path)
-        assert await migrate(store.db) == []  # already applied by open()
-        await store.close()
-    with sqlite3.connect(path) as conn:
-        versions = [v for (v,) in conn.execute("SELECT version FROM schema_migrations")]
-        (key_rows,) = conn.execute("SELECT count(*) FROM store_meta").fetchone()
-    assert versions == [v for v, _ in MIGRATIONS]
-    assert key_rows == 1  # the hash key is made once and kept
+# -- the store, seen through the handlers ------------------------------------------------
 
 
 async def test_user_ids_are_only_stored_hashed(h: Harness, tmp_path: Path) -> None:
@@ -563,59 +551,11 @@ async def test_user_ids_are_only_stored_hashed(h: Harness, tmp_path: Path) -> No
         assert uid.to_bytes(8, "big") not in data, f.name
 
 
-async def test_hash_is_keyed(tmp_path: Path) -> None:
-    a = await Store.open(tmp_path / "a.sqlite3")
-    b = await Store.open(tmp_path / "b.sqlite3")
-    c = await Store.open(tmp_path / "c.sqlite3", salt="configured")
-    d = await Store.open(tmp_path / "d.sqlite3", salt="configured")
-    try:
-        assert a.user_hash(1) != b.user_hash(1)  # a random key per database
-        assert c.user_hash(1) == d.user_hash(1) != a.user_hash(1)  # or DOSTYQ_LOG_SALT
-    finally:
-        for s in (a, b, c, d):
-            await s.close()
-
-
 def _log_rows(path: Path) -> list[str]:
     with sqlite3.connect(path) as conn:
-        return [q for (q,) in conn.execute("SELECT question FROM question_log ORDER BY id")]
-
-
-async def test_retention_purge(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite3"
-    store = await Store.open(path, log_days=2)
-    store.log_question(1, "fresh", "en", "private", "fact", "x", 1.0)
-    await store.flush()
-    old = time.time() - 3 * 86400
-    await store.db.execute(
-        "INSERT INTO question_log(created, user_hash, question, lang, chat_type, kind)"
-        " VALUES (?, 'h', 'stale', 'en', 'private', 'none')",
-        (old,),
-    )
-    await store.close()
-    assert _log_rows(path) == ["fresh", "stale"]
-
-    # On open ...
-    store = await Store.open(path, log_days=2)
-    assert _log_rows(path) == ["fresh"]
-    # ... and while running (at most once an hour, on the next logged question).
-    await store.db.execute(
-        "INSERT INTO question_log(created, user_hash, question, lang, chat_type, kind)"
-        " VALUES (?, 'h', 'stale again', 'en', 'private', 'none')",
-        (old,),
-    )
-    store._next_purge = 0
-    store.log_question(1, "later", "en", "private", "fact", "x", 1.0)
-    await store.flush()
-    assert _log_rows(path) == ["fresh", "later"]
-    await store.close()
-
-    # DOSTYQ_LOG_DAYS=0 keeps nothing: the log is emptied and nothing new is written.
-    store = await Store.open(path, log_days=0)
-    store.log_question(1, "not kept", "en", "private", "fact", "x", 1.0)
-    await store.flush()
-    await store.close()
-    assert _log_rows(path) == []
+        rows = [q for (q,) in conn.execute("SELECT question FROM question_log ORDER BY id")]
+    conn.close()
+    return rows
 
 
 async def test_log_days_setting_reaches_the_store(tmp_path: Path) -> None:
@@ -631,36 +571,184 @@ async def test_log_days_setting_reaches_the_store(tmp_path: Path) -> None:
     assert _log_rows(tmp_path / "bot.sqlite3") == []
 
 
-async def test_concurrent_forgets(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "s.sqlite3")
-    try:
-        for uid in (1, 2, 3):
-            store.set_lang(uid, "ru")
-            store.log_question(uid, "q", "ru", "private", "fact", "x", 1.0)
-        deleted = await asyncio.gather(*(store.forget(uid) for uid in (1, 2, 3)))
-        assert deleted == [2, 2, 2]
-    finally:
-        await store.close()
-
-
-async def test_a_storage_error_does_not_stop_an_answer(
-    h: Harness, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("fault", ["readonly", "full"])
+async def test_a_failing_database_still_answers_and_logs_once(
+    h: Harness, caplog: pytest.LogCaptureFixture, fault: str
 ) -> None:
+    backend = h.store.backend
+    assert isinstance(backend, SQLiteBackend)
     uid = next(_users)
-    await h.store.db.close()  # the database goes away under the bot
+    assert await h.store.set_lang(uid, "ru")
+    if fault == "readonly":
+        await backend.db.execute("PRAGMA query_only = 1")
+    else:
+        # No page left (SQLITE_FULL), and no room left on the question log's own pages.
+        (pages,) = next(iter(await backend.db.execute_fetchall("PRAGMA page_count")))
+        await backend.db.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            while True:
+                await backend.db.execute(
+                    "INSERT INTO question_log(created, user_hash, question, lang, chat_type,"
+                    " kind) VALUES (0, 'ballast', randomblob(50), 'en', 'private', 'none')"
+                )
     with caplog.at_level(logging.ERROR, logger="bot.store"):
-        reply = await h.text(F.make_message_update(DIPLO_EN, user_id=uid))
-        assert reply.params["text"].startswith("<b>3 January 1992</b>")
-        # A button that writes (a vote) is still answered.
+        for i in range(20):
+            asker = uid if i == 0 else next(_users)
+            reply = await h.text(F.make_message_update(DIPLO_EN, user_id=asker))
+            assert "1992" in reply.params["text"]
+        await h.store.flush()
+        if fault == "full":  # a vote may still fit on its table's pages: nothing more to say
+            assert h.store.write_errors == 20
+            errors = [r.getMessage() for r in caplog.records if r.name == "bot.store"]
+            assert len(errors) == 1 and "full" in errors[0]
+            return
+        # What the user is told about says that it was not saved, and changes nothing.
         calls = await h.feed(
             F.make_callback_query_update(
                 "1|vote|diplomatic-relations-1992|+", message=reply.result, user_id=uid
             )
         )
-        assert [c.method for c in calls] == ["answerCallbackQuery"]
-        await h.store.flush()
-    assert h.store.write_errors == 2  # the question log entry and the vote
-    assert any("storage writes failed" in r.getMessage() for r in caplog.records)
+        assert [(c.method, c.params.get("text")) for c in calls] == [
+            ("answerCallbackQuery", "Не удалось сохранить, повторите позже.")
+        ]
+        forget = await h.text(F.make_command_update("/forget", user_id=uid))
+        assert "удалить не получилось" in forget.params["text"]
+        assert await h.store.get_lang(uid) == "ru"  # kept, in the cache and the database
+    assert h.store.write_errors == 22  # 20 log entries, the vote, the /forget
+    errors = [r.getMessage() for r in caplog.records if r.name == "bot.store"]
+    assert len(errors) == 1, errors  # once a minute, not once per message
+    await backend.db.execute("PRAGMA query_only = 0")
+
+
+def _feedback(path: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as conn:
+        rows = list(conn.execute("SELECT user_hash, fact_id, vote, question FROM feedback"))
+    conn.close()
+    return rows
+
+
+async def test_vote_and_language_are_committed_before_the_reply(h: Harness, tmp_path: Path) -> None:
+    db = tmp_path / "bot.sqlite3"
+    uid = next(_users)
+    seen: list[tuple[str, int, int]] = []
+    inner = h.request.do_request
+
+    async def spy(url: str, method: str, *args: Any, **kw: Any) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        if name in ("answerCallbackQuery", "editMessageText"):
+            with sqlite3.connect(db) as conn:  # another connection: what a crash would keep
+                (votes,) = conn.execute("SELECT count(*) FROM feedback").fetchone()
+                (langs,) = conn.execute("SELECT count(*) FROM user_lang").fetchone()
+            conn.close()
+            seen.append((name, votes, langs))
+        return await inner(url, method, *args, **kw)
+
+    h.request.do_request = spy  # type: ignore[method-assign]
+    reply = await h.text(F.make_message_update(DIPLO_EN, user_id=uid))
+    await h.feed(
+        F.make_callback_query_update(
+            "1|vote|diplomatic-relations-1992|+", message=reply.result, user_id=uid
+        )
+    )
+    menu = await h.text(F.make_command_update("/lang", user_id=uid))
+    await h.feed(F.make_callback_query_update("1|setlang|kk", message=menu.result, user_id=uid))
+    assert seen == [
+        ("answerCallbackQuery", 1, 0),  # the vote's "thanks": the vote is in
+        ("answerCallbackQuery", 1, 1),  # the language button: the language is in
+        ("editMessageText", 1, 1),
+    ]
+
+
+async def test_a_vote_under_someone_elses_answer_keeps_no_text_of_theirs(
+    h: Harness, tmp_path: Path
+) -> None:
+    gid, a, b = -100_777, next(_users), next(_users)
+    question = f"/ask {DIPLO_EN}"
+    reply = await h.text(
+        F.make_command_update(question, chat_type="supergroup", chat_id=gid, user_id=a, at_bot=True)
+    )
+    for voter in (b, a):
+        await h.feed(
+            F.make_callback_query_update(
+                "1|vote|diplomatic-relations-1992|+", message=reply.result, user_id=voter
+            )
+        )
+    by_user = {row[0]: row[3] for row in _feedback(tmp_path / "bot.sqlite3")}
+    assert by_user[h.store.user_hash(b)] is None
+    assert by_user[h.store.user_hash(a)] == DIPLO_EN
+    # A's /forget removes A's text from every row and from memory.
+    await h.text(F.make_command_update("/forget", user_id=a))
+    rows = _feedback(tmp_path / "bot.sqlite3")
+    assert [r[0] for r in rows] == [h.store.user_hash(b)]
+    assert rows[0][3] is None
+    assert h.app.bot_data.memory.recall(gid, reply.result["message_id"], a) is None
+
+
+async def test_forget_waits_for_the_users_questions_in_flight(h: Harness, tmp_path: Path) -> None:
+    uid = next(_users)
+    updates = [F.make_message_update(f"Abai {i} 150", user_id=uid) for i in range(10)]
+    updates.append(F.make_command_update("/forget", user_id=uid))
+    processor = h.app.update_processor
+    await processor.initialize()
+    # As Application.start does: one task per update, all at once, through the processor.
+    tasks = []
+    for raw_update in updates:
+        update = Update.de_json(raw_update, h.app.bot)
+        tasks.append(
+            asyncio.create_task(processor.process_update(update, h.app.process_update(update)))
+        )
+    await asyncio.gather(*tasks)
+    await h.store.flush()
+    assert _log_rows(tmp_path / "bot.sqlite3") == []
+    assert h.request.sent()[-1].params["text"].endswith("(10 records).")
+
+
+async def test_user_and_chat_data_stay_empty(h: Harness) -> None:
+    for _ in range(30):
+        uid = next(_users)
+        reply = await h.text(F.make_message_update(DIPLO_EN, user_id=uid))
+        await h.feed(
+            F.make_callback_query_update(
+                "1|vote|diplomatic-relations-1992|+", message=reply.result, user_id=uid
+            )
+        )
+        await h.text(
+            F.make_command_update(
+                f"/ask {DIPLO_EN}", chat_type="supergroup", chat_id=-uid, user_id=uid, at_bot=True
+            )
+        )
+    assert len(h.app.user_data) == 0 and len(h.app.chat_data) == 0
+
+
+async def test_the_bot_with_its_store_on_postgresql() -> None:
+    with pg.fresh_schema() as url:
+        request = RecordingRequest()
+        app = await start(make_settings(url), request)  # type: ignore[arg-type]
+        h = Harness(app, request)
+        try:
+            assert h.store.backend.dialect == "postgresql"
+            assert app.bot_data.engine is not None  # the index: in memory, not in PostgreSQL
+            uid = next(_users)
+            menu = await h.text(F.make_command_update("/lang", user_id=uid))
+            await h.feed(
+                F.make_callback_query_update("1|setlang|ru", message=menu.result, user_id=uid)
+            )
+            reply = await h.text(F.make_message_update(DIPLO_EN, user_id=uid))
+            assert reply.params["text"].startswith("<b>3 января 1992")
+            calls = await h.feed(
+                F.make_callback_query_update(
+                    "1|vote|diplomatic-relations-1992|+", message=reply.result, user_id=uid
+                )
+            )
+            assert [c.params.get("text") for c in calls] == ["Спасибо!"]
+            forgot = await h.text(F.make_command_update("/forget", user_id=uid))
+            assert forgot.params["text"].endswith("(записей: 3).")  # language, vote, question
+        finally:
+            await stop(app)
+        assert request.problems == []
+        from tests.test_store import raw
+
+        assert raw(url, "SELECT count(*) FROM question_log") == [(0,)]
 
 
 async def test_a_vote_for_an_unknown_fact_is_not_stored(h: Harness, tmp_path: Path) -> None:
