@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot
@@ -11,6 +11,8 @@ from bot.settings import Settings
 from bot.store import Store
 from knowledge.engine import Engine
 from knowledge.factbase import FactBase
+
+from .timeline import Pictures
 
 
 @dataclass
@@ -21,6 +23,8 @@ class BotData:
     base: FactBase | None = None
     engine: Engine | None = None
     store: Store | None = None
+    pictures: Pictures = field(default_factory=Pictures)
+    """Timeline pictures, built once per fact base (see handlers.timeline)."""
 
     def services(self) -> tuple[Engine, Store, FactBase]:
         if self.engine is None or self.store is None or self.base is None:

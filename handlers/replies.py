@@ -20,6 +20,7 @@ from .context import Ctx
 from .i18n import ui
 from .keyboards import answer_keyboard, year_keyboard
 from .render import render
+from .see_also import with_see_also
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ async def answer_question(update: Update, context: Ctx, question: str) -> None:
     if not private and answer.kind == "none":
         await _group_none(message, context, answer.lang)
         return
-    text = render(answer, base.sources)
+    text = with_see_also(render(answer, base.sources), answer, base, context.bot.username)
     markup = answer_keyboard(answer)
     if answer.kind == "year" and answer.years and answer.hits:
         markup = year_keyboard_for(engine.years, answer.years[0], len(answer.hits), 0, answer.lang)

@@ -1,0 +1,603 @@
+"""The timeline picture: the article's dated events along a time axis, as a PNG.
+
+Drawn with matplotlib's Agg canvas (no pyplot, so no global figure state, and safe to run in a
+worker thread). The time axis runs down the middle from 1991 to the latest dated event; each
+event is a marker on it, coloured by its kind, with a short label in one of two columns, left
+and right. Labels keep the order of their dates and are pushed apart until no two overlap
+(measured with the renderer, not guessed); a leader line ties each label to its marker. A date
+the article does not give (see :func:`knowledge.kinds.is_inferred`) is a hollow marker with a
+dashed leader.
+
+This module imports nothing from ``telegram`` or ``bot``: the CLI draws with it too. matplotlib
+itself is imported on the first drawing, so that starting the bot or the CLI does not pay for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from knowledge import models
+from knowledge.kinds import is_inferred, kind_of
+from knowledge.models import LANGS, TAGS, Fact, Lang
+from knowledge.text import loose
+
+from .i18n import TAG_NAMES, T, ui
+
+if TYPE_CHECKING:
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+#: The axis starts here whatever the events: the year of independence.
+FIRST_YEAR = 1991
+#: Figure width in inches, and dots per inch (1200 px wide).
+WIDTH_IN, DPI = 12.0, 100
+#: The smallest figure height in inches; taller when the labels need it.
+MIN_HEIGHT_IN = 12.0
+#: Label font size (points), and the vertical gap between two labels (in label heights).
+LABEL_PT, LABEL_GAP = 9.0, 0.25
+#: A label shows at most this many characters of the fact's title.
+LABEL_CHARS = 44
+#: Labels start this far from the axis (axes x runs from -1 to 1 with the axis at 0).
+LABEL_X = 0.13
+#: The font: DejaVu Sans ships with matplotlib and has every Kazakh letter.
+FONT = "DejaVu Sans"
+#: Pictures kept in memory (per fact base, language and filter).
+CACHE_SIZE = 64
+
+#: The kinds of event, in a fixed order, which gives each its colour.
+KINDS: tuple[str, ...] = tuple(getattr(models, "EVENT_KINDS", TAGS))
+#: A qualitative palette (Tableau 10, then its lighter half): one colour a kind.
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+    "#ff9896",
+    "#c5b0d5",
+    "#c49c94",
+    "#f7b6d2",
+    "#dbdb8d",
+    "#9edae5",
+)
+
+_TRAILING_YEAR = re.compile(r"\s*\((?:[^()]*\b)?(?:1[89]|20)\d\d\)\s*$")
+
+
+def short_title(fact: Fact, lang: Lang) -> str:
+    """The fact's title in ``lang`` without a trailing "(2004)" that the date already shows."""
+    return _TRAILING_YEAR.sub("", fact.title.get(lang)).strip()
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:–-") + "…"
+
+
+def year_span(fact: Fact) -> str:
+    """'2004', or '2006–08' for a range of years."""
+    assert fact.date is not None
+    years = fact.date.years
+    a, b = years.start, years[-1]
+    if a == b:
+        return str(a)
+    return f"{a}–{b % 100:02d}" if a // 100 == b // 100 else f"{a}–{b}"
+
+
+def label(fact: Fact, lang: Lang) -> str:
+    """The short label of a fact on the timeline: its years and its title, cut."""
+    return f"{year_span(fact)}  {_cut(short_title(fact, lang), LABEL_CHARS)}"
+
+
+def kind_name(kind: str, lang: Lang) -> str:
+    """A kind's name in ``lang`` (kinds that are tags have the tag's name)."""
+    return TAG_NAMES[kind][lang] if kind in TAG_NAMES else kind
+
+
+def colour(kind: str) -> str:
+    i = KINDS.index(kind) if kind in KINDS else len(KINDS)
+    return PALETTE[i % len(PALETTE)]
+
+
+# -- which facts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The facts one picture shows: all dated ones, or those of one kind or tag."""
+
+    key: str = ""
+    """'' for all, else 'kind:<kind>' or 'tag:<tag>' (part of the cache key)."""
+    names: dict[Lang, str] = field(default_factory=dict)
+    """The filter's name in each language ('' for all)."""
+
+    def matches(self, fact: Fact) -> bool:
+        if not self.key:
+            return True
+        what, _, value = self.key.partition(":")
+        return kind_of(fact) == value if what == "kind" else value in fact.tags
+
+    def facts(self, facts: Sequence[Fact]) -> list[Fact]:
+        """The selected facts that have a date, in date order."""
+        return sorted(
+            (f for f in facts if f.date is not None and self.matches(f)),
+            key=lambda f: (f.sort_key, f.id),
+        )
+
+
+ALL = Selection()
+#: rapidfuzz ``ratio`` (0-100) a filter word must reach against a kind's or tag's name.
+FILTER_CUTOFF = 80
+
+
+def _filters(facts: Sequence[Fact]) -> list[Selection]:
+    """Every kind and tag some fact has, kinds first."""
+    kinds = {kind_of(f) for f in facts}
+    tags = {t for f in facts for t in f.tags}
+    out = [
+        Selection(f"kind:{k}", {lang: kind_name(k, lang) for lang in LANGS})
+        for k in KINDS
+        if k in kinds
+    ]
+    seen = {s.names["en"] for s in out}
+    out += [
+        Selection(f"tag:{t}", {lang: TAG_NAMES[t][lang] for lang in LANGS})
+        for t in TAGS
+        if t in tags and TAG_NAMES[t]["en"] not in seen
+    ]
+    return out
+
+
+def select(query: str, facts: Sequence[Fact]) -> Selection | None:
+    """The selection a ``/timeline <query>`` asks for; None if it names no kind or tag.
+
+    The query is matched, in all three languages, against the names of the kinds and tags the
+    facts have, and their ids: exactly, then as a prefix of four letters or more, then fuzzily.
+    """
+    q = _norm(query)
+    if not q:
+        return ALL
+    options = [
+        (s, {_norm(n) for n in s.names.values()} | {_norm(s.key.partition(":")[2])})
+        for s in _filters(facts)
+    ]
+    for s, names in options:
+        if q in names:
+            return s
+    if len(q) >= 4:
+        for s, names in options:
+            if any(n.startswith(q) or (q.startswith(n) and len(n) >= 4) for n in names):
+                return s
+    best = max(
+        ((max(fuzz.ratio(q, n) for n in names), i) for i, (_, names) in enumerate(options)),
+        default=(0.0, -1),
+    )
+    return options[best[1]][0] if best[0] >= FILTER_CUTOFF else None
+
+
+def _norm(text: str) -> str:
+    """Lower case, Kazakh letters folded (as typed on a Russian keyboard), '-' as a space."""
+    return " ".join(loose(text.casefold().replace("ё", "е")).replace("-", " ").split())
+
+
+def filter_names(facts: Sequence[Fact], lang: Lang) -> list[str]:
+    """The names a user can give ``/timeline``, in ``lang``."""
+    return [s.names[lang] for s in _filters(facts)]
+
+
+# -- drawing ----------------------------------------------------------------------------------
+
+
+def _when(fact: Fact) -> tuple[float, float]:
+    """Start and end of a fact's date as fractional years (a bare year is its middle)."""
+    assert fact.date is not None
+    ranged = fact.date.end is not None
+
+    def point(d: models.PartialDate, end: bool) -> float:
+        if d.month is None:
+            return d.year + (0.5 if not ranged else 1.0 if end else 0.0)
+        if d.day is None:
+            return d.year + (d.month - 0.5) / 12
+        return d.year + (d.month - 1 + (d.day - 0.5) / 31) / 12
+
+    start = point(fact.date.start, end=False)
+    return start, point(fact.date.end, end=True) if fact.date.end else start
+
+
+def _spread(ideal: list[float], height: float, lo: float, hi: float) -> list[float]:
+    """Positions as near ``ideal`` (ascending) as can be, at least ``height`` apart, in [lo, hi].
+
+    A forward pass pushes each one down past the one before; a backward pass pulls the tail back
+    inside ``hi``; what still does not fit is reported by the overlap check of the caller.
+    """
+    out: list[float] = []
+    for y in ideal:
+        y = max(y, lo)
+        if out:
+            y = max(y, out[-1] + height)
+        out.append(y)
+    for i in range(len(out) - 1, -1, -1):
+        limit = hi if i == len(out) - 1 else out[i + 1] - height
+        out[i] = min(out[i], limit)
+    # Centre each run of touching labels on its events, as far as the neighbours allow.
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and out[j + 1] - out[j] <= height * 1.0001:
+            j += 1
+        shift = sum(ideal[i : j + 1]) / (j + 1 - i) - sum(out[i : j + 1]) / (j + 1 - i)
+        room_up = out[i] - (out[i - 1] + height if i > 0 else lo)
+        room_down = (out[j + 1] - height if j + 1 < len(out) else hi) - out[j]
+        shift = max(-room_up, min(shift, room_down))
+        for k in range(i, j + 1):
+            out[k] += shift
+        i = j + 1
+    return out
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A drawn timeline: the figure, and what it shows."""
+
+    figure: Figure
+    facts: tuple[Fact, ...]
+    labels: tuple[Text, ...]
+    """One Text a fact, in the order of ``facts``; each has the fact's id as its gid."""
+
+
+def draw(facts: Sequence[Fact], lang: Lang, *, names: str = "", footer: str = "") -> Drawn:
+    """The timeline of ``facts`` (dated ones; undated are left out) in ``lang``.
+
+    ``names`` is the filter's name for the title; ``footer`` a source line under the picture.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    dated = sorted((f for f in facts if f.date is not None), key=lambda f: (f.sort_key, f.id))
+    last = max((f.date.years[-1] for f in dated if f.date), default=FIRST_YEAR)
+    top, bottom = FIRST_YEAR, last + 1
+    per_side = (len(dated) + 1) // 2
+    # Enough height for every label in one column, plus room to spread around clusters.
+    height_in = max(MIN_HEIGHT_IN, 2.2 + per_side * LABEL_PT * (1 + LABEL_GAP) * 2.2 / 72)
+    for _attempt in range(6):
+        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI)
+        FigureCanvasAgg(fig)
+        labels = _draw_on(fig, dated, lang, top, bottom, names, footer, Line2D)
+        if not _overlaps(fig, labels):
+            return Drawn(fig, tuple(dated), tuple(labels))
+        height_in *= 1.25
+    raise RuntimeError(f"timeline labels still overlap at {height_in:.0f} in")
+
+
+def _draw_on(
+    fig: Figure,
+    dated: list[Fact],
+    lang: Lang,
+    top: int,
+    bottom: int,
+    names: str,
+    footer: str,
+    line2d: type,
+) -> list[Text]:
+    h_in = fig.get_figheight()
+    head, foot = 0.9 / h_in, 1.3 / h_in
+    ax = fig.add_axes((0.02, foot, 0.96, 1 - head - foot))
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(bottom, top)  # time runs down
+    ax.set_axis_off()
+    title = ui("timeline_title", lang, a=top, b=bottom - 1)
+    if names:
+        title += f" · {names}"
+    fig.text(
+        0.5,
+        1 - 0.35 / h_in,
+        title,
+        ha="center",
+        va="center",
+        fontsize=15,
+        family=FONT,
+        weight="bold",
+        gid="title",
+    )
+    ax.plot([0, 0], [top, bottom], color="#444444", lw=1.5, zorder=1, solid_capstyle="butt")
+    for y in range(top, bottom + 1):
+        major = y % 5 == 0 or y == top
+        ax.plot([-0.012, 0.012], [y, y], color="#444444", lw=1.2 if major else 0.6, zorder=1)
+        if y < bottom:
+            ax.text(
+                -0.018,
+                y,
+                str(y),
+                ha="right",
+                va="center",
+                fontsize=8 if major else 7,
+                color="#222222" if major else "#777777",
+                family=FONT,
+                gid="year",
+                weight="bold" if major else "normal",
+                zorder=4,
+            )
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    probe = ax.text(0, 0, "Ag", fontsize=LABEL_PT, family=FONT)
+    px = probe.get_window_extent(renderer).height * (1 + LABEL_GAP)
+    probe.remove()
+    # Label height in data units (y grows downwards on screen, data upwards: use the span).
+    y0, y1 = ax.transData.transform([(0, top), (0, bottom)])[:, 1]
+    per_px = (bottom - top) / abs(y1 - y0)
+    height = px * per_px
+    sides: dict[int, list[tuple[Fact, float, float]]] = {-1: [], 1: []}
+    for i, f in enumerate(dated):
+        a, b = _when(f)
+        sides[1 if i % 2 == 0 else -1].append((f, a, b))
+    labels: dict[str, Text] = {}
+    for side, items in sides.items():
+        ideal = [(a + b) / 2 for _, a, b in items]
+        ys = _spread(ideal, height, top + height / 2, bottom - height / 2)
+        for (f, a, b), at in zip(items, ys, strict=True):
+            labels[f.id] = _event(ax, f, lang, side, a, b, at)
+    kinds = [k for k in KINDS if any(kind_of(f) == k for f in dated)]
+    kinds += sorted({kind_of(f) for f in dated} - set(kinds))
+    handles = [
+        line2d([], [], marker="o", ls="", color=colour(k), markersize=7, label=kind_name(k, lang))
+        for k in kinds
+    ]
+    handles += [
+        line2d(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color="#555555",
+            markersize=7,
+            label=ui("timeline_given", lang),
+        ),
+        line2d(
+            [],
+            [],
+            marker="o",
+            ls="--",
+            color="#555555",
+            markerfacecolor="white",
+            markersize=7,
+            label=ui("timeline_worked_out", lang),
+        ),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.45 / h_in),
+        ncol=min(4, len(handles)),
+        frameon=False,
+        prop={"family": FONT, "size": 8.5},
+    )
+    if footer:
+        fig.text(
+            0.5,
+            0.18 / h_in,
+            footer,
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            color="#555555",
+            family=FONT,
+            gid="footer",
+        )
+    return [labels[f.id] for f in dated]
+
+
+def _event(ax: object, f: Fact, lang: Lang, side: int, a: float, b: float, y: float) -> Text:
+    inferred = is_inferred(f)
+    c = colour(kind_of(f))
+    mid = (a + b) / 2
+    plot = ax.plot  # type: ignore[attr-defined]
+    if b - a > 0.05:
+        plot(
+            [0, 0],
+            [a, b],
+            color=c,
+            lw=5,
+            alpha=0.75,
+            zorder=2,
+            solid_capstyle="butt",
+            ls="--" if inferred else "-",
+        )
+    plot(
+        [side * 0.02, side * (LABEL_X - 0.03), side * (LABEL_X - 0.01)],
+        [mid, mid, y],
+        color=c,
+        lw=0.8,
+        alpha=0.8,
+        ls=(0, (3, 2)) if inferred else "-",
+        zorder=2,
+    )
+    plot(
+        [0],
+        [mid],
+        marker="o",
+        markersize=6.5,
+        color=c,
+        markeredgewidth=1.4,
+        markerfacecolor="white" if inferred else c,
+        zorder=3,
+        gid=f"marker:{f.id}",
+    )
+    text: Text = ax.text(  # type: ignore[attr-defined]
+        side * LABEL_X,
+        y,
+        label(f, lang),
+        ha="left" if side > 0 else "right",
+        va="center",
+        fontsize=LABEL_PT,
+        family=FONT,
+        color="#111111",
+        gid=f.id,
+        style="italic" if inferred else "normal",
+        zorder=4,
+    )
+    return text
+
+
+def boxes(fig: Figure, texts: Sequence[Text]) -> list[tuple[float, float, float, float]]:
+    """Each text's box on the canvas in pixels: (x0, y0, x1, y1)."""
+    renderer: RendererBase = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    out = []
+    for t in texts:
+        bb = t.get_window_extent(renderer)
+        out.append((bb.x0, bb.y0, bb.x1, bb.y1))
+    return out
+
+
+def _intersect(p: tuple[float, float, float, float], q: tuple[float, float, float, float]) -> bool:
+    return p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]
+
+
+def _overlaps(fig: Figure, labels: Sequence[Text]) -> bool:
+    """True if two texts on the figure overlap, or a label leaves the canvas."""
+    fig.draw_without_rendering()  # lays out the legend, whose texts have no place before
+    texts = texts_of(fig)
+    bb = boxes(fig, texts)
+    w, h = fig.canvas.get_width_height()
+    mine = {id(t) for t in labels}
+    for i, p in enumerate(bb):
+        if id(texts[i]) in mine and (p[0] < 0 or p[1] < 0 or p[2] > w or p[3] > h):
+            return True
+        if any(_intersect(p, q) for q in bb[i + 1 :]):
+            return True
+    return False
+
+
+def texts_of(fig: Figure) -> list[Text]:
+    """Every non-empty Text artist of the figure (labels, years, title, legend, footer)."""
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(match=Text) if isinstance(t, Text) and t.get_text()]
+
+
+def png(drawn: Drawn) -> bytes:
+    buf = io.BytesIO()
+    drawn.figure.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+# -- pictures, built once per fact base -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A rendered timeline, and what its caption says."""
+
+    png: bytes
+    lang: Lang
+    selection: Selection
+    count: int
+    inferred: int
+    years: tuple[int, ...]
+    key: tuple[str, ...]
+
+
+#: What a picture derives from besides the facts: this module's own code (and so its layout).
+CODE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def picture_key(content_hash: str, lang: Lang, selection: Selection) -> tuple[str, ...]:
+    """The cache key: the fact base's content hash, this code's hash, language and filter."""
+    return (content_hash, CODE_HASH, lang, selection.key)
+
+
+def build(
+    facts: Sequence[Fact], lang: Lang, selection: Selection, content_hash: str, footer: str = ""
+) -> Picture:
+    """Draw and encode one picture (CPU-bound: run it in a worker thread)."""
+    chosen = selection.facts(facts)
+    drawn = draw(chosen, lang, names=selection.names.get(lang, ""), footer=footer)
+    data = png(drawn)
+    years = tuple(sorted({y for f in chosen if f.date for y in f.date.years}))
+    return Picture(
+        png=data,
+        lang=lang,
+        selection=selection,
+        count=len(chosen),
+        inferred=sum(1 for f in chosen if is_inferred(f)),
+        years=years,
+        key=picture_key(content_hash, lang, selection),
+    )
+
+
+def footer_line(article_title: str, lang: Lang) -> str:
+    return f"{T['source'][lang]}: {T['article'][lang]} «{article_title}»"
+
+
+class Pictures:
+    """Timeline pictures by (fact base hash, code hash, language, filter), built once each.
+
+    Building runs in a worker thread (``asyncio.to_thread``), so it never stalls the event loop;
+    concurrent requests for one picture wait for the same build. Telegram's file_id of a picture
+    once sent is kept beside it, so it is uploaded once and can be offered in inline mode.
+    """
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._done: OrderedDict[tuple[str, ...], Picture] = OrderedDict()
+        self._building: dict[tuple[str, ...], asyncio.Future[Picture]] = {}
+        self.file_ids: dict[tuple[str, ...], str] = {}
+        self.builds = 0
+
+    def cached(self, key: tuple[str, ...]) -> Picture | None:
+        return self._done.get(key)
+
+    async def get(
+        self,
+        facts: Sequence[Fact],
+        lang: Lang,
+        selection: Selection,
+        content_hash: str,
+        footer: str = "",
+    ) -> Picture:
+        key = picture_key(content_hash, lang, selection)
+        if key in self._done:
+            self._done.move_to_end(key)
+            return self._done[key]
+        pending = self._building.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Picture] = asyncio.get_running_loop().create_future()
+        self._building[key] = future
+        try:
+            pic = await asyncio.to_thread(build, facts, lang, selection, content_hash, footer)
+            self.builds += 1
+        except BaseException as e:
+            future.set_exception(e)
+            future.exception()  # retrieved: a waiter-less failure is not logged twice
+            raise
+        finally:
+            self._building.pop(key, None)
+        future.set_result(pic)
+        self._done[key] = pic
+        while len(self._done) > self.size:
+            old, _ = self._done.popitem(last=False)
+            self.file_ids.pop(old, None)
+        return pic

@@ -1,0 +1,263 @@
+"""The timeline picture: a real PNG, labels from the facts in the asked language, no overlaps."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from matplotlib import font_manager
+from matplotlib.colors import to_hex
+from matplotlib.lines import Line2D
+from PIL import Image
+
+from bot.cli import main
+from handlers import timeline as tl
+from knowledge.factbase import FactBase
+from knowledge.kinds import is_inferred, kind_of
+from knowledge.models import LANGS, Fact, Lang
+
+KAZAKH_LETTERS = set("әғқңөұүһі")
+Box = tuple[float, float, float, float]
+
+
+def _intersect(p: Box, q: Box) -> bool:
+    return p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]
+
+
+def _no_two_intersect(boxes: list[Box]) -> list[tuple[int, int]]:
+    return [
+        (i, j)
+        for i, j in itertools.combinations(range(len(boxes)), 2)
+        if _intersect(boxes[i], boxes[j])
+    ]
+
+
+@pytest.fixture(scope="module")
+def drawn(base: FactBase) -> dict[Lang, tl.Drawn]:
+    footer = "Source: the article"
+    return {lang: tl.draw(tl.ALL.facts(base.facts), lang, footer=footer) for lang in LANGS}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_labels_are_the_facts_titles_in_the_asked_language(
+    drawn: dict[Lang, tl.Drawn], base: FactBase, lang: Lang
+) -> None:
+    d = drawn[lang]
+    dated = [f for f in base.facts if f.date is not None]
+    assert {f.id for f in d.facts} == {f.id for f in dated}
+    by_id = base.by_id()
+    strings = {t.get_gid(): t.get_text() for t in tl.texts_of(d.figure)}
+    for fact in dated:
+        text = strings[fact.id]
+        year, _, title = text.partition("  ")
+        assert year == tl.year_span(fact)
+        assert len(title) <= tl.LABEL_CHARS + 1
+        shown = title.removesuffix("…")
+        assert tl.short_title(by_id[fact.id], lang).startswith(shown), (fact.id, text)
+        others = [tl.short_title(fact, o) for o in LANGS if o != lang]
+        assert all(not o.startswith(shown) for o in others if o != tl.short_title(fact, lang))
+    labels = " ".join(strings[f.id] for f in dated)
+    if lang == "kk":
+        assert set(labels.lower()) | {"һ"} >= KAZAKH_LETTERS
+    if lang == "en":
+        assert not re.search("[а-яё]", labels, re.I)
+    if lang == "ru":
+        assert not set(labels.lower()) & KAZAKH_LETTERS
+    title = next(t.get_text() for t in tl.texts_of(d.figure) if t.get_gid() == "title")
+    assert title.endswith(f"{tl.FIRST_YEAR}–{max(f.date.years[-1] for f in dated if f.date)}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_two_texts_overlap(drawn: dict[Lang, tl.Drawn], lang: Lang) -> None:
+    fig = drawn[lang].figure
+    fig.canvas.draw()
+    texts = tl.texts_of(fig)
+    boxes = tl.boxes(fig, texts)
+    clashes = _no_two_intersect(boxes)
+    assert not clashes, [(texts[i].get_text(), texts[j].get_text()) for i, j in clashes]
+    w, h = fig.canvas.get_width_height()
+    for t, (x0, y0, x1, y1) in zip(texts, boxes, strict=True):
+        assert 0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h, t.get_text()
+    # Labels keep the order of their dates in each column (time runs down the picture).
+    for side in (-1, 1):
+        column = [t for t in drawn[lang].labels if (t.get_position()[0] > 0) == (side > 0)]
+        ys = [t.get_position()[1] for t in column]
+        assert ys == sorted(ys)
+
+
+def test_a_crowded_timeline_grows_until_nothing_overlaps(base: FactBase) -> None:
+    one = next(f for f in base.facts if f.date is not None and f.date.start.year == 2004)
+    crowd = [one.model_copy(update={"id": f"crowd-{i}"}) for i in range(70)]
+    d = tl.draw(crowd, "en")
+    fig = d.figure
+    fig.canvas.draw()
+    assert fig.get_figheight() > tl.MIN_HEIGHT_IN
+    assert not _no_two_intersect(tl.boxes(fig, tl.texts_of(fig)))
+
+
+def test_inferred_dates_are_hollow_and_dashed(drawn: dict[Lang, tl.Drawn]) -> None:
+    d = drawn["en"]
+    markers = {
+        str(a.get_gid()).removeprefix("marker:"): a
+        for a in d.figure.findobj(match=Line2D)
+        if str(a.get_gid()).startswith("marker:")
+    }
+    assert set(markers) == {f.id for f in d.facts}
+    inferred = [f for f in d.facts if is_inferred(f)]
+    assert inferred and len(inferred) < len(d.facts)
+    for f in d.facts:
+        face = to_hex(markers[f.id].get_markerfacecolor())
+        edge = to_hex(markers[f.id].get_color())
+        assert edge == tl.colour(kind_of(f))
+        assert face == ("#ffffff" if is_inferred(f) else edge), f.id
+        label = next(t for t in d.labels if t.get_gid() == f.id)
+        assert label.get_style() == ("italic" if is_inferred(f) else "normal")
+
+
+def test_colours_follow_the_kind(drawn: dict[Lang, tl.Drawn]) -> None:
+    kinds = {kind_of(f) for f in drawn["en"].facts}
+    assert len({tl.colour(k) for k in kinds}) == len(kinds)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_font_is_dejavu_sans(drawn: dict[Lang, tl.Drawn], lang: Lang) -> None:
+    for t in drawn[lang].labels[:3]:
+        path = font_manager.findfont(t.get_fontproperties(), fallback_to_default=False)
+        assert Path(path).name.startswith("DejaVuSans")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_png_decodes(base: FactBase, lang: Lang) -> None:
+    pic = tl.build(base.facts, lang, tl.ALL, base.content_hash, "Source")
+    image = Image.open(io.BytesIO(pic.png))
+    image.load()
+    assert image.format == "PNG"
+    width, height = image.size
+    assert width == tl.WIDTH_IN * tl.DPI
+    assert height >= tl.MIN_HEIGHT_IN * tl.DPI
+    assert width + height <= 10_000 and height / width <= 20  # Telegram's limits for a photo
+    assert len(pic.png) < 10 * 1024 * 1024
+    # Not blank: the kinds' colours are in it.
+    colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20) or []}
+    culture = tuple(int(tl.colour("culture-days")[i : i + 2], 16) for i in (1, 3, 5))
+    assert culture in colours
+    assert pic.count == len([f for f in base.facts if f.date])
+    assert pic.years[0] == 1991
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("", ""),
+        ("culture days", "kind:culture-days"),
+        ("Мәдениет күндері", "kind:culture-days"),
+        ("мадениет кундери", "kind:culture-days"),
+        ("дни культуры", "kind:culture-days"),
+        ("кино", "kind:film"),
+        ("Film", "kind:film"),
+        ("выставки", "kind:exhibitions"),
+        ("көрме", "kind:exhibitions"),
+        ("exhibiton", "kind:exhibitions"),
+        ("history", "tag:history"),
+        ("тарих", "tag:history"),
+        ("weather", None),
+    ],
+)
+def test_select_matches_kinds_and_tags_in_three_languages(
+    base: FactBase, query: str, key: str | None
+) -> None:
+    sel = tl.select(query, base.facts)
+    assert (sel.key if sel else None) == key
+
+
+def test_a_subset_shows_only_its_facts(base: FactBase) -> None:
+    sel = tl.select("culture days", base.facts)
+    assert sel is not None
+    d = tl.draw(sel.facts(base.facts), "ru", names=sel.names["ru"])
+    assert d.facts and all(kind_of(f) == "culture-days" for f in d.facts)
+    title = next(t.get_text() for t in tl.texts_of(d.figure) if t.get_gid() == "title")
+    assert title.endswith("· Дни культуры")
+
+
+def test_short_title_drops_a_trailing_year(base: FactBase) -> None:
+    fact = base.by_id()["almaty-days-shanghai-2004"]
+    assert fact.title.en.endswith("(2004)")
+    assert tl.short_title(fact, "en") == fact.title.en.removesuffix(" (2004)")
+
+
+# -- the cache --------------------------------------------------------------------------------
+
+
+async def test_pictures_are_built_once_per_base_language_and_filter(
+    base: FactBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[str] = []
+    real = tl.build
+
+    def spy(facts: list[Fact], *args: object) -> tl.Picture:
+        threads.append(threading.current_thread().name)
+        return real(facts, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tl, "build", spy)
+    pics = tl.Pictures()
+    sel = tl.select("film", base.facts)
+    assert sel is not None
+    first = await asyncio.gather(
+        *(pics.get(base.facts, "en", sel, base.content_hash) for _ in range(3))
+    )
+    assert pics.builds == 1 and first[0] is first[1] is first[2]
+    assert await pics.get(base.facts, "en", sel, base.content_hash) is first[0]
+    await pics.get(base.facts, "kk", sel, base.content_hash)
+    await pics.get(base.facts, "en", tl.ALL, base.content_hash)
+    assert pics.builds == 3
+    # Another fact base (another content hash) is another picture.
+    await pics.get(base.facts, "en", sel, "0" * 64)
+    assert pics.builds == 4
+    # Built off the event loop's thread.
+    assert threads and threading.main_thread().name not in threads
+    assert first[0].key == tl.picture_key(base.content_hash, "en", sel)
+    assert tl.CODE_HASH in first[0].key
+
+
+async def test_a_failed_build_is_not_cached(
+    base: FactBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> tl.Picture:
+        raise RuntimeError("no")
+
+    pics = tl.Pictures()
+    monkeypatch.setattr(tl, "build", broken)
+    with pytest.raises(RuntimeError):
+        await pics.get(base.facts, "en", tl.ALL, base.content_hash)
+    monkeypatch.undo()
+    pic = await pics.get(base.facts, "en", tl.ALL, base.content_hash)
+    assert pic.count > 0 and pics.builds == 1
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def test_cli_timeline_writes_a_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "timeline.png"
+    assert (
+        main(["--db", str(tmp_path / "db.sqlite3"), "timeline", "--lang", "kk", "-o", str(out)])
+        == 0
+    )
+    with Image.open(out) as image:
+        assert image.format == "PNG" and image.size[0] == tl.WIDTH_IN * tl.DPI
+    assert "events" in capsys.readouterr().out
+
+
+def test_cli_timeline_of_a_topic_and_an_unknown_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "film.png"
+    assert main(["timeline", "--lang", "ru", "-o", str(out), "кино"]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+    assert main(["timeline", "-o", str(tmp_path / "x.png"), "weather"]) == 2
+    assert "Culture days" in capsys.readouterr().err
