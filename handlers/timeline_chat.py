@@ -44,24 +44,28 @@ INLINE_WORDS: dict[str, Lang | None] = {
 START_PARAM = "timeline"
 
 
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
 def caption(pic: Picture, base: FactBase, lang: Lang) -> str:
     """Telegram HTML: the title, how many events over which years, and the source."""
     title = ui("timeline", lang)
     name = pic.selection.names.get(lang)
     if name:
         title += f" · {name}"
-    lines = [f"<b>{html.escape(title)}</b>"]
+    lines = [f"<b>{_esc(title)}</b>"]
     if pic.years:
         count = ui(
             "timeline_count", lang, events=events(pic.count, lang), a=pic.years[0], b=pic.years[-1]
         )
-        lines.append(html.escape(count))
+        lines.append(_esc(count))
     if pic.inferred:
-        lines.append(html.escape(ui("timeline_inferred", lang, n=pic.inferred)))
+        lines.append(_esc(ui("timeline_inferred", lang, n=pic.inferred)))
     undated = sum(1 for f in base.facts if f.date is None and pic.selection.matches(f))
     if undated:
-        lines.append(html.escape(ui("timeline_undated", lang, n=undated)))
-    lines.append(f"<i>{html.escape(footer_line(base.sources.article.title.get(lang), lang))}</i>")
+        lines.append(_esc(ui("timeline_undated", lang, n=undated)))
+    lines.append(f"<i>{_esc(footer_line(base.sources.article.title.get(lang), lang))}</i>")
     return "\n".join(lines)
 
 
@@ -93,7 +97,7 @@ async def send_timeline(message: Message, context: Ctx, query: str, lang: Lang) 
     if selection is None:
         names = filter_names(base.facts, lang)
         text = ui("timeline_unknown", lang, example=names[0].lower(), names=", ".join(names))
-        await send_html(message, html.escape(text), None, quote=quote)
+        await send_html(message, _esc(text), None, quote=quote)
         return
     pictures = context.bot_data.pictures
     key = picture_key(base.content_hash, lang, selection)
@@ -106,7 +110,7 @@ async def send_timeline(message: Message, context: Ctx, query: str, lang: Lang) 
             )
     pic = await picture(context, lang, selection)
     if not pic.count:
-        await send_html(message, html.escape(ui("timeline_empty", lang)), None, quote=quote)
+        await send_html(message, _esc(ui("timeline_empty", lang)), None, quote=quote)
         return
     text, markup = caption(pic, base, lang), years_keyboard(pic, lang)
     file_id = pictures.file_ids.get(key)
