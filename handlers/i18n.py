@@ -367,6 +367,47 @@ TAG_NAMES: dict[str, dict[Lang, str]] = {
     "anniversaries": {"kk": "Мерейтойлар", "ru": "Юбилеи", "en": "Anniversaries"},
 }
 
+#: The kinds of event (knowledge.models.EVENT_KINDS): the timeline's legend and filters.
+KIND_NAMES: dict[str, dict[Lang, str]] = {
+    "culture-days": {"kk": "Мәдениет күндері", "ru": "Дни культуры", "en": "Culture days"},
+    "visit": {"kk": "Сапарлар", "ru": "Визиты", "en": "Visits"},
+    "agreement": {"kk": "Келісімдер", "ru": "Соглашения", "en": "Agreements"},
+    "declaration": {
+        "kk": "Декларациялар мен коммюникелер",
+        "ru": "Декларации и коммюнике",
+        "en": "Declarations and communiqués",
+    },
+    "programme": {
+        "kk": "Ынтымақтастық бағдарламасы",
+        "ru": "Программа сотрудничества",
+        "en": "Cooperation programme",
+    },
+    "programme-direction": {
+        "kk": "Бағдарлама бағыттары",
+        "ru": "Направления программы",
+        "en": "Programme directions",
+    },
+    "publication": {"kk": "Басылымдар", "ru": "Издания", "en": "Publications"},
+    "exhibition": {"kk": "Көрмелер", "ru": "Выставки", "en": "Exhibitions"},
+    "festival": {"kk": "Фестивальдер", "ru": "Фестивали", "en": "Festivals"},
+    "performance": {"kk": "Концерттер мен кештер", "ru": "Концерты и вечера", "en": "Concerts"},
+    "tour": {"kk": "Гастрольдер", "ru": "Гастроли", "en": "Tours"},
+    "contest": {"kk": "Байқаулар", "ru": "Конкурсы", "en": "Contests"},
+    "conference": {"kk": "Конференциялар", "ru": "Конференции", "en": "Conferences"},
+    "anniversary": {"kk": "Мерейтойлар", "ru": "Юбилеи", "en": "Anniversaries"},
+    "media": {"kk": "БАҚ", "ru": "СМИ", "en": "Media"},
+    "education": {"kk": "Білім беру", "ru": "Образование", "en": "Education"},
+    "institution": {
+        "kk": "Орталықтар мен өкілдіктер",
+        "ru": "Центры и представительства",
+        "en": "Centres and offices",
+    },
+    "film": {"kk": "Кино", "ru": "Кино", "en": "Film"},
+    "diplomacy": {"kk": "Дипломатия", "ru": "Дипломатия", "en": "Diplomacy"},
+    "statement": {"kk": "Бағалар мен пікірлер", "ru": "Оценки и заявления", "en": "Statements"},
+    "history": {"kk": "Тарих", "ru": "История", "en": "History"},
+}
+
 LANG_NAMES: dict[Lang, str] = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский", "en": "🇬🇧 English"}
 LANG_SHORT: dict[Lang, str] = {"kk": "ҚАЗ", "ru": "РУС", "en": "ENG"}
 

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from .kinds import host_guest, kind_of
 from .models import Fact
 
 #: How many related facts an answer offers, at most.
@@ -45,18 +44,13 @@ PROXIMITY_NEEDS = 0.5
 
 def features(fact: Fact) -> set[tuple[str, str]]:
     """What a fact is about, as (kind of feature, value) pairs."""
-    out: set[tuple[str, str]] = {("kind", kind_of(fact))}
+    out: set[tuple[str, str]] = {("kind", fact.event)}
     out.update(("person", p) for p in fact.people)
     out.update(("place", p) for p in fact.places)
     out.update(("org", o) for o in fact.orgs)
     out.update(("tag", t) for t in fact.tags)
-    out.update(("work", str(w)) for w in _works(fact))
+    out.update(("work", w.en) for w in fact.works)
     return out
-
-
-def _works(fact: Fact) -> Iterable[object]:
-    works = getattr(fact, "works", None) or ()
-    return list(works) if isinstance(works, list | tuple) else []
 
 
 def weights(facts: Sequence[Fact]) -> dict[tuple[str, str], float]:
@@ -71,9 +65,10 @@ def weights(facts: Sequence[Fact]) -> dict[tuple[str, str], float]:
 
 
 def _reciprocal(a: Fact, b: Fact) -> bool:
-    ha, ga = host_guest(a)
-    hb, gb = host_guest(b)
-    return bool(ha and ga and ha == gb and ga == hb and kind_of(a) == kind_of(b))
+    """The same kind of exchange the other way round: host and guest swapped."""
+    return bool(
+        a.host and a.guest and (a.host, a.guest) == (b.guest, b.host) and a.event == b.event
+    )
 
 
 def _years_apart(a: Fact, b: Fact) -> int | None:

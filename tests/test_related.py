@@ -9,15 +9,32 @@ from handlers.replies import fact_answer
 from handlers.see_also import see_also, see_also_facts, with_see_also
 from knowledge.factbase import FactBase
 from knowledge.models import LANGS, Answer, Hit, Lang
-from knowledge.related import MAX_RELATED, features, related, related_map, score, weights
+from knowledge.related import (
+    MAX_RELATED,
+    RECIPROCAL_BONUS,
+    features,
+    related,
+    related_map,
+    score,
+    weights,
+)
 
 
 def test_the_reciprocal_culture_days_are_related(base: FactBase) -> None:
     facts = base.by_id()
     there = related(facts["almaty-days-shanghai-2004"], base.facts)
     back = related(facts["shanghai-days-almaty-2005"], base.facts)
-    assert "shanghai-days-almaty-2005" in [f.id for f in there]
+    assert there[0].id == "shanghai-days-almaty-2005"
     assert back[0].id == "almaty-days-shanghai-2004"
+
+
+def test_host_and_guest_swapped_is_the_reciprocal(base: FactBase) -> None:
+    facts = base.by_id()
+    there, back = facts["almaty-days-shanghai-2004"], facts["shanghai-days-almaty-2005"]
+    assert (there.host, there.guest) == (back.guest, back.host) == ("CN", "KZ")
+    w = weights(base.facts)
+    one_way = back.model_copy(update={"host": there.host, "guest": there.guest})
+    assert score(there, back, w) - score(there, one_way, w) == pytest.approx(RECIPROCAL_BONUS)
 
 
 def test_shared_people_tie_facts(base: FactBase) -> None:
@@ -50,7 +67,7 @@ def test_it_is_computed_from_the_facts(base: FactBase) -> None:
 
 def test_a_rare_feature_weighs_more_than_a_common_one(base: FactBase) -> None:
     w = weights(base.facts)
-    assert w[("person", "Abai")] > w[("tag", "agreements")]
+    assert w[("person", "abai")] > w[("tag", "agreements")]
     assert w[("tag", "film")] > w[("tag", "agreements")]
 
 

@@ -144,7 +144,7 @@ async def test_timeline_of_one_kind_and_of_an_unknown_one(
     film = await photo_to(server, uid, FIRST_PICTURE_WAIT)
     name = {"kk": "Кино", "ru": "Кино", "en": "Film"}[lang]
     assert film.params["caption"].startswith(f"<b>{TIMELINE[lang]} · {name}</b>")
-    n = len([f for f in base.facts if f.date is not None and "film" in f.tags[:1]])
+    n = len([f for f in base.facts if f.date is not None and f.event == "film"])
     assert events(n, lang) in film.params["caption"]
     assert list(buttons(film)) == ["2007"]
 

@@ -17,9 +17,9 @@ from PIL import Image
 
 from bot.cli import main
 from handlers import timeline as tl
+from handlers.i18n import KIND_NAMES
 from knowledge.factbase import FactBase
-from knowledge.kinds import is_inferred, kind_of
-from knowledge.models import LANGS, Fact, Lang
+from knowledge.models import EVENT_KINDS, LANGS, Fact, Lang
 
 KAZAKH_LETTERS = set("әғқңөұүһі")
 Box = tuple[float, float, float, float]
@@ -108,20 +108,27 @@ def test_inferred_dates_are_hollow_and_dashed(drawn: dict[Lang, tl.Drawn]) -> No
         if str(a.get_gid()).startswith("marker:")
     }
     assert set(markers) == {f.id for f in d.facts}
-    inferred = [f for f in d.facts if is_inferred(f)]
+    inferred = [f for f in d.facts if f.date_inferred]
     assert inferred and len(inferred) < len(d.facts)
     for f in d.facts:
         face = to_hex(markers[f.id].get_markerfacecolor())
         edge = to_hex(markers[f.id].get_color())
-        assert edge == tl.colour(kind_of(f))
-        assert face == ("#ffffff" if is_inferred(f) else edge), f.id
+        assert edge == tl.colour(f.event)
+        assert face == ("#ffffff" if f.date_inferred else edge), f.id
         label = next(t for t in d.labels if t.get_gid() == f.id)
-        assert label.get_style() == ("italic" if is_inferred(f) else "normal")
+        assert label.get_style() == ("italic" if f.date_inferred else "normal")
 
 
-def test_colours_follow_the_kind(drawn: dict[Lang, tl.Drawn]) -> None:
-    kinds = {kind_of(f) for f in drawn["en"].facts}
-    assert len({tl.colour(k) for k in kinds}) == len(kinds)
+def test_every_kind_has_its_own_colour_and_the_legend_names_the_kinds_shown(
+    drawn: dict[Lang, tl.Drawn],
+) -> None:
+    assert set(tl.COLOURS) == set(EVENT_KINDS)
+    assert len(set(tl.COLOURS.values())) == len(EVENT_KINDS)
+    for lang in LANGS:
+        legend = drawn[lang].figure.legends[0]
+        shown = {t.get_text() for t in legend.get_texts()}
+        kinds = {f.event for f in drawn[lang].facts}
+        assert {KIND_NAMES[k][lang] for k in kinds} <= shown
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -154,16 +161,18 @@ def test_the_png_decodes(base: FactBase, lang: Lang) -> None:
     ("query", "key"),
     [
         ("", ""),
-        ("culture days", "kind:culture-days"),
-        ("Мәдениет күндері", "kind:culture-days"),
-        ("мадениет кундери", "kind:culture-days"),
-        ("дни культуры", "kind:culture-days"),
+        ("culture days", "tag:culture-days"),
+        ("Мәдениет күндері", "tag:culture-days"),
+        ("мадениет кундери", "tag:culture-days"),
+        ("дни культуры", "tag:culture-days"),
         ("кино", "kind:film"),
         ("Film", "kind:film"),
-        ("выставки", "kind:exhibitions"),
-        ("көрме", "kind:exhibitions"),
-        ("exhibiton", "kind:exhibitions"),
+        ("выставки", "tag:exhibitions"),
+        ("көрме", "tag:exhibitions"),
+        ("exhibiton", "tag:exhibitions"),
         ("history", "tag:history"),
+        ("декларации", "kind:declaration"),
+        ("гастрольдер", "kind:tour"),
         ("тарих", "tag:history"),
         ("weather", None),
     ],
@@ -179,7 +188,7 @@ def test_a_subset_shows_only_its_facts(base: FactBase) -> None:
     sel = tl.select("culture days", base.facts)
     assert sel is not None
     d = tl.draw(sel.facts(base.facts), "ru", names=sel.names["ru"])
-    assert d.facts and all(kind_of(f) == "culture-days" for f in d.facts)
+    assert d.facts and all("culture-days" in f.tags for f in d.facts)
     title = next(t.get_text() for t in tl.texts_of(d.figure) if t.get_gid() == "title")
     assert title.endswith("· Дни культуры")
 
