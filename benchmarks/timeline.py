@@ -10,6 +10,7 @@ What is measured, and how:
   first ``/timeline`` of a language and filter. ``--repeat`` times (default 10) per language, all
   dated facts; and once per kind or topic filter (en). Median and max, in ms.
 * **Cached (a hit)**: ``Pictures.get`` for a picture already built, ``--repeat`` x 100 times.
+* **Memory**: the process's peak RSS before the first picture and after it.
 * **Event-loop stall during a build**: a task on the same loop sleeps 5 ms in a loop while a
   cold build runs in the worker thread; the longest gap between its wake-ups, minus 5 ms, is how
   long other chats wait at worst (the GIL is shared with the drawing thread).
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,6 +38,10 @@ from knowledge.models import LANGS
 
 ROOT = Path(__file__).resolve().parent.parent
 TICK = 0.005
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _ms(values: list[float]) -> str:
@@ -106,7 +112,9 @@ async def stall(base: FactBase, repeat: int) -> list[float]:
 
 async def measure(args: argparse.Namespace) -> str:
     base = load_facts()
+    rss_before = _rss_mib()
     await cold(base, "en", tl.ALL, 1)  # warm matplotlib's imports and font cache
+    rss_first = _rss_mib()
     lines = [
         f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {machine_info()}",
@@ -143,6 +151,12 @@ async def measure(args: argparse.Namespace) -> str:
         "PNG: "
         + ", ".join(f"{lang} {n // 1024} KiB ({c} events)" for lang, (n, c) in sizes.items())
         + "; 1200 px wide."
+    )
+    lines.append(
+        f"Peak RSS of this process: {rss_before:.0f} MiB before the first picture (fact base and "
+        f"handlers loaded, matplotlib not), {rss_first:.0f} MiB after it (matplotlib imported, "
+        f"one figure drawn), {_rss_mib():.0f} MiB at the end (every language and filter drawn; "
+        "pictures are built one at a time)."
     )
     return "## Timeline\n\n" + "\n".join(lines) + "\n"
 

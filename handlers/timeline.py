@@ -18,6 +18,7 @@ import asyncio
 import hashlib
 import io
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -528,6 +529,7 @@ class Picture:
     key: tuple[str, ...]
 
 
+_DRAWING = threading.Lock()
 #: What a picture derives from besides the facts: this module's own code (and so its layout).
 CODE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
@@ -540,10 +542,15 @@ def picture_key(content_hash: str, lang: Lang, selection: Selection) -> tuple[st
 def build(
     facts: Sequence[Fact], lang: Lang, selection: Selection, content_hash: str, footer: str = ""
 ) -> Picture:
-    """Draw and encode one picture (CPU-bound: run it in a worker thread)."""
+    """Draw and encode one picture (CPU-bound: run it in a worker thread).
+
+    One drawing at a time: the machine's cores and memory are better spent finishing one picture
+    than interleaving many (each figure holds its canvas until it is encoded).
+    """
     chosen = selection.facts(facts)
-    drawn = draw(chosen, lang, names=selection.names.get(lang, ""), footer=footer)
-    data = png(drawn)
+    with _DRAWING:
+        drawn = draw(chosen, lang, names=selection.names.get(lang, ""), footer=footer)
+        data = png(drawn)
     years = tuple(sorted({y for f in chosen if f.date for y in f.date.years}))
     return Picture(
         png=data,

@@ -270,3 +270,37 @@ def test_cli_timeline_of_a_topic_and_an_unknown_one(
     assert out.read_bytes().startswith(b"\x89PNG")
     assert main(["timeline", "-o", str(tmp_path / "x.png"), "weather"]) == 2
     assert "Culture days" in capsys.readouterr().err
+
+
+# -- how Telegram asks for it -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("timeline", ("", "en")),
+        ("Timeline film", ("film", "en")),
+        ("уақыт сызығы кино", ("кино", "kk")),
+        ("Хронология", ("", None)),
+        ("лента времени выставки", ("выставки", "ru")),
+        ("timelines", None),
+        ("Abai", None),
+        ("", None),
+    ],
+)
+def test_inline_words_for_the_timeline(text: str, expected: tuple[str, str | None] | None) -> None:
+    from handlers.timeline_chat import inline_request
+
+    assert inline_request(text) == expected
+
+
+def test_start_parameters_round_trip(base: FactBase) -> None:
+    from handlers.timeline_chat import from_start_parameter, start_parameter
+
+    assert start_parameter(tl.ALL) == "timeline" and from_start_parameter("timeline") == ""
+    assert from_start_parameter("f_independence-1991") is None
+    for sel in tl._filters(base.facts):
+        param = start_parameter(sel)
+        assert len(param) <= 64 and re.fullmatch(r"[A-Za-z0-9_-]+", param)
+        query = from_start_parameter(param)
+        assert query is not None and tl.select(query.replace("_", " "), base.facts) == sel
