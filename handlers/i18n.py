@@ -293,9 +293,9 @@ UI: dict[str, dict[Lang, str]] = {
         "en": "Hollow marker: the article does not give this date; it was worked out ({n}).",
     },
     "timeline_undated": {
-        "kk": "Күні жоқ {n} дерек суретте жоқ.",
-        "ru": "Без даты и не на картинке: {n}.",
-        "en": "{n} undated facts are not shown.",
+        "kk": "Күні көрсетілмеген {n} дерек суретке енбеді.",
+        "ru": "Факты без даты (на картинке их нет): {n}.",
+        "en": "Undated facts, not shown: {n}.",
     },
     "timeline_years": {
         "kk": "Жылды ашу:",

@@ -84,11 +84,31 @@ COLOURS: dict[str, str] = {
 assert set(COLOURS) == set(EVENT_KINDS), "every kind of event needs its colour"
 
 _TRAILING_YEAR = re.compile(r"\s*\((?:[^()]*\b)?(?:1[89]|20)\d\d\)\s*$")
+#: How a title may repeat its fact's year ({y}), per language: at the start or at the end.
+_YEAR_IN_TITLE: dict[Lang, tuple[str, ...]] = {
+    "kk": (r"^{y}\s+жыл(?:ғы)?\s*:?\s+", r"^{y}\s*:\s+"),
+    "ru": (r"\s+{y}\s+(?:года|г\.)$", r"^{y}\s+(?:год)?\s*:\s+", r"^{y}\s*:\s+"),
+    "en": (r"\s+(?:of|in)\s+{y}$", r"^{y}\s*:\s+"),
+}
 
 
 def short_title(fact: Fact, lang: Lang) -> str:
-    """The fact's title in ``lang`` without a trailing "(2004)" that the date already shows."""
-    return _TRAILING_YEAR.sub("", fact.title.get(lang)).strip()
+    """The fact's title in ``lang`` without the year that its date already shows.
+
+    "Almaty culture days in Shanghai (2004)", "Joint Declaration of 1993", "Совместная
+    декларация 1993 года", "1993 жылғы Бірлескен декларация", "1997: Kazakh books..." lose
+    their year; a span that is part of the name ("plan for 1995–1997") stays.
+    """
+    title = _TRAILING_YEAR.sub("", fact.title.get(lang)).strip()
+    if fact.date is None:
+        return title
+    year = str(fact.date.start.year)
+    for pattern in _YEAR_IN_TITLE[lang]:
+        cut = re.sub(pattern.format(y=year), "", title, count=1).strip()
+        if cut != title and cut:
+            title = cut[0].upper() + cut[1:]
+            break
+    return title
 
 
 def _cut(text: str, limit: int) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from matplotlib import font_manager
 from matplotlib.colors import to_hex
+from matplotlib.ft2font import FT2Font
 from matplotlib.lines import Line2D
 from PIL import Image
 
@@ -133,9 +134,15 @@ def test_every_kind_has_its_own_colour_and_the_legend_names_the_kinds_shown(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_font_is_dejavu_sans(drawn: dict[Lang, tl.Drawn], lang: Lang) -> None:
-    for t in drawn[lang].labels[:3]:
+    texts = tl.texts_of(drawn[lang].figure)
+    for t in texts:
         path = font_manager.findfont(t.get_fontproperties(), fallback_to_default=False)
-        assert Path(path).name.startswith("DejaVuSans")
+        assert Path(path).name.startswith("DejaVuSans"), t.get_text()
+    # Every letter drawn has its glyph in the font (no tofu boxes for ә, ғ, қ, ң, ө, ұ, ү, і).
+    font = FT2Font(font_manager.findfont(tl.FONT, fallback_to_default=False))
+    charmap = font.get_charmap()
+    letters = {c for t in texts for c in t.get_text() if not c.isspace()}
+    assert {c for c in letters if ord(c) not in charmap} == set()
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -193,10 +200,27 @@ def test_a_subset_shows_only_its_facts(base: FactBase) -> None:
     assert title.endswith("· Дни культуры")
 
 
-def test_short_title_drops_a_trailing_year(base: FactBase) -> None:
+@pytest.mark.parametrize(
+    ("title", "lang", "short"),
+    [
+        ("Almaty culture days in Shanghai (2004)", "en", "Almaty culture days in Shanghai"),
+        ("Chinese leader's visit (May 2004)", "en", "Chinese leader's visit"),
+        ("Joint Declaration of 2004", "en", "Joint Declaration"),
+        ("2004: Kazakh books", "en", "Kazakh books"),
+        ("Совместная декларация 2004 года", "ru", "Совместная декларация"),
+        ("2004 год: книги", "ru", "Книги"),
+        ("2004 жылғы Бірлескен декларация", "kk", "Бірлескен декларация"),
+        ("2004 жыл: кітаптар", "kk", "Кітаптар"),
+        ("Cooperation programme for 2004–2008", "en", "Cooperation programme for 2004–2008"),
+        ("Joint Declaration of 1993", "en", "Joint Declaration of 1993"),  # not its year
+    ],
+)
+def test_short_title_drops_the_year_the_date_shows(
+    base: FactBase, title: str, lang: Lang, short: str
+) -> None:
     fact = base.by_id()["almaty-days-shanghai-2004"]
-    assert fact.title.en.endswith("(2004)")
-    assert tl.short_title(fact, "en") == fact.title.en.removesuffix(" (2004)")
+    texts = fact.title.model_copy(update={lang: title})
+    assert tl.short_title(fact.model_copy(update={"title": texts}), lang) == short
 
 
 # -- the cache --------------------------------------------------------------------------------
