@@ -51,6 +51,9 @@ LABEL_CHARS = 44
 LABEL_X = 0.13
 #: A span of time (2006–2008) is a bar this far beside the axis.
 RANGE_X = 0.035
+#: Markers closer than this (pixels) are one cluster, set in a row beside the axis, this far
+#: apart (axes units), and at most this far from it.
+MARKER_PX, MARKER_STEP, MARKER_MAX_OFFSET = 9.0, 0.016, 0.105
 #: The font: DejaVu Sans ships with matplotlib and has every Kazakh letter.
 FONT = "DejaVu Sans"
 #: Pictures kept in memory (per fact base, language and filter).
@@ -381,12 +384,13 @@ def _draw_on(
     for i, f in enumerate(dated):
         a, b = _when(f)
         sides[1 if i % 2 == 0 else -1].append((f, a, b))
+    offsets = _marker_offsets(dated, MARKER_PX * per_px)
     labels: dict[str, Text] = {}
     for side, items in sides.items():
         ideal = [(a + b) / 2 for _, a, b in items]
         ys = _spread(ideal, height, top + height / 2, bottom - height / 2)
         for (f, a, b), at in zip(items, ys, strict=True):
-            labels[f.id] = _event(ax, f, lang, side, a, b, at)
+            labels[f.id] = _event(ax, f, lang, side, a, b, at, side * offsets[f.id])
     kinds = [k for k in EVENT_KINDS if any(f.event == k for f in dated)]
     handles = [
         line2d([], [], marker="o", ls="", color=colour(k), markersize=7, label=kind_name(k, lang))
@@ -436,15 +440,40 @@ def _draw_on(
     return [labels[f.id] for f in dated]
 
 
-def _event(ax: object, f: Fact, lang: Lang, side: int, a: float, b: float, y: float) -> Text:
+def _marker_offsets(dated: list[Fact], near: float) -> dict[str, float]:
+    """How far from the axis each marker sits, so that events of one date do not hide each
+    other (a hollow marker under a filled one): 0 alone, else a row beside the axis on the
+    label's side. ``dated`` is in date order and alternates sides, as the labels do."""
+    mids = {f.id: sum(_when(f)) / 2 for f in dated}
+    side = {f.id: i % 2 for i, f in enumerate(dated)}
+    order = sorted(dated, key=lambda f: mids[f.id])  # a span's middle may pass later events
+    out: dict[str, float] = {}
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and mids[order[j + 1].id] - mids[order[j].id] < near:
+            j += 1
+        seen = [0, 0]
+        for f in order[i : j + 1]:
+            n = seen[side[f.id]]
+            seen[side[f.id]] += 1
+            out[f.id] = min((n + 0.5) * MARKER_STEP, MARKER_MAX_OFFSET) if j > i else 0.0
+        i = j + 1
+    return out
+
+
+def _event(
+    ax: object, f: Fact, lang: Lang, side: int, a: float, b: float, y: float, x0: float = 0.0
+) -> Text:
     inferred = f.date_inferred
     c = colour(f.event)
     mid = (a + b) / 2
     plot = ax.plot  # type: ignore[attr-defined]
-    x = 0.0
+    x = x0
     if b - a > 0.05:
-        # A span of time: a bar beside the axis, on the label's side, so that it hides no marker.
-        x = side * RANGE_X
+        # A span of time: a bar beside the axis, on the label's side, so that it hides no marker
+        # (or in its place in a row of markers of one date).
+        x = x0 or side * RANGE_X
         plot(
             [x, x],
             [a, b],
@@ -456,7 +485,11 @@ def _event(ax: object, f: Fact, lang: Lang, side: int, a: float, b: float, y: fl
             ls=(0, (2, 1)) if inferred else "-",
         )
     plot(
-        [x + side * 0.02, side * (LABEL_X - 0.03), side * (LABEL_X - 0.01)],
+        [
+            side * min(abs(x) + 0.02, LABEL_X - 0.03),
+            side * (LABEL_X - 0.03),
+            side * (LABEL_X - 0.01),
+        ],
         [mid, mid, y],
         color=c,
         lw=0.8,

@@ -120,6 +120,23 @@ def test_inferred_dates_are_hollow_and_dashed(drawn: dict[Lang, tl.Drawn]) -> No
         assert label.get_style() == ("italic" if f.date_inferred else "normal")
 
 
+def test_markers_of_one_date_do_not_hide_each_other(drawn: dict[Lang, tl.Drawn]) -> None:
+    fig = drawn["en"].figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    markers = [a for a in fig.findobj(match=Line2D) if str(a.get_gid()).startswith("marker:")]
+    centres = [
+        tuple(m.get_transform().transform((m.get_xdata()[0], m.get_ydata()[0]))) for m in markers
+    ]
+    assert renderer is not None
+    close = [
+        (markers[i].get_gid(), markers[j].get_gid())
+        for i, j in itertools.combinations(range(len(markers)), 2)
+        if abs(centres[i][0] - centres[j][0]) < 4 and abs(centres[i][1] - centres[j][1]) < 4
+    ]
+    assert not close
+
+
 def test_every_kind_has_its_own_colour_and_the_legend_names_the_kinds_shown(
     drawn: dict[Lang, tl.Drawn],
 ) -> None:
