@@ -583,8 +583,20 @@ class Picture:
 
 
 _DRAWING = threading.Lock()
-#: What a picture derives from besides the facts: this module's own code (and so its layout).
-CODE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _code_hash() -> str:
+    """What a picture derives from besides the facts: this module's code (its layout), the
+    interface strings it draws (i18n.py) and the matplotlib that draws it."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("matplotlib").encode())
+    for name in ("timeline.py", "i18n.py"):
+        digest.update(b"\0" + (Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_HASH = _code_hash()
 
 
 def picture_key(content_hash: str, lang: Lang, selection: Selection) -> tuple[str, ...]:
