@@ -238,3 +238,18 @@ async def test_no_see_also_under_a_year_list(server: FakeBotAPI, bot: BotProcess
     reply = await text_to(server, uid)
     assert "See also" not in reply.params["text"]
     server.assert_clean()
+
+
+async def test_drawing_a_picture_does_not_hold_up_other_chats(
+    server: FakeBotAPI, bot: BotProcess
+) -> None:
+    """A picture not drawn yet (a few hundred ms, in a worker thread): a question from another
+    chat, sent just after, is answered before the picture goes out."""
+    drawer, asker = next(_users), next(_users)
+    server.push_update(command("/timeline гастроли", drawer, "ru"))
+    await server.wait_for("sendChatAction", to_chat(drawer), timeout=WAIT)  # drawing has begun
+    server.push_update(F.make_message_update("Abai 150", user_id=asker))
+    answer = await text_to(server, asker)
+    photo = await photo_to(server, drawer, FIRST_PICTURE_WAIT)
+    assert answer.time < photo.time
+    server.assert_clean()
