@@ -32,7 +32,8 @@ import time
 from pathlib import Path
 
 from benchmarks.latency import machine_info, write_section
-from handlers import timeline as tl
+from handlers import pictures as pc
+from handlers import timeline_filters as tf
 from knowledge.factbase import FactBase, load_facts
 from knowledge.models import LANGS
 
@@ -62,8 +63,8 @@ def first_picture(runs: int) -> list[float]:
     return out
 
 
-async def cold(base: FactBase, lang: str, selection: tl.Selection, repeat: int) -> list[float]:
-    pics = tl.Pictures()
+async def cold(base: FactBase, lang: str, selection: tf.Selection, repeat: int) -> list[float]:
+    pics = pc.Pictures()
     out = []
     for i in range(repeat):
         t0 = time.perf_counter()
@@ -74,12 +75,12 @@ async def cold(base: FactBase, lang: str, selection: tl.Selection, repeat: int) 
 
 
 async def cached(base: FactBase, repeat: int) -> list[float]:
-    pics = tl.Pictures()
-    await pics.get(base.facts, "kk", tl.ALL, base.content_hash)
+    pics = pc.Pictures()
+    await pics.get(base.facts, "kk", tf.ALL, base.content_hash)
     out = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        await pics.get(base.facts, "kk", tl.ALL, base.content_hash)
+        await pics.get(base.facts, "kk", tf.ALL, base.content_hash)
         out.append(time.perf_counter() - t0)
     assert pics.builds == 1
     return out
@@ -98,12 +99,12 @@ async def stall(base: FactBase, repeat: int) -> list[float]:
     """The longest extra wait of a 5 ms ticker on the loop during each cold build."""
     out = []
     for i in range(repeat):
-        pics = tl.Pictures()
+        pics = pc.Pictures()
         stop = asyncio.Event()
         gaps: list[float] = []
         task = asyncio.create_task(_ticker(stop, gaps))
         await asyncio.sleep(0)
-        await pics.get(base.facts, "ru", tl.ALL, f"stall-{i}")
+        await pics.get(base.facts, "ru", tf.ALL, f"stall-{i}")
         stop.set()
         await task
         out.append(max(gaps))
@@ -113,14 +114,14 @@ async def stall(base: FactBase, repeat: int) -> list[float]:
 async def measure(args: argparse.Namespace) -> str:
     base = load_facts()
     rss_before = _rss_mib()
-    await cold(base, "en", tl.ALL, 1)  # warm matplotlib's imports and font cache
+    await cold(base, "en", tf.ALL, 1)  # warm matplotlib's imports and font cache
     rss_first = _rss_mib()
     lines = [
         f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {machine_info()}",
         "- Command: `python -m benchmarks.timeline --write`",
         "",
-        f"Fact base: {len(base.facts)} facts, {len(tl.ALL.facts(base.facts))} dated.",
+        f"Fact base: {len(base.facts)} facts, {len(tf.ALL.facts(base.facts))} dated.",
         "",
         "| timeline picture | runs | median ms | max ms |",
         "|---|---:|---:|---:|",
@@ -130,12 +131,12 @@ async def measure(args: argparse.Namespace) -> str:
                  f"{len(first)} | {_ms(first)} |")  # fmt: skip
     sizes = {}
     for lang in LANGS:
-        values = await cold(base, lang, tl.ALL, args.repeat)
-        pic = tl.build(base.facts, lang, tl.ALL, base.content_hash)
+        values = await cold(base, lang, tf.ALL, args.repeat)
+        pic = pc.build(base.facts, lang, tf.ALL, base.content_hash)
         sizes[lang] = (len(pic.png), pic.count)
         lines.append(f"| cold (cache miss), all events, {lang} | {len(values)} | {_ms(values)} |")
     subsets: list[float] = []
-    for sel in tl._filters(base.facts):
+    for sel in tf.filters(base.facts):
         subsets += await cold(base, "en", sel, 1)
     lines.append(f"| cold, one kind or topic each, en | {len(subsets)} | {_ms(subsets)} |")
     hits = await cached(base, args.repeat * 100)

@@ -215,7 +215,8 @@ async def _chat(settings: Settings, base: FactBase, lang: Lang | None) -> int:
 
 
 def _timeline(base: FactBase, lang: Lang, output: Path, topic: str) -> int:
-    from handlers.timeline import build, filter_names, footer_line, select
+    from handlers.pictures import build, footer_line
+    from handlers.timeline_filters import filter_names, select
 
     selection = select(topic, base.facts)
     if selection is None:

@@ -12,7 +12,7 @@ from bot.store import Store
 from knowledge.engine import Engine
 from knowledge.factbase import FactBase
 
-from .timeline import Pictures
+from .pictures import Pictures
 
 
 @dataclass
@@ -24,7 +24,7 @@ class BotData:
     engine: Engine | None = None
     store: Store | None = None
     pictures: Pictures = field(default_factory=Pictures)
-    """Timeline pictures, built once per fact base (see handlers.timeline)."""
+    """Timeline pictures, built once per fact base (see handlers.pictures)."""
 
     def services(self) -> tuple[Engine, Store, FactBase]:
         if self.engine is None or self.store is None or self.base is None:

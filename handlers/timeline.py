@@ -10,27 +10,21 @@ dashed leader.
 
 This module imports nothing from ``telegram`` or ``bot``: the CLI draws with it too. matplotlib
 itself is imported on the first drawing, so that starting the bot or the CLI does not pay for it.
+Which facts a picture shows is :mod:`handlers.timeline_filters`; building and caching pictures
+is :mod:`handlers.pictures`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import io
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
+from knowledge.models import EVENT_KINDS, Fact, Lang, PartialDate
 
-from knowledge.models import EVENT_KINDS, LANGS, TAGS, Fact, Lang, PartialDate
-from knowledge.text import loose
-
-from .i18n import KIND_NAMES, TAG_NAMES, T, ui
+from .i18n import KIND_NAMES, ui
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
@@ -56,8 +50,6 @@ RANGE_X = 0.035
 MARKER_PX, MARKER_STEP, MARKER_MAX_OFFSET = 9.0, 0.016, 0.105
 #: The font: DejaVu Sans ships with matplotlib and has every Kazakh letter.
 FONT = "DejaVu Sans"
-#: Pictures kept in memory (per fact base, language and filter).
-CACHE_SIZE = 64
 
 #: A colour for each kind of event. Kinds that go together share a hue (the agreements in
 #: greens, the stage in purples, the media in blues), so 21 kinds stay told apart.
@@ -144,99 +136,6 @@ def kind_name(kind: str, lang: Lang) -> str:
 
 def colour(kind: str) -> str:
     return COLOURS[kind]
-
-
-# -- which facts ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The facts one picture shows: all dated ones, or those of one kind or tag."""
-
-    key: str = ""
-    """'' for all, else 'kind:<kind>' or 'tag:<tag>' (part of the cache key)."""
-    names: dict[Lang, str] = field(default_factory=dict)
-    """The filter's name in each language ('' for all)."""
-
-    def matches(self, fact: Fact) -> bool:
-        if not self.key:
-            return True
-        what, _, value = self.key.partition(":")
-        return fact.event == value if what == "kind" else value in fact.tags
-
-    def facts(self, facts: Sequence[Fact]) -> list[Fact]:
-        """The selected facts that have a date, in date order."""
-        return sorted(
-            (f for f in facts if f.date is not None and self.matches(f)),
-            key=lambda f: (f.sort_key, f.id),
-        )
-
-
-ALL = Selection()
-#: rapidfuzz ``ratio`` (0-100) a filter word must reach against a kind's or tag's name.
-FILTER_CUTOFF = 80
-
-
-def _filters(facts: Sequence[Fact]) -> list[Selection]:
-    """Every kind and tag some dated fact has. Where a kind and a tag have one name
-    ("Exhibitions"), the one with more dated facts stands for both."""
-    kinds = {f.event for f in facts}
-    tags = {t for f in facts for t in f.tags}
-    options = [
-        Selection(f"kind:{k}", {lang: kind_name(k, lang) for lang in LANGS})
-        for k in EVENT_KINDS
-        if k in kinds
-    ] + [
-        Selection(f"tag:{t}", {lang: TAG_NAMES[t][lang] for lang in LANGS})
-        for t in TAGS
-        if t in tags
-    ]
-    size = {s.key: sum(1 for f in facts if f.date is not None and s.matches(f)) for s in options}
-    best: dict[str, Selection] = {}
-    for s in options:
-        if not size[s.key]:
-            continue
-        name = s.names["en"]
-        if name not in best or size[s.key] > size[best[name].key]:
-            best[name] = s
-    return list(best.values())
-
-
-def select(query: str, facts: Sequence[Fact]) -> Selection | None:
-    """The selection a ``/timeline <query>`` asks for; None if it names no kind or tag.
-
-    The query is matched, in all three languages, against the names of the kinds and tags the
-    facts have, and their ids: exactly, then as a prefix of four letters or more, then fuzzily.
-    """
-    q = _norm(query)
-    if not q:
-        return ALL
-    options = [
-        (s, {_norm(n) for n in s.names.values()} | {_norm(s.key.partition(":")[2])})
-        for s in _filters(facts)
-    ]
-    for s, names in options:
-        if q in names:
-            return s
-    if len(q) >= 4:
-        for s, names in options:
-            if any(n.startswith(q) or (q.startswith(n) and len(n) >= 4) for n in names):
-                return s
-    best = max(
-        ((max(fuzz.ratio(q, n) for n in names), i) for i, (_, names) in enumerate(options)),
-        default=(0.0, -1),
-    )
-    return options[best[1]][0] if best[0] >= FILTER_CUTOFF else None
-
-
-def _norm(text: str) -> str:
-    """Lower case, Kazakh letters folded (as typed on a Russian keyboard), '-' as a space."""
-    return " ".join(loose(text.casefold().replace("ё", "е")).replace("-", " ").split())
-
-
-def filter_names(facts: Sequence[Fact], lang: Lang) -> list[str]:
-    """The names a user can give ``/timeline``, in ``lang``."""
-    return [s.names[lang] for s in _filters(facts)]
 
 
 # -- drawing ----------------------------------------------------------------------------------
@@ -564,121 +463,3 @@ def png(drawn: Drawn) -> bytes:
     buf = io.BytesIO()
     drawn.figure.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
-
-
-# -- pictures, built once per fact base -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Picture:
-    """A rendered timeline, and what its caption says."""
-
-    png: bytes
-    lang: Lang
-    selection: Selection
-    count: int
-    inferred: int
-    years: tuple[int, ...]
-    key: tuple[str, ...]
-
-
-_DRAWING = threading.Lock()
-
-
-def _code_hash() -> str:
-    """What a picture derives from besides the facts: this module's code (its layout), the
-    interface strings it draws (i18n.py) and the matplotlib that draws it."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(version("matplotlib").encode())
-    for name in ("timeline.py", "i18n.py"):
-        digest.update(b"\0" + (Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-CODE_HASH = _code_hash()
-
-
-def picture_key(content_hash: str, lang: Lang, selection: Selection) -> tuple[str, ...]:
-    """The cache key: the fact base's content hash, this code's hash, language and filter."""
-    return (content_hash, CODE_HASH, lang, selection.key)
-
-
-def build(
-    facts: Sequence[Fact], lang: Lang, selection: Selection, content_hash: str, footer: str = ""
-) -> Picture:
-    """Draw and encode one picture (CPU-bound: run it in a worker thread).
-
-    One drawing at a time: the machine's cores and memory are better spent finishing one picture
-    than interleaving many (each figure holds its canvas until it is encoded).
-    """
-    chosen = selection.facts(facts)
-    with _DRAWING:
-        drawn = draw(chosen, lang, names=selection.names.get(lang, ""), footer=footer)
-        data = png(drawn)
-    years = tuple(sorted({y for f in chosen if f.date for y in f.date.years}))
-    return Picture(
-        png=data,
-        lang=lang,
-        selection=selection,
-        count=len(chosen),
-        inferred=sum(1 for f in chosen if f.date_inferred),
-        years=years,
-        key=picture_key(content_hash, lang, selection),
-    )
-
-
-def footer_line(article_title: str, lang: Lang) -> str:
-    return f"{T['source'][lang]}: {T['article'][lang]} «{article_title}»"
-
-
-class Pictures:
-    """Timeline pictures by (fact base hash, code hash, language, filter), built once each.
-
-    Building runs in a worker thread (``asyncio.to_thread``), so it never stalls the event loop;
-    concurrent requests for one picture wait for the same build. Telegram's file_id of a picture
-    once sent is kept beside it, so it is uploaded once and can be offered in inline mode.
-    """
-
-    def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self._done: OrderedDict[tuple[str, ...], Picture] = OrderedDict()
-        self._building: dict[tuple[str, ...], asyncio.Future[Picture]] = {}
-        self.file_ids: dict[tuple[str, ...], str] = {}
-        self.builds = 0
-
-    def cached(self, key: tuple[str, ...]) -> Picture | None:
-        return self._done.get(key)
-
-    async def get(
-        self,
-        facts: Sequence[Fact],
-        lang: Lang,
-        selection: Selection,
-        content_hash: str,
-        footer: str = "",
-    ) -> Picture:
-        key = picture_key(content_hash, lang, selection)
-        if key in self._done:
-            self._done.move_to_end(key)
-            return self._done[key]
-        pending = self._building.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[Picture] = asyncio.get_running_loop().create_future()
-        self._building[key] = future
-        try:
-            pic = await asyncio.to_thread(build, facts, lang, selection, content_hash, footer)
-            self.builds += 1
-        except BaseException as e:
-            future.set_exception(e)
-            future.exception()  # retrieved: a waiter-less failure is not logged twice
-            raise
-        finally:
-            self._building.pop(key, None)
-        future.set_result(pic)
-        self._done[key] = pic
-        while len(self._done) > self.size:
-            old, _ = self._done.popitem(last=False)
-            self.file_ids.pop(old, None)
-        return pic

@@ -22,8 +22,9 @@ from knowledge.models import Lang
 from .callback_data import Callback, encode
 from .context import Ctx
 from .i18n import events, ui
+from .pictures import Picture, footer_line, picture_key
 from .replies import send_html, ui_lang
-from .timeline import Picture, Selection, filter_names, footer_line, picture_key, select
+from .timeline_filters import Selection, filter_names, select
 
 #: Year buttons per row under the picture.
 YEARS_PER_ROW = 6

@@ -17,7 +17,9 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from bot.cli import main
+from handlers import pictures as pc
 from handlers import timeline as tl
+from handlers import timeline_filters as tf
 from handlers.i18n import KIND_NAMES
 from knowledge.factbase import FactBase
 from knowledge.models import EVENT_KINDS, LANGS, Fact, Lang
@@ -41,7 +43,7 @@ def _no_two_intersect(boxes: list[Box]) -> list[tuple[int, int]]:
 @pytest.fixture(scope="module")
 def drawn(base: FactBase) -> dict[Lang, tl.Drawn]:
     footer = "Source: the article"
-    return {lang: tl.draw(tl.ALL.facts(base.facts), lang, footer=footer) for lang in LANGS}
+    return {lang: tl.draw(tf.ALL.facts(base.facts), lang, footer=footer) for lang in LANGS}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -164,7 +166,7 @@ def test_the_font_is_dejavu_sans(drawn: dict[Lang, tl.Drawn], lang: Lang) -> Non
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_png_decodes(base: FactBase, lang: Lang) -> None:
-    pic = tl.build(base.facts, lang, tl.ALL, base.content_hash, "Source")
+    pic = pc.build(base.facts, lang, tf.ALL, base.content_hash, "Source")
     image = Image.open(io.BytesIO(pic.png))
     image.load()
     assert image.format == "PNG"
@@ -204,12 +206,12 @@ def test_the_png_decodes(base: FactBase, lang: Lang) -> None:
 def test_select_matches_kinds_and_tags_in_three_languages(
     base: FactBase, query: str, key: str | None
 ) -> None:
-    sel = tl.select(query, base.facts)
+    sel = tf.select(query, base.facts)
     assert (sel.key if sel else None) == key
 
 
 def test_a_subset_shows_only_its_facts(base: FactBase) -> None:
-    sel = tl.select("culture days", base.facts)
+    sel = tf.select("culture days", base.facts)
     assert sel is not None
     d = tl.draw(sel.facts(base.facts), "ru", names=sel.names["ru"])
     assert d.facts and all("culture-days" in f.tags for f in d.facts)
@@ -247,15 +249,15 @@ async def test_pictures_are_built_once_per_base_language_and_filter(
     base: FactBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[str] = []
-    real = tl.build
+    real = pc.build
 
-    def spy(facts: list[Fact], *args: object) -> tl.Picture:
+    def spy(facts: list[Fact], *args: object) -> pc.Picture:
         threads.append(threading.current_thread().name)
         return real(facts, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tl, "build", spy)
-    pics = tl.Pictures()
-    sel = tl.select("film", base.facts)
+    monkeypatch.setattr(pc, "build", spy)
+    pics = pc.Pictures()
+    sel = tf.select("film", base.facts)
     assert sel is not None
     first = await asyncio.gather(
         *(pics.get(base.facts, "en", sel, base.content_hash) for _ in range(3))
@@ -263,29 +265,29 @@ async def test_pictures_are_built_once_per_base_language_and_filter(
     assert pics.builds == 1 and first[0] is first[1] is first[2]
     assert await pics.get(base.facts, "en", sel, base.content_hash) is first[0]
     await pics.get(base.facts, "kk", sel, base.content_hash)
-    await pics.get(base.facts, "en", tl.ALL, base.content_hash)
+    await pics.get(base.facts, "en", tf.ALL, base.content_hash)
     assert pics.builds == 3
     # Another fact base (another content hash) is another picture.
     await pics.get(base.facts, "en", sel, "0" * 64)
     assert pics.builds == 4
     # Built off the event loop's thread.
     assert threads and threading.main_thread().name not in threads
-    assert first[0].key == tl.picture_key(base.content_hash, "en", sel)
-    assert tl.CODE_HASH in first[0].key
+    assert first[0].key == pc.picture_key(base.content_hash, "en", sel)
+    assert pc.CODE_HASH in first[0].key
 
 
 async def test_a_failed_build_is_not_cached(
     base: FactBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*args: object) -> tl.Picture:
+    def broken(*args: object) -> pc.Picture:
         raise RuntimeError("no")
 
-    pics = tl.Pictures()
-    monkeypatch.setattr(tl, "build", broken)
+    pics = pc.Pictures()
+    monkeypatch.setattr(pc, "build", broken)
     with pytest.raises(RuntimeError):
-        await pics.get(base.facts, "en", tl.ALL, base.content_hash)
+        await pics.get(base.facts, "en", tf.ALL, base.content_hash)
     monkeypatch.undo()
-    pic = await pics.get(base.facts, "en", tl.ALL, base.content_hash)
+    pic = await pics.get(base.facts, "en", tf.ALL, base.content_hash)
     assert pic.count > 0 and pics.builds == 1
 
 
@@ -338,10 +340,10 @@ def test_inline_words_for_the_timeline(text: str, expected: tuple[str, str | Non
 def test_start_parameters_round_trip(base: FactBase) -> None:
     from handlers.timeline_chat import from_start_parameter, start_parameter
 
-    assert start_parameter(tl.ALL) == "timeline" and from_start_parameter("timeline") == ""
+    assert start_parameter(tf.ALL) == "timeline" and from_start_parameter("timeline") == ""
     assert from_start_parameter("f_independence-1991") is None
-    for sel in tl._filters(base.facts):
+    for sel in tf.filters(base.facts):
         param = start_parameter(sel)
         assert len(param) <= 64 and re.fullmatch(r"[A-Za-z0-9_-]+", param)
         query = from_start_parameter(param)
-        assert query is not None and tl.select(query.replace("_", " "), base.facts) == sel
+        assert query is not None and tf.select(query.replace("_", " "), base.facts) == sel
