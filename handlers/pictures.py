@@ -7,6 +7,7 @@ version number to bump. Building runs in a worker thread so that it never stalls
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import threading
 from collections import OrderedDict
@@ -71,6 +72,11 @@ def build(
     with _DRAWING:
         drawn = draw(chosen, lang, names=selection.names.get(lang, ""), footer=footer)
         data = png(drawn)
+        # A figure is a web of reference cycles that only a full collection frees; left to the
+        # collector (frozen at start-up), dead figures kept the bot ~50 MiB larger. ~45 ms, once
+        # per picture per fact base.
+        del drawn
+        gc.collect()
     years = tuple(sorted({y for f in chosen if f.date for y in f.date.years}))
     return Picture(
         png=data,
