@@ -22,12 +22,12 @@ _DEEP_LINK = re.compile(r"^f_([a-z0-9][a-z0-9-]{0,39})$")
 
 
 async def start(update: Update, context: Ctx) -> None:
-    """Greet with examples, or open a fact from a ``t.me/<bot>?start=f_<id>`` deep link."""
+    """Greet with examples, or open a deep link: a fact (``f_<id>``) or the timeline."""
     message, lang = update.effective_message, await ui_lang(update, context)
     assert message is not None
     timeline_query = from_start_parameter(context.args[0]) if context.args else None
     if timeline_query is not None:  # t.me/<bot>?start=timeline, from inline mode
-        await send_timeline(message, context, timeline_query.replace("_", " "), lang)
+        await send_timeline(message, context, timeline_query, lang)
         return
     m = _DEEP_LINK.match(context.args[0]) if context.args else None
     if m:

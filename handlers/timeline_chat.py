@@ -161,7 +161,7 @@ def from_start_parameter(arg: str) -> str | None:
     if arg == START_PARAM:
         return ""
     if arg.startswith(START_PARAM + "_"):
-        return arg[len(START_PARAM) + 1 :]
+        return arg[len(START_PARAM) + 1 :].replace("_", " ")
     return None
 
 
