@@ -6,6 +6,8 @@ import asyncio
 import io
 import itertools
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from handlers.i18n import KIND_NAMES
 from knowledge.factbase import FactBase
 from knowledge.models import EVENT_KINDS, LANGS, Fact, Lang
 
+ROOT = Path(__file__).resolve().parent.parent
 KAZAKH_LETTERS = set("әғқңөұүһі")
 Box = tuple[float, float, float, float]
 
@@ -347,3 +350,16 @@ def test_start_parameters_round_trip(base: FactBase) -> None:
         assert len(param) <= 64 and re.fullmatch(r"[A-Za-z0-9_-]+", param)
         query = from_start_parameter(param)
         assert query is not None and tf.select(query, base.facts) == sel
+
+
+def test_the_drawing_imports_neither_telegram_nor_bot() -> None:
+    """The CLI draws with these modules; they stay below the composition root and Telegram."""
+    code = (
+        "import sys, handlers.timeline, handlers.timeline_filters, handlers.pictures, "
+        "knowledge.related; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'telegram', 'bot', 'matplotlib'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "[]"  # matplotlib too is imported only when a picture is drawn
