@@ -225,6 +225,10 @@ def _timeline(base: FactBase, lang: Lang, output: Path, topic: str) -> int:
         return 2
     footer = footer_line(base.sources.article.title.get(lang), lang)
     pic = build(base.facts, lang, selection, base.content_hash, footer)
-    output.write_bytes(pic.png)
+    try:
+        output.write_bytes(pic.png)
+    except OSError as e:
+        print(f"dostyq timeline: cannot write {output}: {e.strerror}", file=sys.stderr)
+        return 1
     print(f"{output}: {pic.count} events, {len(pic.png)} bytes")
     return 0

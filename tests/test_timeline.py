@@ -316,6 +316,8 @@ def test_cli_timeline_of_a_topic_and_an_unknown_one(
     assert out.read_bytes().startswith(b"\x89PNG")
     assert main(["timeline", "-o", str(tmp_path / "x.png"), "weather"]) == 2
     assert "Culture days" in capsys.readouterr().err
+    assert main(["timeline", "-o", str(tmp_path / "no" / "such" / "dir.png")]) == 1
+    assert "cannot write" in capsys.readouterr().err
 
 
 # -- how Telegram asks for it -----------------------------------------------------------------
