@@ -253,3 +253,19 @@ async def test_drawing_a_picture_does_not_hold_up_other_chats(
     photo = await photo_to(server, drawer, FIRST_PICTURE_WAIT)
     assert answer.time < photo.time
     server.assert_clean()
+
+
+async def test_timeline_in_a_group_replies_to_the_command(
+    server: FakeBotAPI, bot: BotProcess
+) -> None:
+    uid, group = next(_users), -1005_000_000_000 - next(_users)
+    update = server.push_update(
+        F.make_command_update(
+            "/timeline", at_bot=True, chat_type="supergroup", chat_id=group, user_id=uid,
+            language_code="ru",
+        )
+    )  # fmt: skip
+    photo = await photo_to(server, group, FIRST_PICTURE_WAIT)
+    assert photo.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
+    assert photo.params["caption"].startswith("<b>Хронология</b>")
+    server.assert_clean()
