@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
 
     facts = sub.add_parser("facts", help="list the facts")
     facts.add_argument("--json", action="store_true", help="the whole fact base as a JSON array")
+
+    tl = sub.add_parser("timeline", help="draw the timeline picture (PNG)")
+    tl.add_argument("--lang", choices=["kk", "ru", "en"], default="en", help="its language")
+    tl.add_argument("-o", "--output", type=Path, default=Path("timeline.png"), help="PNG file")
+    tl.add_argument("topic", nargs="*", help="only this kind of event or topic, e.g. 'film'")
     return p
 
 
@@ -78,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_chat(settings, base, args.lang))
         if args.command == "log":
             return asyncio.run(_log(settings, args.unanswered, args.limit))
+        if args.command == "timeline":
+            return _timeline(base, args.lang, args.output, " ".join(args.topic))
     except FactBaseError as e:
         print(f"dostyq: fact base error: {e}", file=sys.stderr)
         return 1
@@ -206,4 +213,24 @@ async def _chat(settings: Settings, base: FactBase, lang: Lang | None) -> int:
             print()
     finally:
         await engine.close()
+    return 0
+
+
+def _timeline(base: FactBase, lang: Lang, output: Path, topic: str) -> int:
+    from handlers.pictures import build, footer_line
+    from handlers.timeline_filters import filter_names, select
+
+    selection = select(topic, base.facts)
+    if selection is None:
+        names = ", ".join(filter_names(base.facts, "en"))
+        print(f"dostyq timeline: no kind or topic {topic!r}; try one of: {names}", file=sys.stderr)
+        return 2
+    footer = footer_line(base.sources.article.title.get(lang), lang)
+    pic = build(base.facts, lang, selection, base.content_hash, footer)
+    try:
+        output.write_bytes(pic.png)
+    except OSError as e:
+        print(f"dostyq timeline: cannot write {output}: {e.strerror}", file=sys.stderr)
+        return 1
+    print(f"{output}: {pic.count} events, {len(pic.png)} bytes")
     return 0

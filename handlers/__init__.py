@@ -22,7 +22,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
     )
     from telegram.ext import filters as f
 
-    from . import callbacks, commands, inline, messages
+    from . import callbacks, commands, inline, messages, timeline_chat
 
     private, groups = f.ChatType.PRIVATE, f.ChatType.GROUPS
     return [
@@ -33,6 +33,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("ask", commands.ask),
         CommandHandler("year", commands.year),
         CommandHandler("topics", commands.topics),
+        CommandHandler("timeline", timeline_chat.timeline),
         CommandHandler("sources", commands.sources),
         CommandHandler("lang", commands.lang_command, filters=private),
         CommandHandler("about", commands.about),

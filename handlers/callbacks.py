@@ -24,6 +24,7 @@ from .replies import (
     ui_lang,
     year_keyboard_for,
 )
+from .see_also import with_see_also
 
 
 async def on_button(update: Update, context: Ctx) -> None:
@@ -60,7 +61,8 @@ async def _show(update: Update, context: Ctx, cb: Callback, message: Message) ->
         if cb.action == "src":
             await send_html(message, render_quote(facts[0], base.sources, lang), None, quote=True)
         else:
-            text = render(fact_answer(facts[0], lang), base.sources)
+            answer = fact_answer(facts[0], lang)
+            text = with_see_also(render(answer, base.sources), answer, base, context.bot.username)
             await _edit(message, text, fact_keyboard(facts[0], lang))
         return
     await query.answer()

@@ -16,23 +16,28 @@ from .i18n import ui
 from .keyboards import examples_menu, fact_keyboard, lang_menu, topics_menu
 from .render import render
 from .replies import answer_question, fact_answer, send_html, ui_lang, year_keyboard_for
+from .see_also import with_see_also
+from .timeline_chat import from_start_parameter, send_timeline
 
 _DEEP_LINK = re.compile(r"^f_([a-z0-9][a-z0-9-]{0,39})$")
 
 
 async def start(update: Update, context: Ctx) -> None:
-    """Greet with examples, or open a fact from a ``t.me/<bot>?start=f_<id>`` deep link."""
+    """Greet with examples, or open a deep link: a fact (``f_<id>``) or the timeline."""
     message, lang = update.effective_message, await ui_lang(update, context)
     assert message is not None
+    timeline_query = from_start_parameter(context.args[0]) if context.args else None
+    if timeline_query is not None:  # t.me/<bot>?start=timeline, from inline mode
+        await send_timeline(message, context, timeline_query, lang)
+        return
     m = _DEEP_LINK.match(context.args[0]) if context.args else None
     if m:
         engine, _, base = context.bot_data.services()
         facts = await engine.facts_by_ids([m.group(1)])
         if facts:
             answer = fact_answer(facts[0], lang)
-            await send_html(
-                message, render(answer, base.sources), fact_keyboard(facts[0], lang), quote=False
-            )
+            text = with_see_also(render(answer, base.sources), answer, base, context.bot.username)
+            await send_html(message, text, fact_keyboard(facts[0], lang), quote=False)
             return
     await send_html(message, ui("start_html", lang), examples_menu(lang), quote=False)
 

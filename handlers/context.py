@@ -17,6 +17,7 @@ from knowledge.factbase import FactBase
 from knowledge.models import Lang
 
 from .memory import Memory
+from .pictures import Pictures
 
 
 class HandlerSettings(Protocol):
@@ -72,6 +73,8 @@ class BotData:
     engine: Engine | None = None
     store: UserStore | None = None
     memory: Memory = field(default_factory=Memory)
+    pictures: Pictures = field(default_factory=Pictures)
+    """Timeline pictures, built once per fact base (see handlers.pictures)."""
 
     def services(self) -> tuple[Engine, UserStore, FactBase]:
         if self.engine is None or self.store is None or self.base is None:

@@ -224,19 +224,22 @@ UI: dict[str, dict[Lang, str]] = {
         "kk": "<b>Қалай сұрауға болады</b>\nКез келген сұрақты қазақша, орысша немесе "
         "ағылшынша жазыңыз: «1992 жылы не болды?», «Абай 150 жылдығы».\n\n"
         "/ask сұрақ — сұрақ қою (топта: /ask@{bot})\n/year 2004 — жылдың оқиғалары\n"
-        "/topics — тақырыптар\n/sources — дереккөздер\n/lang — жауап тілі\n/about — бот туралы\n"
+        "/topics — тақырыптар\n/timeline — уақыт сызығы (суреті)\n"
+        "/sources — дереккөздер\n/lang — жауап тілі\n/about — бот туралы\n"
         "/forget — мен туралы сақталғанды өшіру\n\n"
         "Кез келген чатта: <code>@{bot} сұрақ</code>.",
         "ru": "<b>Как спрашивать</b>\nПишите вопрос по-казахски, по-русски или по-английски: "
         "«Что было в 1992 году?», «юбилей Абая».\n\n"
         "/ask вопрос — задать вопрос (в группе: /ask@{bot})\n/year 2004 — события года\n"
-        "/topics — темы\n/sources — источники\n/lang — язык ответов\n/about — о боте\n"
+        "/topics — темы\n/timeline — хронология (картинка)\n"
+        "/sources — источники\n/lang — язык ответов\n/about — о боте\n"
         "/forget — удалить сохранённое обо мне\n\n"
         "В любом чате: <code>@{bot} вопрос</code>.",
         "en": "<b>How to ask</b>\nWrite your question in Kazakh, Russian or English: "
         "“What happened in 1992?”, “Abai's 150th”.\n\n"
         "/ask question — ask (in a group: /ask@{bot})\n/year 2004 — a year's events\n"
-        "/topics — topics\n/sources — sources\n/lang — reply language\n/about — about the bot\n"
+        "/topics — topics\n/timeline — a timeline picture\n"
+        "/sources — sources\n/lang — reply language\n/about — about the bot\n"
         "/forget — delete what is stored about me\n\n"
         "In any chat: <code>@{bot} question</code>.",
     },
@@ -334,6 +337,64 @@ UI: dict[str, dict[Lang, str]] = {
         "en": "How to ask?",
     },
     "quote": {"kk": "Мақаладағы үзінді", "ru": "Цитата из статьи", "en": "Quote from the article"},
+    # The timeline picture (handlers/timeline_chat.py) and "See also" (handlers/see_also.py).
+    "timeline": {"kk": "Уақыт сызығы", "ru": "Хронология", "en": "Timeline"},
+    "timeline_count": {
+        "kk": "{events}, {a}–{b}",
+        "ru": "{events}, {a}–{b}",
+        "en": "{events}, {a}–{b}",
+    },
+    "timeline_inferred": {
+        "kk": "Бос дөңгелек — күнін мақала тура айтпайды, ол есептеліп шығарылған ({n}).",
+        "ru": "Полый кружок — дату статья прямо не называет, она выведена ({n}).",
+        "en": "Hollow marker: the article does not give this date; it was worked out ({n}).",
+    },
+    "timeline_undated": {
+        "kk": "Күні көрсетілмеген {n} дерек суретке енбеді.",
+        "ru": "Факты без даты (на картинке их нет): {n}.",
+        "en": "Undated facts, not shown: {n}.",
+    },
+    "timeline_years": {
+        "kk": "Жылды ашу:",
+        "ru": "Открыть год:",
+        "en": "Open a year:",
+    },
+    "timeline_unknown": {
+        "kk": "Мұндай тақырып не оқиға түрі жоқ. Мысалы: /timeline {example}. Барлығы: {names}.",
+        "ru": "Нет такой темы или вида событий. Например: /timeline {example}. Все: {names}.",
+        "en": "No such topic or kind of event. For example: /timeline {example}. All: {names}.",
+    },
+    "timeline_empty": {
+        "kk": "Бұл тақырыпта күні көрсетілген оқиға жоқ.",
+        "ru": "По этой теме нет событий с датой.",
+        "en": "This topic has no dated events.",
+    },
+    "timeline_open": {
+        "kk": "Уақыт сызығын ботта ашу",
+        "ru": "Открыть хронологию в боте",
+        "en": "Open the timeline in the bot",
+    },
+    "timeline_card": {
+        "kk": "Қазақстан–Қытай мәдени байланыстарының уақыт сызығы",
+        "ru": "Хронология культурных связей Казахстана и Китая",
+        "en": "A timeline of Kazakhstan–China cultural relations",
+    },
+    "timeline_title": {
+        "kk": "Қазақстан мен Қытайдың мәдени байланыстары, {a}–{b}",
+        "ru": "Культурные связи Казахстана и Китая, {a}–{b}",
+        "en": "Kazakhstan–China cultural relations, {a}–{b}",
+    },
+    "timeline_given": {
+        "kk": "күні мақалада берілген",
+        "ru": "дата из статьи",
+        "en": "date as the article gives it",
+    },
+    "timeline_worked_out": {
+        "kk": "күні есептеліп шығарылған",
+        "ru": "дата выведена составителями",
+        "en": "date worked out, not in the article",
+    },
+    "see_also": {"kk": "Тағы қараңыз", "ru": "См. также", "en": "See also"},
 }
 
 #: Three example questions per language, for /start.
@@ -360,6 +421,47 @@ TAG_NAMES: dict[str, dict[Lang, str]] = {
     "anniversaries": {"kk": "Мерейтойлар", "ru": "Юбилеи", "en": "Anniversaries"},
 }
 
+#: The kinds of event (knowledge.models.EVENT_KINDS): the timeline's legend and filters.
+KIND_NAMES: dict[str, dict[Lang, str]] = {
+    "culture-days": {"kk": "Мәдениет күндері", "ru": "Дни культуры", "en": "Culture days"},
+    "visit": {"kk": "Сапарлар", "ru": "Визиты", "en": "Visits"},
+    "agreement": {"kk": "Келісімдер", "ru": "Соглашения", "en": "Agreements"},
+    "declaration": {
+        "kk": "Декларациялар мен коммюникелер",
+        "ru": "Декларации и коммюнике",
+        "en": "Declarations and communiqués",
+    },
+    "programme": {
+        "kk": "Ынтымақтастық бағдарламасы",
+        "ru": "Программа сотрудничества",
+        "en": "Cooperation programme",
+    },
+    "programme-direction": {
+        "kk": "Бағдарлама бағыттары",
+        "ru": "Направления программы",
+        "en": "Programme directions",
+    },
+    "publication": {"kk": "Басылымдар", "ru": "Издания", "en": "Publications"},
+    "exhibition": {"kk": "Көрмелер", "ru": "Выставки", "en": "Exhibitions"},
+    "festival": {"kk": "Фестивальдер", "ru": "Фестивали", "en": "Festivals"},
+    "performance": {"kk": "Концерттер мен кештер", "ru": "Концерты и вечера", "en": "Concerts"},
+    "tour": {"kk": "Гастрольдер", "ru": "Гастроли", "en": "Tours"},
+    "contest": {"kk": "Байқаулар", "ru": "Конкурсы", "en": "Contests"},
+    "conference": {"kk": "Конференциялар", "ru": "Конференции", "en": "Conferences"},
+    "anniversary": {"kk": "Мерейтойлар", "ru": "Юбилеи", "en": "Anniversaries"},
+    "media": {"kk": "БАҚ", "ru": "СМИ", "en": "Media"},
+    "education": {"kk": "Білім беру", "ru": "Образование", "en": "Education"},
+    "institution": {
+        "kk": "Орталықтар мен өкілдіктер",
+        "ru": "Центры и представительства",
+        "en": "Centres and offices",
+    },
+    "film": {"kk": "Кино", "ru": "Кино", "en": "Film"},
+    "diplomacy": {"kk": "Дипломатия", "ru": "Дипломатия", "en": "Diplomacy"},
+    "statement": {"kk": "Бағалар мен пікірлер", "ru": "Оценки и заявления", "en": "Statements"},
+    "history": {"kk": "Тарих", "ru": "История", "en": "History"},
+}
+
 LANG_NAMES: dict[Lang, str] = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский", "en": "🇬🇧 English"}
 LANG_SHORT: dict[Lang, str] = {"kk": "ҚАЗ", "ru": "РУС", "en": "ENG"}
 
@@ -369,6 +471,7 @@ COMMANDS: dict[Lang, tuple[tuple[str, str], ...]] = {
         ("ask", "Сұрақ қою"),
         ("year", "Жылдың оқиғалары: /year 2004"),
         ("topics", "Тақырыптар"),
+        ("timeline", "Уақыт сызығы: /timeline кино"),
         ("sources", "Дереккөздер"),
         ("lang", "Жауап тілі"),
         ("help", "Көмек"),
@@ -380,6 +483,7 @@ COMMANDS: dict[Lang, tuple[tuple[str, str], ...]] = {
         ("ask", "Задать вопрос"),
         ("year", "События года: /year 2004"),
         ("topics", "Темы"),
+        ("timeline", "Хронология: /timeline кино"),
         ("sources", "Источники"),
         ("lang", "Язык ответов"),
         ("help", "Помощь"),
@@ -391,6 +495,7 @@ COMMANDS: dict[Lang, tuple[tuple[str, str], ...]] = {
         ("ask", "Ask a question"),
         ("year", "A year's events: /year 2004"),
         ("topics", "Topics"),
+        ("timeline", "Timeline picture: /timeline film"),
         ("sources", "Sources"),
         ("lang", "Reply language"),
         ("help", "Help"),
@@ -400,7 +505,7 @@ COMMANDS: dict[Lang, tuple[tuple[str, str], ...]] = {
     ),
 }
 #: Commands offered in groups (a subset).
-GROUP_COMMANDS = ("ask", "year", "sources", "help")
+GROUP_COMMANDS = ("ask", "year", "timeline", "sources", "help")
 
 
 def ui(key: str, lang: Lang, **kw: object) -> str:

@@ -17,6 +17,7 @@ from .context import Ctx
 from .i18n import format_date, ui
 from .render import render
 from .replies import chosen_lang, default_lang, fact_answer, telegram_lang
+from .timeline_chat import inline_timeline
 
 #: Cards per inline answer.
 MAX_RESULTS = 10
@@ -45,6 +46,8 @@ async def inline_query(update: Update, context: Ctx) -> None:
     engine, _, _ = context.bot_data.services()
     text = query.query.strip()
     user_lang = await chosen_lang(context, query.from_user) or telegram_lang(query.from_user)
+    if await inline_timeline(update, context, text, user_lang):  # "timeline", "хронология"...
+        return
     lang: Lang = detect(text) or user_lang or default_lang(context)
     personal = not text or detect(text) is None
     facts = await engine.facts_by_ids([text]) if text else await engine.featured(FEATURED)

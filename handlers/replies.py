@@ -19,6 +19,7 @@ from .conversation import CONVERSATIONS
 from .i18n import ui
 from .keyboards import answer_keyboard, examples_menu, year_keyboard, years_keyboard
 from .render import render, years_with_events
+from .see_also import with_see_also
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ async def answer_question(update: Update, context: Ctx, question: str) -> None:
     if not private and answer.kind == "none":
         await _group_none(message, context, answer.lang)
         return
-    text = render(answer, base.sources)
+    text = with_see_also(render(answer, base.sources), answer, base, context.bot.username)
     markup = answer_keyboard(answer)
     if answer.kind == "year" and answer.years and answer.hits:
         markup = year_keyboard_for(

@@ -159,12 +159,14 @@ class Engine:
         scored = await self.ranker.rank(q.terms, date)
         best = scored[0].score if scored else 0.0
         if best >= CONFIDENCE_THRESHOLD:
-            hits = [
+            near = [
                 s
-                for s in scored[:MAX_FACT_HITS]
+                for s in scored[: MAX_FACT_HITS * 2]
                 if s.score >= max(CONFIDENCE_THRESHOLD, best * RUNNER_UP_SHARE)
             ]
-            return Answer(question=q.text, lang=lang, kind="fact", hits=self._hits(hits))
+            return Answer(
+                question=q.text, lang=lang, kind="fact", hits=self._hits(self._prefer(q, near))
+            )
         if date is not None and scored and scored[0].score >= DATE_FALLBACK_SCORE:
             top = scored[0]
             runner_up = scored[1].score if len(scored) > 1 else 0.0
@@ -177,6 +179,18 @@ class Engine:
                 return answer.model_copy(update={"kind": "fact", "years": None})
             return answer
         return await self._none(q, lang, [s.cand for s in scored[:3]])
+
+    def _prefer(self, q: Question, near: list[Scored]) -> list[Scored]:
+        """Among near-equal facts: the asked direction of an exchange first ("Almaty's days in
+        Shanghai", not Shanghai's in Almaty), and for "first"/"last" the earliest or latest."""
+        if len(near) > 1:
+            near = sorted(near, key=lambda s: not _direction_ok(self._fact(s.cand), q))
+            if q.order is not None:
+                dated = [s for s in near if s.cand.start_key is not None]
+                rest = [s for s in near if s.cand.start_key is None]
+                dated.sort(key=lambda s: s.cand.start_key or 0, reverse=q.order == "last")
+                near = dated + rest
+        return near[:MAX_FACT_HITS]
 
     def _bounded(self, date: DateQuery | None) -> DateQuery | None:
         if date is None or not date.open_ended:

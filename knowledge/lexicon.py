@@ -71,6 +71,10 @@ KIND_LISTS: dict[str, str] = {
 MIN_STEM = 3
 
 
+#: Lists matched on word forms, never by stem.
+_FORM_ONLY = ("host_", "guest_")
+
+
 class LexiconError(ValueError):
     """A word-list file is missing a list, or a list holds something that is not a word."""
 
@@ -155,10 +159,16 @@ class Lexicon:
         return _stems(w, self._kk_stem)
 
     def has(self, key: str, w: str) -> bool:
-        """Whether the question word ``w`` (normalised) is in list ``key``."""
+        """Whether the question word ``w`` (normalised) is in list ``key``.
+
+        Direction lists (``host_*``, ``guest_*``) match word forms only: there the case ending
+        is the point ("Алматыда" is where, "Алматы" is not).
+        """
         wl = self.lists[key]
         if loose(w) in wl.loose or (is_latin(w) and self._kk_loose(w) in wl.kk_read):
             return True
+        if key.startswith(_FORM_ONLY):
+            return False
         return not wl.stems.isdisjoint(self.stems_of(w))
 
     def phrase_spans(self, key: str, ws: Sequence[str]) -> list[tuple[int, int]]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from handlers import build_handlers
-from handlers.i18n import COMMANDS, EXAMPLES, GROUP_COMMANDS, TAG_NAMES, UI, T
-from knowledge.models import LANGS, TAGS
+from handlers.i18n import COMMANDS, EXAMPLES, GROUP_COMMANDS, KIND_NAMES, TAG_NAMES, UI, T
+from knowledge.models import EVENT_KINDS, LANGS, TAGS
 
 
 def test_every_command_has_a_description_in_each_language() -> None:
@@ -25,9 +25,10 @@ def test_every_registered_command_is_described() -> None:
 
 
 def test_every_string_in_three_languages() -> None:
-    for table in (UI, T, TAG_NAMES):
+    for table in (UI, T, TAG_NAMES, KIND_NAMES):
         for key, texts in table.items():
             assert set(texts) == set(LANGS), key
             assert all(texts[lang].strip() for lang in LANGS), key
     assert set(TAG_NAMES) == set(TAGS)
+    assert set(KIND_NAMES) == set(EVENT_KINDS)
     assert all(len(EXAMPLES[lang]) == 3 for lang in LANGS)
