@@ -99,6 +99,7 @@ class Engine:
         engine.years = await index.years()
         engine.names = dict(base.names)
         engine.topic_terms = _topic_terms(index.analyzer, base)
+        engine.ranker.set_names(_name_terms(index.analyzer, base))
         return engine
 
     async def close(self) -> None:
@@ -137,6 +138,14 @@ class Engine:
             q = self._resolve_followup(q, context)
         elif q.intent == "followup":
             q = replace(q, intent="date" if q.date else "empty")
+        if q.intent in ("fact", "list", "count") and not self._knows(q):
+            # Nothing the fact base knows besides the cue words: "yo what happend in 2003",
+            # "рахмет, көп көмектестің", "благодарю, очень помогло".
+            chat = next((c for c in ("thanks", "help", "greeting") if c in q.cues), None)
+            if chat is not None:
+                return self._chat(q, lang, chat)
+            if q.date is not None:
+                q = replace(q, intent="date")
         if q.intent == "empty":
             return await self._none(q, lang, [])
         if q.intent == "date" and q.date is not None:
@@ -144,6 +153,13 @@ class Engine:
         if q.intent in ("list", "count"):
             return await self._list(q, lang)
         return await self._fact_answer(q, lang)
+
+    def _knows(self, q: Question) -> bool:
+        """Whether any specific content word is a term of the index (typos corrected)."""
+        return any(
+            not gen and any(t in self.vocab for t in self.ranker.correct(g))
+            for g, gen in zip(q.terms.groups, q.terms.generic, strict=True)
+        )
 
     def _chat(self, q: Question, lang: Lang, intent: str) -> Answer:
         return Answer(
@@ -460,6 +476,18 @@ def _direction(q: Question) -> tuple[str | None, str | None]:
         return None, None
     other = {"KZ": "CN", "CN": "KZ"}
     return host or (other[guest] if guest else None), guest or (other[host] if host else None)
+
+
+def _name_terms(analyzer: Analyzer, base: FactBase) -> frozenset[str]:
+    """The terms of every person's, place's and organisation's name, in every language."""
+    out: set[str] = set()
+    for n in base.names.values():
+        for lang in LANGS:
+            for form in [n.get(lang), *n.aliases.get(lang)]:
+                for w in words(normalise(form)):
+                    if len(w) > 2 and not w.isdigit():
+                        out |= analyzer.alternatives(w)
+    return frozenset(out)
 
 
 def _topic_terms(analyzer: Analyzer, base: FactBase) -> frozenset[str]:
