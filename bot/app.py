@@ -18,7 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
-from handlers import build_handlers
+from handlers import build_gates, build_handlers
 from handlers.context import BotData
 from handlers.errors import on_error
 from handlers.i18n import COMMANDS, GROUP_COMMANDS
@@ -101,6 +101,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app: DostyqApp = builder.build()
     app.bot_data.settings = settings
     app.add_handlers(build_handlers())
+    app.add_handlers(build_gates(), group=-1)  # flood control, before any answer
     app.add_error_handler(on_error)
     return app
 

@@ -1,0 +1,126 @@
+"""Admin commands (/stats, /gaps, /reload) for ``DOSTYQ_ADMIN_IDS``, and the unknown-command reply.
+
+Everyone else gets exactly what an unknown command gets: in a private chat one line pointing to
+/help, in a group nothing. The reports come from :mod:`handlers.insight` (read-only queries).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from knowledge.engine import Engine
+from knowledge.factbase import FactBaseError, load_configured
+
+from .context import Ctx
+from .i18n import ops_ui
+from .insight import InsightError, read_gaps, read_stats, render_gaps, render_stats
+from .replies import send_html, ui_lang
+
+log = logging.getLogger("dostyq.admin")
+
+#: Telegram's message limit is 4096 characters; reports are cut below it, at a line.
+REPORT_MAX_CHARS = 3800
+
+
+def is_admin(update: Update, context: Ctx) -> bool:
+    """An admin, in a private chat (reports are not for groups)."""
+    user, chat, settings = update.effective_user, update.effective_chat, context.bot_data.settings
+    return (
+        user is not None
+        and chat is not None
+        and chat.type == ChatType.PRIVATE
+        and settings is not None
+        and user.id in settings.admin_ids
+    )
+
+
+async def unknown_command(update: Update, context: Ctx) -> None:
+    """A command the bot does not have: in a private chat, point to /help."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or chat.type != ChatType.PRIVATE:
+        return
+    lang = await ui_lang(update, context)
+    await send_html(message, html.escape(ops_ui("unknown_command", lang)), None, quote=False)
+
+
+def _pre(text: str) -> str:
+    if len(text) > REPORT_MAX_CHARS:
+        text = text[:REPORT_MAX_CHARS].rsplit("\n", 1)[0] + "\n…"
+    return f"<pre>{html.escape(text)}</pre>"
+
+
+async def _report(update: Update, context: Ctx, which: str) -> None:
+    message = update.effective_message
+    assert message is not None
+    lang = await ui_lang(update, context)
+    _, store, base = context.bot_data.services()
+    settings = context.bot_data.settings
+    assert settings is not None
+    await store.flush()  # the questions asked a moment ago are in the report too
+    titles = {f.id: f.title.get(lang) for f in base.facts}
+    try:
+        if which == "stats":
+            stats = await asyncio.to_thread(read_stats, settings.db)
+            text = render_stats(stats, lang, titles.get)
+        else:
+            gaps = await asyncio.to_thread(read_gaps, settings.db)
+            text = render_gaps(gaps, lang)
+    except InsightError as e:
+        text = f"{ops_ui('insight_error', lang)} {e}"
+    await send_html(message, _pre(text), None, quote=False)
+
+
+async def stats(update: Update, context: Ctx) -> None:
+    """/stats: questions per day, share answered, languages, chat types, top facts, votes."""
+    if not is_admin(update, context):
+        await unknown_command(update, context)
+        return
+    await _report(update, context, "stats")
+
+
+async def gaps(update: Update, context: Ctx) -> None:
+    """/gaps: the most frequent unanswered or low-confidence questions, grouped."""
+    if not is_admin(update, context):
+        await unknown_command(update, context)
+        return
+    await _report(update, context, "gaps")
+
+
+async def reload(update: Update, context: Ctx) -> None:
+    """/reload: re-read the fact files; on an error keep the running base and say why."""
+    if not is_admin(update, context):
+        await unknown_command(update, context)
+        return
+    message, lang = update.effective_message, await ui_lang(update, context)
+    assert message is not None
+    data = context.bot_data
+    engine, _, base = data.services()
+    settings = data.settings
+    assert settings is not None
+    try:
+        new_base = await asyncio.to_thread(load_configured, settings.facts_dir)
+    except FactBaseError as e:
+        log.warning("reload refused: %s", e)
+        head = ops_ui("reload_failed", lang, facts=len(base.facts))
+        await send_html(
+            message, f"{html.escape(head)}\n<code>{html.escape(str(e))}</code>", None, quote=False
+        )
+        return
+    # The new engine shares the running one's connection: the index is rebuilt in one
+    # transaction there (if the files changed), then the bot switches to it.
+    data.engine = await Engine.open(settings.db, new_base, conn=engine.db)
+    data.base = new_base
+    log.info("fact base reloaded: %d facts", len(new_base.facts))
+    text = ops_ui(
+        "reload_ok",
+        lang,
+        facts=len(new_base.facts),
+        files=len(new_base.files),
+        hash=new_base.content_hash[:12],
+    )
+    await send_html(message, html.escape(text), None, quote=False)

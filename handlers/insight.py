@@ -1,0 +1,267 @@
+"""What users asked, for the operator: /stats and /gaps, and ``dostyq stats`` / ``dostyq gaps``.
+
+Reads the store's tables (``question_log``, ``feedback``) through its own read-only SQLite
+connection (``mode=ro``): nothing here migrates, purges or writes. The store (bot/store.py)
+owns the schema; this module only needs the columns it names below. No ``telegram`` imports,
+so the CLI can use it too.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from knowledge.models import Lang
+from knowledge.text import normalise, words
+
+from .i18n import ops_ui
+
+DAY = 86400.0
+#: A ``fact`` answer whose top score (0-100, the engine's blended score) is below this is
+#: "low confidence" and counts as a gap. The engine answers from 50 (CONFIDENCE_THRESHOLD).
+LOW_CONFIDENCE_SCORE = 60.0
+#: Near-duplicate questions are grouped when ``GAP_SCORER`` gives at least ``GAP_CUTOFF``
+#: (0-100) on their normalised text. token_sort_ratio ignores word order but, unlike
+#: token_set_ratio, does not give 100 to every question that merely contains a shorter one.
+GAP_SCORER = fuzz.token_sort_ratio
+GAP_CUTOFF = 85.0
+#: At most this many recent gap rows are read and grouped (keeps /gaps fast on a big log).
+GAP_ROWS = 5000
+#: SQL for "not answered": no fact matched, or a year/range with no events.
+UNANSWERED_SQL = "(kind = 'none' OR (kind IN ('year', 'range') AND fact_id IS NULL))"
+
+
+class InsightError(Exception):
+    """The database cannot be read (missing file, not a Dostyq database)."""
+
+
+@dataclass(frozen=True)
+class Count:
+    asked: int
+    answered: int
+
+    @property
+    def share(self) -> float:
+        return self.answered / self.asked if self.asked else 0.0
+
+
+@dataclass(frozen=True)
+class Stats:
+    now: float
+    days: list[tuple[str, Count]]  # the last 7 UTC days, oldest first
+    week: Count
+    month: Count
+    by_lang: dict[str, Count]  # 30 days
+    by_chat_type: dict[str, Count]  # 30 days
+    top_facts: list[tuple[str, int]]  # 30 days: fact id, answers
+    votes: list[tuple[str, int, int]]  # fact id, 👍, 👎 (all time)
+
+
+@dataclass
+class Gap:
+    question: str  # the most frequent wording
+    count: int
+    unanswered: int  # of ``count``, the ones with no answer at all (the rest: low confidence)
+    variants: list[str] = field(default_factory=list)  # other wordings grouped with it
+    last: float = 0.0
+
+
+def connect_readonly(db: Path | str) -> sqlite3.Connection:
+    """A read-only connection; InsightError if there is no database there."""
+    path = Path(db).expanduser()
+    if not path.is_file():
+        raise InsightError(f"no database at {path}")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.execute("PRAGMA busy_timeout=5000")
+    return conn
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def read_stats(db: Path | str, *, now: float | None = None, top: int = 5) -> Stats:
+    now = time.time() if now is None else now
+    today = int(now // DAY)
+    conn = connect_readonly(db)
+    try:
+        tables = _tables(conn)
+        per_day: dict[int, Count] = {}
+        by_lang: dict[str, Count] = {}
+        by_chat: dict[str, Count] = {}
+        facts: list[tuple[str, int]] = []
+        votes: list[tuple[str, int, int]] = []
+        answered = f"SUM(CASE WHEN {UNANSWERED_SQL} THEN 0 ELSE 1 END)"
+        since = (today - 29) * DAY
+        if "question_log" in tables:
+            for day, asked, ok in conn.execute(
+                f"SELECT CAST(created / {DAY} AS INTEGER) AS d, COUNT(*), {answered} "
+                "FROM question_log WHERE created >= ? GROUP BY d",
+                (since,),
+            ):
+                per_day[int(day)] = Count(int(asked), int(ok or 0))
+            for column, out in (("lang", by_lang), ("chat_type", by_chat)):
+                for key, asked, ok in conn.execute(
+                    f"SELECT {column}, COUNT(*), {answered} FROM question_log "
+                    f"WHERE created >= ? GROUP BY {column} ORDER BY COUNT(*) DESC, {column}",
+                    (since,),
+                ):
+                    out[str(key)] = Count(int(asked), int(ok or 0))
+            facts = [
+                (str(f), int(n))
+                for f, n in conn.execute(
+                    "SELECT fact_id, COUNT(*) AS n FROM question_log WHERE created >= ? AND "
+                    f"fact_id IS NOT NULL AND NOT {UNANSWERED_SQL} "
+                    "GROUP BY fact_id ORDER BY n DESC, fact_id LIMIT ?",
+                    (since, top),
+                )
+            ]
+        if "feedback" in tables:
+            votes = [
+                (str(f), int(up), int(down))
+                for f, up, down in conn.execute(
+                    "SELECT fact_id, SUM(vote = 1), SUM(vote = -1) FROM feedback "
+                    "GROUP BY fact_id ORDER BY COUNT(*) DESC, fact_id LIMIT ?",
+                    (max(top, 10),),
+                )
+            ]
+    except sqlite3.DatabaseError as e:
+        raise InsightError(f"cannot read {db}: {e}") from e
+    finally:
+        conn.close()
+
+    def total(first_day: int) -> Count:
+        picked = [c for d, c in per_day.items() if d >= first_day]
+        return Count(sum(c.asked for c in picked), sum(c.answered for c in picked))
+
+    days = [
+        (datetime.fromtimestamp(d * DAY, UTC).strftime("%Y-%m-%d"), per_day.get(d, Count(0, 0)))
+        for d in range(today - 6, today + 1)
+    ]
+    return Stats(now, days, total(today - 6), total(today - 29), by_lang, by_chat, facts, votes)
+
+
+def _key(question: str) -> str:
+    return " ".join(words(normalise(question)))
+
+
+def read_gaps(
+    db: Path | str,
+    *,
+    days: int = 30,
+    limit: int = 10,
+    now: float | None = None,
+    low_confidence: float = LOW_CONFIDENCE_SCORE,
+) -> list[Gap]:
+    """The most frequent unanswered or low-confidence questions, near-duplicates grouped."""
+    now = time.time() if now is None else now
+    conn = connect_readonly(db)
+    try:
+        if "question_log" not in _tables(conn):
+            return []
+        rows = conn.execute(
+            f"SELECT question, created, {UNANSWERED_SQL} FROM question_log "
+            f"WHERE created >= ? AND ({UNANSWERED_SQL} OR (kind = 'fact' AND score < ?)) "
+            "ORDER BY created DESC LIMIT ?",
+            (now - days * DAY, low_confidence, GAP_ROWS),
+        ).fetchall()
+    except sqlite3.DatabaseError as e:
+        raise InsightError(f"cannot read {db}: {e}") from e
+    finally:
+        conn.close()
+    return group_questions([(str(q), float(t), bool(u)) for q, t, u in rows])[:limit]
+
+
+def group_questions(rows: list[tuple[str, float, bool]]) -> list[Gap]:
+    """Group (question, time, unanswered) rows: same normalised text first, then near-duplicates.
+
+    Greedy, most frequent wording first: each wording joins the first group whose head it
+    matches at ``GAP_CUTOFF`` or more, else starts a group. Groups come out biggest first.
+    """
+    exact: dict[str, Gap] = {}
+    wordings: dict[str, dict[str, int]] = {}
+    for question, created, unanswered in rows:
+        key = _key(question)
+        if not key:
+            continue
+        gap = exact.setdefault(key, Gap(question.strip(), 0, 0))
+        gap.count += 1
+        gap.unanswered += int(unanswered)
+        gap.last = max(gap.last, created)
+        seen = wordings.setdefault(key, {})
+        seen[question.strip()] = seen.get(question.strip(), 0) + 1
+    for key, gap in exact.items():  # the most frequent wording of the same text
+        # The most frequent wording; on a tie the newest (rows come newest first).
+        gap.question = max(wordings[key].items(), key=lambda kv: kv[1])[0]
+    heads: list[str] = []
+    groups: list[Gap] = []
+    for key, gap in sorted(exact.items(), key=lambda kv: (-kv[1].count, kv[0])):
+        match = process.extractOne(key, heads, scorer=GAP_SCORER, score_cutoff=GAP_CUTOFF)
+        if match is None:
+            heads.append(key)
+            groups.append(gap)
+            continue
+        group = groups[match[2]]
+        group.count += gap.count
+        group.unanswered += gap.unanswered
+        group.last = max(group.last, gap.last)
+        group.variants.append(gap.question)
+    groups.sort(key=lambda g: (-g.count, -g.last))
+    return groups
+
+
+# -- rendering (plain text; the handlers escape it for HTML) --------------------------------
+
+
+def _pct(c: Count) -> str:
+    return f"{round(100 * c.share)}%"
+
+
+def render_stats(stats: Stats, lang: Lang, title: Callable[[str], str | None] | None = None) -> str:
+    """The /stats report as plain text, in ``lang``."""
+
+    def count(c: Count) -> str:
+        return ops_ui("stats_count", lang, asked=c.asked, share=_pct(c))
+
+    def breakdown(items: Mapping[str, Count]) -> str:
+        return ", ".join(f"{k} {count(c)}" for k, c in items.items()) or "—"
+
+    lines = [ops_ui("stats_days", lang)]
+    lines += [f"  {day}  {count(c)}" for day, c in stats.days]
+    lines.append(ops_ui("stats_totals", lang, week=count(stats.week), month=count(stats.month)))
+    lines.append(ops_ui("stats_by_lang", lang) + " " + breakdown(stats.by_lang))
+    lines.append(ops_ui("stats_by_chat", lang) + " " + breakdown(stats.by_chat_type))
+    lines.append(ops_ui("stats_top", lang))
+    for fact_id, n in stats.top_facts:
+        name = title(fact_id) if title else None
+        lines.append(f"  {n:>5}  {fact_id}" + (f" — {name}" if name else ""))
+    if not stats.top_facts:
+        lines.append("  —")
+    lines.append(ops_ui("stats_votes", lang))
+    lines += [f"  👍 {up} / 👎 {down}  {fact_id}" for fact_id, up, down in stats.votes]
+    if not stats.votes:
+        lines.append("  —")
+    return "\n".join(lines)
+
+
+def render_gaps(gaps: list[Gap], lang: Lang, *, days: int = 30) -> str:
+    """The /gaps to-do list as plain text, in ``lang``."""
+    if not gaps:
+        return ops_ui("gaps_none", lang, days=days)
+    lines = [ops_ui("gaps_head", lang, days=days)]
+    for i, gap in enumerate(gaps, start=1):
+        low = gap.count - gap.unanswered
+        extra = ops_ui("gaps_low", lang, n=low) if low else ""
+        lines.append(f"{i}. ×{gap.count}{extra}  {gap.question}")
+        if gap.variants:
+            shown = "; ".join(gap.variants[:3])
+            more = f" (+{len(gap.variants) - 3})" if len(gap.variants) > 3 else ""
+            lines.append(f"   ≈ {shown}{more}")
+    return "\n".join(lines)

@@ -1,0 +1,255 @@
+"""Operating the bot: flood control, admin commands, error notices, and the read-only reports.
+
+Handlers run in the real Application against the offline RecordingRequest (tests/test_handlers);
+the HTTP scenarios with the real process are in tests/test_ops_scenarios.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.store import Store
+from handlers import flood, insight
+from handlers.flood import FloodState, Verdict
+from handlers.i18n import OPS_UI
+from knowledge.factbase import DEFAULT_FACTS_DIR
+from tests import factories as F
+from tests.test_handlers import (  # the offline harness, and its clean-environment fixture
+    Harness,
+    RecordingRequest,
+    _clean_env,
+    make_settings,
+    start,
+    stop,
+)
+
+__all__ = ["_clean_env"]
+
+ADMIN = 990_001
+DIPLO_EN = "When did Kazakhstan and China establish diplomatic relations?"
+
+
+@pytest.fixture
+async def ops(tmp_path: Path) -> AsyncIterator[Harness]:
+    request = RecordingRequest()
+    app = await start(
+        make_settings(tmp_path / "bot.sqlite3", admin_ids={ADMIN}, flood_per_minute=3), request
+    )
+    try:
+        yield Harness(app, request)
+    finally:
+        await stop(app)
+    assert request.problems == []
+
+
+def texts(calls: list[Any]) -> list[str]:
+    return [c.params["text"] for c in calls if c.method == "sendMessage" and c.status == 200]
+
+
+# -- flood control ------------------------------------------------------------------------------
+
+
+def test_flood_state_counts_only_accepted_questions() -> None:
+    s = FloodState()
+    assert [s.check(2, t) for t in (0.0, 1.0, 2.0, 3.0, 4.0)] == [
+        Verdict.OK,
+        Verdict.OK,
+        Verdict.WARN,
+        Verdict.DROP,
+        Verdict.DROP,
+    ]
+    # The first accepted question leaves the window at 60 s: one more is allowed, then a new
+    # warning (a new episode) for the next excess.
+    assert s.check(2, 60.0) is Verdict.OK
+    assert s.check(2, 60.5) is Verdict.WARN
+    assert s.check(2, 200.0) is Verdict.OK
+    assert FloodState().check(0, 0.0) is Verdict.OK  # 0: no limit
+
+
+async def test_flood_warns_once_in_the_users_language_then_drops(
+    ops: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(flood.time, "monotonic", lambda: clock[0])
+    user = 500_001
+    out: list[str] = []
+    for i in range(7):
+        update = F.make_message_update(f"{1992 + i}", user_id=user, language_code="ru")
+        out.append("|".join(texts(await ops.feed(update))))
+    assert all(out[i] and "Слишком много" not in out[i] for i in range(3)), out
+    assert out[3] == OPS_UI["slow_down"]["ru"]
+    assert out[4:] == ["", "", ""]  # dropped quietly
+    await ops.store.flush()
+    logged = (
+        sqlite3.connect(ops.app.bot_data.settings.db)
+        .execute(  # type: ignore[union-attr]
+            "SELECT COUNT(*) FROM question_log"
+        )
+        .fetchone()[0]
+    )
+    assert logged == 3  # the dropped questions never reached the engine or the log
+    # Another user is not affected; a minute later the first one is answered again.
+    assert texts(await ops.feed(F.make_message_update("2004", user_id=500_002)))
+    clock[0] += 61
+    assert texts(await ops.feed(F.make_message_update("2004", user_id=user)))
+
+
+async def test_flood_control_spares_admins_and_ignores_group_chatter(ops: Harness) -> None:
+    for _ in range(5):
+        assert len(texts(await ops.feed(F.make_message_update("2004", user_id=ADMIN)))) == 1
+    group = -100_777
+    for i in range(6):  # not addressed to the bot: not questions, never counted
+        await ops.feed(F.make_message_update(f"chat {i}", chat_type="supergroup", chat_id=group))
+    assert texts(
+        await ops.feed(F.make_command_update("/ask 2004", at_bot=True, chat_type="supergroup"))
+    )
+
+
+# -- admin commands -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["/stats", "/gaps", "/reload", "/nosuchcommand"])
+async def test_others_get_the_unknown_command_reply(ops: Harness, command: str) -> None:
+    sent = await ops.text(F.make_command_update(command, user_id=500_010, language_code="kk"))
+    assert sent.params["text"] == OPS_UI["unknown_command"]["kk"]
+
+
+async def test_admin_commands_are_silent_in_groups(ops: Harness) -> None:
+    for user in (ADMIN, 500_011):
+        update = F.make_command_update("/stats", at_bot=True, chat_type="supergroup", user_id=user)
+        assert texts(await ops.feed(update)) == []
+
+
+async def test_stats_counts_what_was_asked(ops: Harness) -> None:
+    for user, question in [
+        (500_020, DIPLO_EN),
+        (500_021, DIPLO_EN),
+        (500_022, "weather in Paris tomorrow"),
+    ]:
+        await ops.feed(F.make_message_update(question, user_id=user))
+    report = (await ops.text(F.make_command_update("/stats", user_id=ADMIN))).params["text"]
+    assert report.startswith("<pre>") and "Questions per day" in report
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    assert f"{today}  3 (67% answered)" in report
+    assert "7 days: 3 (67% answered). 30 days: 3 (67% answered)." in report
+    assert "By language (30 days): en 3 (67% answered)" in report
+    assert "By chat type (30 days): private 3 (67% answered)" in report
+    assert "    2  diplomatic-relations-1992 — " in report
+
+
+async def test_gaps_groups_near_duplicates(ops: Harness) -> None:
+    asked = [
+        "Who won the football match?",
+        "who won the football match",
+        "Who won the football match?",
+        "Who won the footbal match?",
+        "What is the price of bread in Almaty?",
+    ]
+    for i, question in enumerate(asked):
+        await ops.feed(F.make_message_update(question, user_id=500_030 + i))
+    report = (await ops.text(F.make_command_update("/gaps", user_id=ADMIN))).params["text"]
+    lines = report.removeprefix("<pre>").removesuffix("</pre>").splitlines()
+    assert lines[0].startswith("Most frequent unanswered")
+    assert lines[1] == "1. ×4  Who won the football match?"
+    assert lines[2] == "   ≈ Who won the footbal match?"
+    assert lines[3].startswith("2. ×1  What is the price of bread")
+
+
+def _copy_facts(tmp_path: Path) -> Path:
+    facts = tmp_path / "facts"
+    shutil.copytree(DEFAULT_FACTS_DIR, facts)
+    return facts
+
+
+async def test_reload_keeps_the_running_base_on_an_error(tmp_path: Path) -> None:
+    facts = _copy_facts(tmp_path)
+    request = RecordingRequest()
+    settings = make_settings(tmp_path / "b.sqlite3", admin_ids={ADMIN}, facts_dir=facts)
+    app = await start(settings, request)
+    h = Harness(app, request)
+    try:
+        n = len(app.bot_data.services()[2].facts)
+        # A broken file: the base and the answers stay as they were.
+        (facts / "zz-broken.yaml").write_text("- id: Not An Id\n  date: 2004\n", encoding="utf-8")
+        reply = (await h.text(F.make_command_update("/reload", user_id=ADMIN))).params["text"]
+        assert reply.startswith(f"The fact files have an error; the running base is kept ({n}")
+        assert "zz-broken.yaml" in reply
+        assert len(app.bot_data.services()[2].facts) == n
+        assert "3 January 1992" in (await h.text(F.make_message_update(DIPLO_EN))).params["text"]
+        # A valid edit: one fact fewer, and the index follows.
+        (facts / "zz-broken.yaml").unlink()
+        target = facts / "programme-2003.yaml"
+        target.unlink()
+        reply = (await h.text(F.make_command_update("/reload", user_id=ADMIN))).params["text"]
+        engine, _, base = app.bot_data.services()
+        assert reply.startswith(f"Reloaded: {len(base.facts)} facts in {len(base.files)} files")
+        assert len(base.facts) < n and engine.n_facts == len(base.facts)
+        assert "3 January 1992" in (await h.text(F.make_message_update(DIPLO_EN))).params["text"]
+    finally:
+        await stop(app)
+    assert request.problems == []
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+async def test_an_exception_is_told_to_admins_without_user_data_and_the_bot_goes_on(
+    ops: Harness,
+) -> None:
+    ops.request.fail("sendMessage", 400, "Bad Request: injected")
+    calls = await ops.feed(F.make_message_update("secret 1992 question", user_id=500_040))
+    notes = [c for c in calls if c.method == "sendMessage" and c.params["chat_id"] == ADMIN]
+    assert [n.params["text"] for n in notes] == ["⚠️ Dostyq error: <code>BadRequest</code>"]
+    assert texts(await ops.feed(F.make_message_update(DIPLO_EN, user_id=500_040)))
+
+
+# -- the reports read only -----------------------------------------------------------------------
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+async def test_reports_never_write(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    store = await Store.open(db, log_days=90)
+    old = time.time() - 100 * 86400  # past retention: a reader that purged would drop it
+    store.log_question(1, "what about horses", "en", "private", "none", None, None)
+    await store.flush()
+    await store.db.execute("UPDATE question_log SET created = ?", (old,))
+    await store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    await store.close()
+    before = _digest(db)
+    stats = insight.read_stats(db)
+    gaps = insight.read_gaps(db, days=365)
+    assert stats.month.asked == 0 and [g.question for g in gaps] == ["what about horses"]
+    assert _digest(db) == before
+    with pytest.raises(insight.InsightError):
+        insight.read_stats(tmp_path / "missing.sqlite3")
+    assert not (tmp_path / "missing.sqlite3").exists()
+
+
+def test_a_database_without_tables_gives_empty_reports(tmp_path: Path) -> None:
+    db = tmp_path / "empty.sqlite3"
+    sqlite3.connect(db).close()
+    assert insight.read_gaps(db) == []
+    stats = insight.read_stats(db)
+    assert stats.week.asked == 0 and len(stats.days) == 7
+    names = sqlite3.connect(db).execute("SELECT name FROM sqlite_master").fetchall()
+    assert names == []  # nothing migrated
+
+
+def test_stats_per_day_and_share() -> None:
+    rows = [("a b c", 1.0, True), ("a b c", 2.0, True), ("c b a", 3.0, False), ("x y", 4.0, True)]
+    groups = insight.group_questions(rows)
+    assert [(g.question, g.count, g.unanswered) for g in groups] == [("a b c", 3, 2), ("x y", 1, 1)]
+    assert insight.Count(3, 2).share == pytest.approx(2 / 3)
+    assert insight.Count(0, 0).share == 0.0
