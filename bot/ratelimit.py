@@ -7,15 +7,16 @@ are sent together. Telegram answers a call over its limits with 429 and ``retry_
 AIORateLimiter then holds *every* request for that long. Measured against the fake Bot API's
 strict limits (``benchmarks/ratelimit.py``, figures in ``benchmarks/RESULTS.md``).
 
-This limiter keeps, per limit, the times of the last calls it let through, and lets a call go
-only when every window it counts in has room:
+This limiter keeps, per limit, the last calls it let through (with the time each was answered),
+and lets a call go only when every window it counts in has room:
 
 - the bot: :data:`OVERALL` calls a second (every call with a ``chat_id``, as PTB counts);
 - its chat: :data:`PER_CHAT` a second, for calls that send a message (:func:`counts_in_chat`);
 - a group or channel (negative or ``@name`` chat id): :data:`PER_GROUP` messages a minute.
 
 Each window is waited for under its own lock, in arrival order, so a full group or a chatty
-user delays only its own chat, and the times are recorded at one instant, after the last wait.
+user delays only its own chat, and the call enters all its windows at one instant, after the
+last wait.
 A 429 still gets through (another process on the same token, Telegram's own judgement): like
 PTB's, it pauses every request for ``retry_after`` + 0.1 s and retries, ``max_retries`` times.
 """
@@ -41,8 +42,11 @@ log = logging.getLogger(__name__)
 OVERALL = (30, 1.0)
 PER_CHAT = (1, 1.0)
 PER_GROUP = (20, 60.0)
-#: Added to each window's period: arrival times at Telegram jitter by a few milliseconds.
+#: Added to each window's period, for clocks: Telegram's and ours need not tick alike.
 MARGIN_SECONDS = 0.05
+#: An entry of a call still in flight; a full window whose oldest call is in flight is polled.
+INFLIGHT = float("inf")
+IN_FLIGHT_POLL_SECONDS = 0.01
 #: Idle chat windows are dropped once there are more than this many.
 MAX_WINDOWS = 2048
 
@@ -67,27 +71,37 @@ def _seconds(exc: RetryAfter) -> float:
 
 
 class Window:
-    """The times of the last ``count`` calls let through, with a lock to wait in turn."""
+    """The last ``count`` calls let through, with a lock to wait in turn.
 
-    __slots__ = ("count", "lock", "period", "times")
+    Each call is an entry that holds ``inf`` while the call is in flight and then the time its
+    answer came back. Telegram counts a call when it arrives, which is some time between the
+    two; waiting until ``period`` after the *answer* of the call ``count`` back makes sure the
+    new call arrives more than ``period`` after it, however long requests take under load.
+    """
+
+    __slots__ = ("count", "entries", "lock", "period")
 
     def __init__(self, count: int, period: float) -> None:
         self.count, self.period = count, period + MARGIN_SECONDS
-        self.times: deque[float] = deque(maxlen=count)
+        self.entries: deque[list[float]] = deque(maxlen=count)
         self.lock = asyncio.Lock()
 
     def delay(self, now: float) -> float:
         """Seconds until one more call fits (0: now)."""
-        if len(self.times) < self.count:
+        if len(self.entries) < self.count:
             return 0.0
-        return max(0.0, self.times[0] + self.period - now)
+        oldest = self.entries[0][0]
+        if oldest == INFLIGHT:
+            return IN_FLIGHT_POLL_SECONDS
+        return max(0.0, oldest + self.period - now)
 
     async def room(self) -> None:
         while (wait := self.delay(time.monotonic())) > 0:
             await asyncio.sleep(wait)
 
     def idle(self, now: float) -> bool:
-        return not self.lock.locked() and (not self.times or self.times[-1] + self.period < now)
+        last = self.entries[-1][0] if self.entries else None
+        return not self.lock.locked() and (last is None or last + self.period < now)
 
 
 class TelegramRateLimiter(BaseRateLimiter[int]):
@@ -125,15 +139,17 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             window = table[key] = Window(*limit)
         return window
 
-    async def _acquire(self, windows: list[Window]) -> None:
+    async def _acquire(self, windows: list[Window]) -> list[float]:
+        """Wait for room in every window; the call's entry, to be stamped when it is answered."""
+        entry = [INFLIGHT]
         async with contextlib.AsyncExitStack() as stack:
             for window in windows:
                 await stack.enter_async_context(window.lock)
                 await window.room()
             # Every window has room, and only this task can fill the ones it holds.
-            now = time.monotonic()
             for window in windows:
-                window.times.append(now)
+                window.entries.append(entry)
+        return entry
 
     def _windows(self, endpoint: str, data: dict[str, Any]) -> list[Window]:
         chat_id = data.get("chat_id")
@@ -163,7 +179,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         for attempt in range(max_retries + 1):
             while (pause := self._paused_until - time.monotonic()) > 0:
                 await asyncio.sleep(pause)
-            await self._acquire(windows)
+            entry = await self._acquire(windows)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -174,4 +190,6 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 log.info("429 from Telegram: every request waits %.1f s", pause)
                 self.retries += 1
                 self._paused_until = max(self._paused_until, time.monotonic() + pause)
+            finally:
+                entry[0] = time.monotonic()
         raise AssertionError("unreachable")  # pragma: no cover

@@ -145,5 +145,5 @@ def test_idle_windows_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
     limiter = TelegramRateLimiter()
     for chat in range(10):
         window = limiter._window(limiter._chats, chat, ratelimit.PER_CHAT)
-        window.times.append(time.monotonic() - 10)  # long idle
+        window.entries.append([time.monotonic() - 10])  # long idle
     assert len(limiter._chats) <= 5
