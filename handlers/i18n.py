@@ -593,9 +593,9 @@ OPS_UI: dict[str, dict[Lang, str]] = {
         "en": "{asked} ({share} answered)",
     },
     "stats_totals": {
-        "kk": "7 күн: {week}. 30 күн: {month}.",
-        "ru": "За 7 дней: {week}. За 30 дней: {month}.",
-        "en": "7 days: {week}. 30 days: {month}.",
+        "kk": "7 күн: {week}, тәулігіне {week_avg}. 30 күн: {month}, тәулігіне {month_avg}.",
+        "ru": "За 7 дней: {week}, {week_avg} в день. За 30 дней: {month}, {month_avg} в день.",
+        "en": "7 days: {week}, {week_avg} a day. 30 days: {month}, {month_avg} a day.",
     },
     "stats_by_lang": {
         "kk": "Тіл бойынша (30 күн):",

@@ -235,7 +235,16 @@ def render_stats(stats: Stats, lang: Lang, title: Callable[[str], str | None] | 
 
     lines = [ops_ui("stats_days", lang)]
     lines += [f"  {day}  {count(c)}" for day, c in stats.days]
-    lines.append(ops_ui("stats_totals", lang, week=count(stats.week), month=count(stats.month)))
+    lines.append(
+        ops_ui(
+            "stats_totals",
+            lang,
+            week=count(stats.week),
+            week_avg=f"{stats.week.asked / 7:.1f}",
+            month=count(stats.month),
+            month_avg=f"{stats.month.asked / 30:.1f}",
+        )
+    )
     lines.append(ops_ui("stats_by_lang", lang) + " " + breakdown(stats.by_lang))
     lines.append(ops_ui("stats_by_chat", lang) + " " + breakdown(stats.by_chat_type))
     lines.append(ops_ui("stats_top", lang))

@@ -74,6 +74,17 @@ def test_flood_state_counts_only_accepted_questions() -> None:
     assert FloodState().check(0, 0.0) is Verdict.OK  # 0: no limit
 
 
+def test_flood_gate_stays_bounded() -> None:
+    gate = flood.FloodGate(max_users=3)
+    for user in range(3):
+        gate.state(user, 0.0).check(5, 0.0)
+    gate.state(0, 1.0)  # user 0 asked most recently
+    gate.state(3, 1.0).check(5, 1.0)  # none idle yet: the least recent (user 1) goes
+    assert list(gate.users) == [2, 0, 3]
+    gate.state(4, 100.0)  # a minute later all are idle: forgotten
+    assert list(gate.users) == [4]
+
+
 async def test_flood_warns_once_in_the_users_language_then_drops(
     ops: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,7 +150,7 @@ async def test_stats_counts_what_was_asked(ops: Harness) -> None:
     assert report.startswith("<pre>") and "Questions per day" in report
     today = time.strftime("%Y-%m-%d", time.gmtime())
     assert f"{today}  3 (67% answered)" in report
-    assert "7 days: 3 (67% answered). 30 days: 3 (67% answered)." in report
+    assert "7 days: 3 (67% answered), 0.4 a day. 30 days: 3 (67% answered), 0.1 a day." in report
     assert "By language (30 days): en 3 (67% answered)" in report
     assert "By chat type (30 days): private 3 (67% answered)" in report
     assert "    2  diplomatic-relations-1992 — " in report
@@ -253,3 +264,43 @@ def test_stats_per_day_and_share() -> None:
     assert [(g.question, g.count, g.unanswered) for g in groups] == [("a b c", 3, 2), ("x y", 1, 1)]
     assert insight.Count(3, 2).share == pytest.approx(2 / 3)
     assert insight.Count(0, 0).share == 0.0
+
+
+async def test_stats_windows_and_days(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    store = await Store.open(db, log_days=90)
+    now = 1_780_000_000.0  # 2026-05-28 ~20:26 UTC
+    day = 86400
+    asked = [
+        (0, "en", "private", "fact", "diplomatic-relations-1992", 80.0),
+        (0, "kk", "private", "none", None, None),
+        (1, "ru", "supergroup", "fact", "diplomatic-relations-1992", 90.0),
+        (10, "en", "private", "year", None, None),  # a year with no events: unanswered
+        (40, "en", "private", "fact", "abai-150", 70.0),  # outside 30 days
+    ]
+    for i, (ago, lang, chat, kind, fact, score) in enumerate(asked):
+        store.log_question(i, f"q{i}", lang, chat, kind, fact, score)
+        await store.flush()
+        await store.db.execute(
+            "UPDATE question_log SET created = ? WHERE question = ?", (now - ago * day, f"q{i}")
+        )
+    store.vote(1, "diplomatic-relations-1992", 1, None)
+    store.vote(2, "diplomatic-relations-1992", -1, None)
+    store.vote(3, "abai-150", 1, None)
+    await store.close()
+    s = insight.read_stats(db, now=now)
+    assert [d for d, _ in s.days] == [f"2026-05-{d:02d}" for d in range(22, 29)]
+    assert [c.asked for _, c in s.days] == [0, 0, 0, 0, 0, 1, 2]
+    assert (s.week.asked, s.week.answered) == (3, 2)
+    assert (s.month.asked, s.month.answered) == (4, 2)
+    assert {k: (c.asked, c.answered) for k, c in s.by_lang.items()} == {
+        "en": (2, 1),
+        "kk": (1, 0),
+        "ru": (1, 1),
+    }
+    assert {k: c.asked for k, c in s.by_chat_type.items()} == {"private": 3, "supergroup": 1}
+    assert s.top_facts == [("diplomatic-relations-1992", 2)]
+    assert s.votes == [("diplomatic-relations-1992", 1, 1), ("abai-150", 1, 0)]
+    text = insight.render_stats(s, "ru")
+    assert "За 7 дней: 3 (отвечено: 67%), 0.4 в день." in text
+    assert "  👍 1 / 👎 1  diplomatic-relations-1992" in text

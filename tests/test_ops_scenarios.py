@@ -105,7 +105,7 @@ async def test_admin_commands_for_admins_only(
 
     server.push_update(F.make_command_update("/stats", user_id=ADMIN))
     stats = unpre((await reply_to(server, ADMIN)).params["text"])
-    assert "7 days: 5 (40% answered). 30 days: 5 (40% answered)." in stats
+    assert "7 days: 5 (40% answered), 0.7 a day. 30 days: 5 (40% answered), 0.2 a day." in stats
     assert "By chat type (30 days): private 5 (40% answered)" in stats
     assert "    2  diplomatic-relations-1992 — " in stats
 
