@@ -74,6 +74,8 @@ class Gap:
 
 def connect_readonly(db: Path | str) -> sqlite3.Connection:
     """A read-only connection; InsightError if there is no database there."""
+    if str(db).startswith(("postgresql:", "postgres:")):
+        raise InsightError("reports read the SQLite store only; DOSTYQ_DB is PostgreSQL")
     path = Path(db).expanduser()
     if not path.is_file():
         raise InsightError(f"no database at {path}")
