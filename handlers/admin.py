@@ -25,6 +25,8 @@ log = logging.getLogger("dostyq.admin")
 
 #: Telegram's message limit is 4096 characters; reports are cut below it, at a line.
 REPORT_MAX_CHARS = 3800
+#: After /reload, the replaced engine is closed this many seconds later (PTB waits for it at stop).
+OLD_ENGINE_GRACE_SECONDS = 5.0
 
 
 def is_admin(update: Update, context: Ctx) -> bool:
@@ -91,6 +93,11 @@ async def gaps(update: Update, context: Ctx) -> None:
     await _report(update, context, "gaps")
 
 
+async def _close_later(engine: Engine) -> None:
+    await asyncio.sleep(OLD_ENGINE_GRACE_SECONDS)
+    await engine.close()
+
+
 async def reload(update: Update, context: Ctx) -> None:
     """/reload: re-read the fact files; on an error keep the running base and say why."""
     if not is_admin(update, context):
@@ -111,10 +118,14 @@ async def reload(update: Update, context: Ctx) -> None:
             message, f"{html.escape(head)}\n<code>{html.escape(str(e))}</code>", None, quote=False
         )
         return
-    # The new engine shares the running one's connection: the index is rebuilt in one
-    # transaction there (if the files changed), then the bot switches to it.
-    data.engine = await Engine.open(settings.db, new_base, conn=engine.db)
-    data.base = new_base
+    # The new index is built apart, in memory, so that questions being answered on the running
+    # one are not disturbed; the bot then switches over, and the old engine is closed once the
+    # questions it may still be answering are done. The file's index follows at the next start.
+    data.engine, data.base = await Engine.open(":memory:", new_base), new_base
+    if context.application.running:
+        context.application.create_task(_close_later(engine), name="dostyq-close-old-engine")
+    else:  # driven update by update (process_update): nothing else is using it
+        await engine.close()
     log.info("fact base reloaded: %d facts", len(new_base.facts))
     text = ops_ui(
         "reload_ok",

@@ -149,9 +149,16 @@ async def test_reload_keeps_the_base_on_an_error(
     finally:
         broken.unlink()
     assert "3 January 1992" in (await ask(server, DIPLO_EN, new_user())).params["text"]
-    server.push_update(F.make_command_update("/reload", user_id=ADMIN))
+    # A reload while questions are being answered: none of them is lost or fails.
+    users = [new_user() for _ in range(12)]
+    for i, user in enumerate(users):
+        server.push_update(F.make_message_update(DIPLO_EN, user_id=user))
+        if i == 3:
+            server.push_update(F.make_command_update("/reload", user_id=ADMIN))
     assert (await reply_to(server, ADMIN)).params["text"].startswith("Reloaded: ")
-    assert "3 January 1992" in (await ask(server, DIPLO_EN, new_user())).params["text"]
+    for user in users:
+        assert "3 January 1992" in (await reply_to(server, user)).params["text"]
+    assert "an update raised an exception" not in bot.text
     no_429(server)
 
 
