@@ -19,6 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from handlers import build_gates, build_handlers
+from handlers.admin import register_admin_commands
 from handlers.context import BotData
 from handlers.errors import on_error
 from handlers.i18n import COMMANDS, GROUP_COMMANDS
@@ -129,6 +130,7 @@ async def _post_init(app: DostyqApp) -> None:
     gc.collect()
     gc.freeze()
     await register_commands(app)
+    await register_admin_commands(app.bot, settings.admin_ids)  # their menus add /stats…
 
 
 async def _post_shutdown(app: DostyqApp) -> None:

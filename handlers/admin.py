@@ -9,15 +9,19 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Iterable
+from typing import Any
 
-from telegram import Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 
 from knowledge.engine import Engine
 from knowledge.factbase import FactBaseError, load_configured
+from knowledge.models import LANGS
 
 from .context import Ctx
-from .i18n import ops_ui
+from .i18n import ADMIN_COMMANDS, COMMANDS, ops_ui
 from .insight import InsightError, read_gaps, read_stats, render_gaps, render_stats
 from .replies import send_html, ui_lang
 
@@ -39,6 +43,26 @@ def is_admin(update: Update, context: Ctx) -> bool:
         and settings is not None
         and user.id in settings.admin_ids
     )
+
+
+async def register_admin_commands(bot: Any, admin_ids: Iterable[int]) -> None:
+    """Each admin's own command menu: the ordinary commands and /stats, /gaps, /reload.
+
+    Telegram refuses a chat scope for someone who has not started the bot yet: that is
+    logged, and the menu appears after the bot's next start.
+    """
+    for admin in sorted(admin_ids):
+        for lang in (None, *LANGS):
+            pairs = COMMANDS[lang or "en"] + ADMIN_COMMANDS[lang or "en"]
+            try:
+                await bot.set_my_commands(
+                    [BotCommand(c, d) for c, d in pairs],
+                    scope=BotCommandScopeChat(admin),
+                    language_code=lang,
+                )
+            except TelegramError as e:
+                log.warning("admin %s: setMyCommands (%s) failed: %s", admin, lang or "default", e)
+                break
 
 
 async def unknown_command(update: Update, context: Ctx) -> None:

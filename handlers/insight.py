@@ -89,6 +89,11 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+def _ranked(cells: dict[str, list[int]]) -> dict[str, Count]:
+    """Most asked first, then by name."""
+    return {k: Count(*c) for k, c in sorted(cells.items(), key=lambda kv: (-kv[1][0], kv[0]))}
+
+
 def read_stats(db: Path | str, *, now: float | None = None, top: int = 5) -> Stats:
     now = time.time() if now is None else now
     today = int(now // DAY)
@@ -100,22 +105,28 @@ def read_stats(db: Path | str, *, now: float | None = None, top: int = 5) -> Sta
         by_chat: dict[str, Count] = {}
         facts: list[tuple[str, int]] = []
         votes: list[tuple[str, int, int]] = []
-        answered = f"SUM(CASE WHEN {UNANSWERED_SQL} THEN 0 ELSE 1 END)"
         since = (today - 29) * DAY
         if "question_log" in tables:
-            for day, asked, ok in conn.execute(
-                f"SELECT CAST(created / {DAY} AS INTEGER) AS d, COUNT(*), {answered} "
-                "FROM question_log WHERE created >= ? GROUP BY d",
+            # One pass over 30 days of the log: counts by (day, language, chat type, answered),
+            # summed here three ways.
+            days_seen: dict[int, list[int]] = {}
+            langs: dict[str, list[int]] = {}
+            chats: dict[str, list[int]] = {}
+            for day, lang, chat, ok, n in conn.execute(
+                f"SELECT CAST(created / {DAY} AS INTEGER), lang, chat_type, "
+                f"CASE WHEN {UNANSWERED_SQL} THEN 0 ELSE 1 END, COUNT(*) FROM question_log "
+                "WHERE created >= ? GROUP BY 1, 2, 3, 4",
                 (since,),
             ):
-                per_day[int(day)] = Count(int(asked), int(ok or 0))
-            for column, out in (("lang", by_lang), ("chat_type", by_chat)):
-                for key, asked, ok in conn.execute(
-                    f"SELECT {column}, COUNT(*), {answered} FROM question_log "
-                    f"WHERE created >= ? GROUP BY {column} ORDER BY COUNT(*) DESC, {column}",
-                    (since,),
+                for cell in (
+                    days_seen.setdefault(int(day), [0, 0]),
+                    langs.setdefault(str(lang), [0, 0]),
+                    chats.setdefault(str(chat), [0, 0]),
                 ):
-                    out[str(key)] = Count(int(asked), int(ok or 0))
+                    cell[0] += int(n)
+                    cell[1] += int(n) if ok else 0
+            per_day = {d: Count(*c) for d, c in days_seen.items()}
+            by_lang, by_chat = _ranked(langs), _ranked(chats)
             facts = [
                 (str(f), int(n))
                 for f, n in conn.execute(

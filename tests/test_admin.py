@@ -304,3 +304,18 @@ async def test_stats_windows_and_days(tmp_path: Path) -> None:
     text = insight.render_stats(s, "ru")
     assert "За 7 дней: 3 (отвечено: 67%), 0.4 в день." in text
     assert "  👍 1 / 👎 1  diplomatic-relations-1992" in text
+
+
+async def test_admins_get_the_admin_commands_in_their_menu(ops: Harness) -> None:
+    calls = [
+        c
+        for c in ops.request.to("setMyCommands")
+        if c.params.get("scope", {}).get("type") == "chat"
+    ]
+    assert {c.params["scope"]["chat_id"] for c in calls} == {ADMIN}
+    assert {c.params.get("language_code") for c in calls} == {None, "kk", "ru", "en"}
+    for c in calls:
+        names = [cmd["command"] for cmd in c.params["commands"]]
+        assert names[-3:] == ["stats", "gaps", "reload"] and "ask" in names
+    everyone = [c for c in ops.request.to("setMyCommands") if c not in calls]
+    assert all("stats" not in str(c.params["commands"]) for c in everyone)
