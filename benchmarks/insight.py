@@ -140,9 +140,12 @@ def main() -> None:
         for rows in args.rows:
             db = Path(tmp) / f"log-{rows}.sqlite3"
             asyncio.run(make_db(db, rows))
-            s50, smax = timed(lambda db=db: insight.read_stats(db), args.repeat)
-            g50, gmax = timed(lambda db=db: insight.read_gaps(db, limit=400), args.repeat)
-            groups = len(insight.read_gaps(db, limit=10_000))
+            reader = insight.SQLiteReader(db)
+            s50, smax = timed(lambda r=reader: asyncio.run(insight.read_stats(r)), args.repeat)
+            g50, gmax = timed(
+                lambda r=reader: asyncio.run(insight.read_gaps(r, limit=400)), args.repeat
+            )
+            groups = len(asyncio.run(insight.read_gaps(reader, limit=10_000)))
             t0 = time.perf_counter()
             subprocess.run(
                 [sys.executable, "-m", "bot", "--db", str(db), "stats"],

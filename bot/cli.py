@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "timeline":
             return _timeline(base, args.lang, args.output, " ".join(args.topic))
         if args.command in ("stats", "gaps"):
-            return _report(settings, base, args.command, args.lang)
+            return asyncio.run(_report(settings, base, args.command, args.lang))
     except FactBaseError as e:
         print(f"dostyq: fact base error: {e}", file=sys.stderr)
         return 1
@@ -195,19 +195,30 @@ async def _log(settings: Settings, unanswered: bool, limit: int) -> int:
     return 0
 
 
-def _report(settings: Settings, base: FactBase, which: str, lang: Lang) -> int:
-    """``dostyq stats`` / ``dostyq gaps``: what /stats and /gaps show; opens the file read-only."""
+async def _report(settings: Settings, base: FactBase, which: str, lang: Lang) -> int:
+    """``dostyq stats`` / ``dostyq gaps``: what /stats and /gaps show, from the store opened
+    read-only (nothing migrated, purged or created; SQLite or PostgreSQL)."""
     from handlers import insight
 
+    from .store import Store
+
+    try:
+        store = await Store.open(settings.db, readonly=True)
+    except Exception as e:
+        print(f"dostyq {which}: cannot open {settings.db}: {e}", file=sys.stderr)
+        return 1
     try:
         if which == "stats":
             titles = {f.id: f.title.get(lang) for f in base.facts}
-            print(insight.render_stats(insight.read_stats(settings.db), lang, titles.get))
+            stats = await insight.read_stats(store.backend)
+            print(insight.render_stats(stats, lang, titles.get))
         else:
-            print(insight.render_gaps(insight.read_gaps(settings.db), lang))
+            print(insight.render_gaps(await insight.read_gaps(store.backend), lang))
     except insight.InsightError as e:
         print(f"dostyq {which}: {e}", file=sys.stderr)
         return 1
+    finally:
+        await store.close()
     return 0
 
 

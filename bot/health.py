@@ -66,7 +66,7 @@ def main() -> int:
         problems.append(f"fact base: {e}")
     if str(settings.db).startswith(("postgresql:", "postgres:")):
         pass  # a shared PostgreSQL is checked by its own service; the bot's webhook below
-    elif problem := check_database(settings.db):
+    elif problem := check_database(Path(settings.db)):
         problems.append(problem)
     mode = "polling"
     if settings.webhook_url:

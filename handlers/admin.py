@@ -10,7 +10,8 @@ import asyncio
 import html
 import logging
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol, cast
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
@@ -22,7 +23,15 @@ from knowledge.models import LANGS
 
 from .context import Ctx
 from .i18n import ADMIN_COMMANDS, COMMANDS, ops_ui
-from .insight import InsightError, read_gaps, read_stats, render_gaps, render_stats
+from .insight import (
+    InsightError,
+    LogReader,
+    SQLiteReader,
+    read_gaps,
+    read_stats,
+    render_gaps,
+    render_stats,
+)
 from .replies import send_html, ui_lang
 
 log = logging.getLogger("dostyq.admin")
@@ -80,6 +89,21 @@ def _pre(text: str) -> str:
     return f"<pre>{html.escape(text)}</pre>"
 
 
+class _ReportStore(Protocol):
+    """What a report needs of the store (``bot.store.Store`` has both)."""
+
+    backend: LogReader
+
+    async def flush(self) -> None: ...
+
+
+def report_reader(db: Path | str, store: object) -> LogReader:
+    """SQLite: a read-only connection of the reports' own; PostgreSQL: the store's backend."""
+    if str(db).startswith(("postgresql:", "postgres:")):
+        return cast(_ReportStore, store).backend
+    return SQLiteReader(db)
+
+
 async def _report(update: Update, context: Ctx, which: str) -> None:
     message = update.effective_message
     assert message is not None
@@ -87,15 +111,16 @@ async def _report(update: Update, context: Ctx, which: str) -> None:
     _, store, base = context.bot_data.services()
     settings = context.bot_data.settings
     assert settings is not None
-    await store.flush()  # the questions asked a moment ago are in the report too
+    flush = getattr(store, "flush", None)
+    if flush is not None:
+        await flush()  # the questions asked a moment ago are in the report too
     titles = {f.id: f.title.get(lang) for f in base.facts}
+    reader = report_reader(settings.db, store)
     try:
         if which == "stats":
-            stats = await asyncio.to_thread(read_stats, settings.db)
-            text = render_stats(stats, lang, titles.get)
+            text = render_stats(await read_stats(reader), lang, titles.get)
         else:
-            gaps = await asyncio.to_thread(read_gaps, settings.db)
-            text = render_gaps(gaps, lang)
+            text = render_gaps(await read_gaps(reader), lang)
     except InsightError as e:
         text = f"{ops_ui('insight_error', lang)} {e}"
     await send_html(message, _pre(text), None, quote=False)

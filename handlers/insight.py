@@ -1,19 +1,22 @@
 """What users asked, for the operator: /stats and /gaps, and ``dostyq stats`` / ``dostyq gaps``.
 
-Reads the store's tables (``question_log``, ``feedback``) through its own read-only SQLite
-connection (``mode=ro``): nothing here migrates, purges or writes. The store (bot/store.py)
-owns the schema; this module only needs the columns it names below. No ``telegram`` imports,
-so the CLI can use it too.
+Reads the store's tables (``question_log``, ``feedback``) with read-only queries of its own,
+through a :class:`LogReader`: the store's backend opened read-only (the CLI; SQLite or
+PostgreSQL), or in the bot its own ``mode=ro`` SQLite connection (:class:`SQLiteReader`) or the
+PostgreSQL backend's. Nothing here migrates, purges or writes. The store (bot/store.py) owns the
+schema; this module only needs the columns it names below. No ``telegram`` imports.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -72,21 +75,46 @@ class Gap:
     last: float = 0.0
 
 
-def connect_readonly(db: Path | str) -> sqlite3.Connection:
-    """A read-only connection; InsightError if there is no database there."""
-    if str(db).startswith(("postgresql:", "postgres:")):
-        raise InsightError("reports read the SQLite store only; DOSTYQ_DB is PostgreSQL")
-    path = Path(db).expanduser()
-    if not path.is_file():
-        raise InsightError(f"no database at {path}")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.execute("PRAGMA busy_timeout=5000")
-    return conn
+Row = tuple[object, ...]
 
 
-def _tables(conn: sqlite3.Connection) -> set[str]:
-    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    return {str(r[0]) for r in rows}
+class LogReader(Protocol):
+    """Read-only queries with ``?`` placeholders: the store's backend (``Store.backend``, SQLite
+    or PostgreSQL) or :class:`SQLiteReader`. ``day_expr`` is the SQL for the UTC day number of
+    ``created``."""
+
+    day_expr: str
+
+    async def fetch(self, sql: str, params: Row = ()) -> list[Row]: ...
+
+
+class SQLiteReader:
+    """A SQLite file opened read-only (``mode=ro``) for each query, in a worker thread.
+
+    The bot reads its reports this way rather than on the store's connection, so a slow report
+    on a big log never holds up the store's writes (aiosqlite runs one query at a time).
+    """
+
+    day_expr = "CAST(created / 86400 AS INTEGER)"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path).expanduser()
+
+    async def fetch(self, sql: str, params: Row = ()) -> list[Row]:
+        return await asyncio.to_thread(self._fetch, sql, params)
+
+    def _fetch(self, sql: str, params: Row) -> list[Row]:
+        if not self.path.is_file():
+            raise InsightError(f"no database at {self.path}")
+        try:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                conn.execute("PRAGMA busy_timeout=5000")
+                return [tuple(r) for r in conn.execute(sql, params).fetchall()]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as e:
+            raise InsightError(f"cannot read {self.path}: {e}") from e
 
 
 def _ranked(cells: dict[str, list[int]]) -> dict[str, Count]:
@@ -94,61 +122,53 @@ def _ranked(cells: dict[str, list[int]]) -> dict[str, Count]:
     return {k: Count(*c) for k, c in sorted(cells.items(), key=lambda kv: (-kv[1][0], kv[0]))}
 
 
-def read_stats(db: Path | str, *, now: float | None = None, top: int = 5) -> Stats:
+def _int(value: object) -> int:
+    return int(value) if value is not None else 0  # type: ignore[call-overload]
+
+
+async def read_stats(reader: LogReader, *, now: float | None = None, top: int = 5) -> Stats:
+    """The /stats figures: the last 7 UTC days, 7- and 30-day totals, languages, chat types,
+    top facts (30 days) and votes per fact."""
     now = time.time() if now is None else now
     today = int(now // DAY)
-    conn = connect_readonly(db)
-    try:
-        tables = _tables(conn)
-        per_day: dict[int, Count] = {}
-        by_lang: dict[str, Count] = {}
-        by_chat: dict[str, Count] = {}
-        facts: list[tuple[str, int]] = []
-        votes: list[tuple[str, int, int]] = []
-        since = (today - 29) * DAY
-        if "question_log" in tables:
-            # One pass over 30 days of the log: counts by (day, language, chat type, answered),
-            # summed here three ways.
-            days_seen: dict[int, list[int]] = {}
-            langs: dict[str, list[int]] = {}
-            chats: dict[str, list[int]] = {}
-            for day, lang, chat, ok, n in conn.execute(
-                f"SELECT CAST(created / {DAY} AS INTEGER), lang, chat_type, "
-                f"CASE WHEN {UNANSWERED_SQL} THEN 0 ELSE 1 END, COUNT(*) FROM question_log "
-                "WHERE created >= ? GROUP BY 1, 2, 3, 4",
-                (since,),
-            ):
-                for cell in (
-                    days_seen.setdefault(int(day), [0, 0]),
-                    langs.setdefault(str(lang), [0, 0]),
-                    chats.setdefault(str(chat), [0, 0]),
-                ):
-                    cell[0] += int(n)
-                    cell[1] += int(n) if ok else 0
-            per_day = {d: Count(*c) for d, c in days_seen.items()}
-            by_lang, by_chat = _ranked(langs), _ranked(chats)
-            facts = [
-                (str(f), int(n))
-                for f, n in conn.execute(
-                    "SELECT fact_id, COUNT(*) AS n FROM question_log WHERE created >= ? AND "
-                    f"fact_id IS NOT NULL AND NOT {UNANSWERED_SQL} "
-                    "GROUP BY fact_id ORDER BY n DESC, fact_id LIMIT ?",
-                    (since, top),
-                )
-            ]
-        if "feedback" in tables:
-            votes = [
-                (str(f), int(up), int(down))
-                for f, up, down in conn.execute(
-                    "SELECT fact_id, SUM(vote = 1), SUM(vote = -1) FROM feedback "
-                    "GROUP BY fact_id ORDER BY COUNT(*) DESC, fact_id LIMIT ?",
-                    (max(top, 10),),
-                )
-            ]
-    except sqlite3.DatabaseError as e:
-        raise InsightError(f"cannot read {db}: {e}") from e
-    finally:
-        conn.close()
+    since = (today - 29) * DAY
+    # One pass over 30 days of the log: counts by (day, language, chat type, answered), summed
+    # here three ways.
+    days_seen: dict[int, list[int]] = {}
+    langs: dict[str, list[int]] = {}
+    chats: dict[str, list[int]] = {}
+    for day, lang, chat, ok, n in await reader.fetch(
+        f"SELECT {reader.day_expr}, lang, chat_type, "
+        f"CASE WHEN {UNANSWERED_SQL} THEN 0 ELSE 1 END, COUNT(*) FROM question_log "
+        "WHERE created >= ? GROUP BY 1, 2, 3, 4",
+        (since,),
+    ):
+        for cell in (
+            days_seen.setdefault(_int(day), [0, 0]),
+            langs.setdefault(str(lang), [0, 0]),
+            chats.setdefault(str(chat), [0, 0]),
+        ):
+            cell[0] += _int(n)
+            cell[1] += _int(n) if _int(ok) else 0
+    facts = [
+        (str(f), _int(n))
+        for f, n in await reader.fetch(
+            "SELECT fact_id, COUNT(*) AS n FROM question_log WHERE created >= ? AND "
+            f"fact_id IS NOT NULL AND NOT {UNANSWERED_SQL} "
+            "GROUP BY fact_id ORDER BY n DESC, fact_id LIMIT ?",
+            (since, top),
+        )
+    ]
+    votes = [
+        (str(f), _int(up), _int(down))
+        for f, up, down in await reader.fetch(
+            "SELECT fact_id, SUM(CASE WHEN vote > 0 THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN vote < 0 THEN 1 ELSE 0 END) FROM feedback "
+            "GROUP BY fact_id ORDER BY COUNT(*) DESC, fact_id LIMIT ?",
+            (max(top, 10),),
+        )
+    ]
+    per_day = {d: Count(*c) for d, c in days_seen.items()}
 
     def total(first_day: int) -> Count:
         picked = [c for d, c in per_day.items() if d >= first_day]
@@ -158,15 +178,24 @@ def read_stats(db: Path | str, *, now: float | None = None, top: int = 5) -> Sta
         (datetime.fromtimestamp(d * DAY, UTC).strftime("%Y-%m-%d"), per_day.get(d, Count(0, 0)))
         for d in range(today - 6, today + 1)
     ]
-    return Stats(now, days, total(today - 6), total(today - 29), by_lang, by_chat, facts, votes)
+    return Stats(
+        now,
+        days,
+        total(today - 6),
+        total(today - 29),
+        _ranked(langs),
+        _ranked(chats),
+        facts,
+        votes,
+    )
 
 
 def _key(question: str) -> str:
     return " ".join(words(normalise(question)))
 
 
-def read_gaps(
-    db: Path | str,
+async def read_gaps(
+    reader: LogReader,
     *,
     days: int = 30,
     limit: int = 10,
@@ -175,21 +204,13 @@ def read_gaps(
 ) -> list[Gap]:
     """The most frequent unanswered or low-confidence questions, near-duplicates grouped."""
     now = time.time() if now is None else now
-    conn = connect_readonly(db)
-    try:
-        if "question_log" not in _tables(conn):
-            return []
-        rows = conn.execute(
-            f"SELECT question, created, {UNANSWERED_SQL} FROM question_log "
-            f"WHERE created >= ? AND ({UNANSWERED_SQL} OR (kind = 'fact' AND score < ?)) "
-            "ORDER BY created DESC LIMIT ?",
-            (now - days * DAY, low_confidence, GAP_ROWS),
-        ).fetchall()
-    except sqlite3.DatabaseError as e:
-        raise InsightError(f"cannot read {db}: {e}") from e
-    finally:
-        conn.close()
-    return group_questions([(str(q), float(t), bool(u)) for q, t, u in rows])[:limit]
+    rows = await reader.fetch(
+        f"SELECT question, created, CASE WHEN {UNANSWERED_SQL} THEN 1 ELSE 0 END "
+        f"FROM question_log WHERE created >= ? AND ({UNANSWERED_SQL} OR "
+        "(kind = 'fact' AND score < ?)) ORDER BY created DESC LIMIT ?",
+        (now - days * DAY, low_confidence, GAP_ROWS),
+    )
+    return group_questions([(str(q), float(t), bool(u)) for q, t, u in rows])[:limit]  # type: ignore[arg-type]
 
 
 def group_questions(rows: list[tuple[str, float, bool]]) -> list[Gap]:

@@ -232,27 +232,38 @@ def _digest(path: Path) -> str:
 async def test_reports_never_write(tmp_path: Path) -> None:
     db = tmp_path / "log.sqlite3"
     store = await Store.open(db, log_days=90)
-    old = time.time() - 100 * 86400  # past retention: a reader that purged would drop it
     store.log_question(1, "what about horses", "en", "private", "none", None, None)
-    await store.flush()
-    await store.db.execute("UPDATE question_log SET created = ?", (old,))
-    await store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     await store.close()
+    old = time.time() - 100 * 86400  # past retention: a reader that purged would drop it
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE question_log SET created = ?", (old,))
+    sqlite3.connect(db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
     before = _digest(db)
-    stats = insight.read_stats(db)
-    gaps = insight.read_gaps(db, days=365)
+    reader = insight.SQLiteReader(db)
+    stats = await insight.read_stats(reader)
+    gaps = await insight.read_gaps(reader, days=365)
     assert stats.month.asked == 0 and [g.question for g in gaps] == ["what about horses"]
+    readonly = await Store.open(db, readonly=True)  # what dostyq stats / gaps read through
+    try:
+        gaps = await insight.read_gaps(readonly.backend, days=365)
+        assert [g.question for g in gaps] == ["what about horses"]
+    finally:
+        await readonly.close()
     assert _digest(db) == before
     with pytest.raises(insight.InsightError):
-        insight.read_stats(tmp_path / "missing.sqlite3")
+        await insight.read_stats(insight.SQLiteReader(tmp_path / "missing.sqlite3"))
     assert not (tmp_path / "missing.sqlite3").exists()
 
 
-def test_a_database_without_tables_gives_empty_reports(tmp_path: Path) -> None:
+async def test_a_database_the_bot_never_wrote_gives_empty_reports(tmp_path: Path) -> None:
     db = tmp_path / "empty.sqlite3"
     sqlite3.connect(db).close()
-    assert insight.read_gaps(db) == []
-    stats = insight.read_stats(db)
+    store = await Store.open(db, readonly=True)
+    try:
+        assert await insight.read_gaps(store.backend) == []
+        stats = await insight.read_stats(store.backend)
+    finally:
+        await store.close()
     assert stats.week.asked == 0 and len(stats.days) == 7
     names = sqlite3.connect(db).execute("SELECT name FROM sqlite_master").fetchall()
     assert names == []  # nothing migrated
@@ -278,17 +289,21 @@ async def test_stats_windows_and_days(tmp_path: Path) -> None:
         (10, "en", "private", "year", None, None),  # a year with no events: unanswered
         (40, "en", "private", "fact", "abai-150", 70.0),  # outside 30 days
     ]
-    for i, (ago, lang, chat, kind, fact, score) in enumerate(asked):
+    for i, (_, lang, chat, kind, fact, score) in enumerate(asked):
         store.log_question(i, f"q{i}", lang, chat, kind, fact, score)
-        await store.flush()
-        await store.db.execute(
-            "UPDATE question_log SET created = ? WHERE question = ?", (now - ago * day, f"q{i}")
-        )
-    store.vote(1, "diplomatic-relations-1992", 1, None)
-    store.vote(2, "diplomatic-relations-1992", -1, None)
-    store.vote(3, "abai-150", 1, None)
+    for user, fact, vote in [
+        (1, "diplomatic-relations-1992", 1),
+        (2, "diplomatic-relations-1992", -1),
+        (3, "abai-150", 1),
+    ]:
+        assert await store.vote(user, fact, vote, None)
     await store.close()
-    s = insight.read_stats(db, now=now)
+    with sqlite3.connect(db) as conn:
+        for i, (ago, *_) in enumerate(asked):
+            conn.execute(
+                "UPDATE question_log SET created = ? WHERE question = ?", (now - ago * day, f"q{i}")
+            )
+    s = await insight.read_stats(insight.SQLiteReader(db), now=now)
     assert [d for d, _ in s.days] == [f"2026-05-{d:02d}" for d in range(22, 29)]
     assert [c.asked for _, c in s.days] == [0, 0, 0, 0, 0, 1, 2]
     assert (s.week.asked, s.week.answered) == (3, 2)
