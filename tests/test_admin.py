@@ -334,3 +334,46 @@ async def test_admins_get_the_admin_commands_in_their_menu(ops: Harness) -> None
         assert names[-3:] == ["stats", "gaps", "reload"] and "ask" in names
     everyone = [c for c in ops.request.to("setMyCommands") if c not in calls]
     assert all("stats" not in str(c.params["commands"]) for c in everyone)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_reports_on_both_backends(tmp_path: Path, backend: str) -> None:
+    """The same log gives the same report through SQLite and a real PostgreSQL server, both as
+    the bot reads it (report_reader) and as dostyq stats / gaps do (the store read-only)."""
+    from contextlib import ExitStack
+
+    from handlers.admin import report_reader
+    from tests import pg
+
+    async def check(reader: insight.LogReader) -> None:
+        stats = await insight.read_stats(reader)
+        assert (stats.week.asked, stats.week.answered) == (3, 1)
+        assert stats.top_facts == [("diplomatic-relations-1992", 1)]
+        assert stats.votes == [("diplomatic-relations-1992", 0, 1)]
+        gaps = await insight.read_gaps(reader)
+        assert [(g.count, g.unanswered) for g in gaps] == [(2, 2)]
+
+    with ExitStack() as stack:
+        if backend == "sqlite":
+            db = str(tmp_path / "b.sqlite3")
+        else:
+            db = stack.enter_context(pg.fresh_schema())
+        store = await Store.open(db, log_days=90)
+        try:
+            asked = [
+                (DIPLO_EN, "fact", "diplomatic-relations-1992"),
+                ("Who won the football match?", "none", None),
+                ("who won the football match", "none", None),
+            ]
+            for i, (question, kind, fact) in enumerate(asked):
+                store.log_question(i, question, "en", "private", kind, fact, 80.0 if fact else None)
+            assert await store.vote(7, "diplomatic-relations-1992", -1, None)
+            await store.flush()
+            await check(report_reader(db, store))
+            readonly = await Store.open(db, readonly=True)
+            try:
+                await check(readonly.backend)
+            finally:
+                await readonly.close()
+        finally:
+            await store.close()
