@@ -313,3 +313,46 @@ def test_deploy_readme_covers_the_operator() -> None:
     for name in os.listdir(DEPLOY):
         if name != "README.md":
             assert name in text, f"deploy/README.md does not mention {name}"
+
+
+async def test_the_health_check_in_webhook_mode(tmp_path: Path) -> None:
+    """The bot in webhook mode answers GET /healthz on its own port; the health check asks it."""
+    pytest.importorskip("bot.webhook", reason="the webhook server (bot/webhook.py) is not here")
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    async with FakeBotAPI() as server:
+        env = bot_env(
+            server,
+            tmp_path / "bot.sqlite3",
+            DOSTYQ_WEBHOOK_URL="https://bot.example/telegram",
+            DOSTYQ_WEBHOOK_SECRET="s3cret-" + "x" * 24,
+            DOSTYQ_WEBHOOK_LISTEN="127.0.0.1",
+            DOSTYQ_WEBHOOK_PORT=str(port),
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--webhook",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            await server.wait_for("setWebhook", timeout=30)
+            deadline = time.monotonic() + 10
+            while True:
+                done = run_py("-m", "bot.health", env=env)
+                if done.returncode == 0 or time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.2)
+            assert done.returncode == 0, done.stdout
+            assert done.stdout.strip() == "healthy (webhook)"
+        finally:
+            proc.terminate()
+            await asyncio.wait_for(proc.wait(), 20)
