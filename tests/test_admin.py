@@ -377,3 +377,23 @@ async def test_reports_on_both_backends(tmp_path: Path, backend: str) -> None:
                 await readonly.close()
         finally:
             await store.close()
+
+
+def test_error_notices_are_held_back_and_counted() -> None:
+    from handlers.errors import NOTICE_EVERY_SECONDS, Notices
+
+    n = Notices()
+    assert n.due("BadRequest", 0.0) == 0
+    assert n.due("BadRequest", 1.0) is None
+    assert n.due("BadRequest", 2.0) is None
+    assert n.due("NetworkError", 3.0) == 0  # another kind is told at once
+    assert n.due("BadRequest", NOTICE_EVERY_SECONDS + 0.5) == 2
+
+
+async def test_a_failing_update_stream_sends_one_notice(ops: Harness) -> None:
+    ops.request.fail("sendMessage", 400, "Bad Request: injected", times=5)
+    notes = []
+    for i in range(5):
+        calls = await ops.feed(F.make_message_update(f"{1992 + i}", user_id=500_050 + i))
+        notes += [c for c in calls if c.method == "sendMessage" and c.params["chat_id"] == ADMIN]
+    assert [c.params["text"] for c in notes] == ["⚠️ Dostyq error: <code>BadRequest</code>"]
