@@ -15,10 +15,11 @@ from telegram import (
     Update,
 )
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
-from handlers import build_handlers
+from handlers import build_gates, build_handlers
+from handlers.admin import register_admin_commands
 from handlers.context import BotData
 from handlers.errors import on_error
 from handlers.i18n import COMMANDS, GROUP_COMMANDS
@@ -26,6 +27,7 @@ from handlers.ordering import UserOrderedProcessor
 from knowledge.engine import Engine
 from knowledge.models import LANGS
 
+from .ratelimit import TelegramRateLimiter
 from .request import AiohttpRequest
 from .settings import Settings
 from .store import Store, index_db
@@ -97,10 +99,12 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
             AiohttpRequest(connection_pool_size=settings.pool_size, pool_timeout=10.0)
         ).get_updates_request(AiohttpRequest(connection_pool_size=1))
     if settings.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # Telegram's limits as sliding windows, per chat too; 429s waited out (bot/ratelimit.py).
+        builder = builder.rate_limiter(TelegramRateLimiter(max_retries=3))  # type: ignore[arg-type]
     app: DostyqApp = builder.build()
     app.bot_data.settings = settings
     app.add_handlers(build_handlers())
+    app.add_handlers(build_gates(), group=-1)  # flood control, before any answer
     app.add_error_handler(on_error)
     return app
 
@@ -126,6 +130,7 @@ async def _post_init(app: DostyqApp) -> None:
     gc.collect()
     gc.freeze()
     await register_commands(app)
+    await register_admin_commands(app.bot, settings.admin_ids)  # their menus add /stats…
 
 
 async def _post_shutdown(app: DostyqApp) -> None:

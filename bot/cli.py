@@ -1,4 +1,4 @@
-"""The ``dostyq`` command (also ``python -m bot``): run, ask, chat, check, facts."""
+"""The ``dostyq`` command (``python -m bot``): run, ask, chat, check, facts, log, stats, gaps."""
 
 from __future__ import annotations
 
@@ -12,13 +12,7 @@ from typing import TextIO
 
 from handlers.render import render
 from knowledge.engine import Engine
-from knowledge.factbase import (
-    DEFAULT_FACTS_DIR,
-    DEFAULT_SOURCES,
-    FactBase,
-    FactBaseError,
-    load_facts,
-)
+from knowledge.factbase import FactBase, FactBaseError, load_configured
 from knowledge.models import Answer, Lang
 
 from .settings import Settings
@@ -49,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     log = sub.add_parser("log", help="what was asked (for the operator); --unanswered for misses")
     log.add_argument("--unanswered", action="store_true", help="only questions with no answer")
     log.add_argument("--limit", type=int, default=50, help="how many, newest first")
+
+    for name, what in (
+        ("stats", "questions per day, share answered, languages, top facts, votes (read-only)"),
+        ("gaps", "the most frequent unanswered or low-confidence questions (read-only)"),
+    ):
+        report = sub.add_parser(name, help=what)
+        report.add_argument("--lang", choices=["kk", "ru", "en"], default="en")
 
     facts = sub.add_parser("facts", help="list the facts")
     facts.add_argument("--json", action="store_true", help="the whole fact base as a JSON array")
@@ -85,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_log(settings, args.unanswered, args.limit))
         if args.command == "timeline":
             return _timeline(base, args.lang, args.output, " ".join(args.topic))
+        if args.command in ("stats", "gaps"):
+            return asyncio.run(_report(settings, base, args.command, args.lang))
     except FactBaseError as e:
         print(f"dostyq: fact base error: {e}", file=sys.stderr)
         return 1
@@ -94,11 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def load_base(settings: Settings) -> FactBase:
-    facts_dir = settings.facts_dir or DEFAULT_FACTS_DIR
-    sources = facts_dir.parent / "sources.yaml" if settings.facts_dir else DEFAULT_SOURCES
-    if settings.facts_dir and not sources.exists():
-        sources = DEFAULT_SOURCES
-    return load_facts(facts_dir, sources)
+    return load_configured(settings.facts_dir)  # /reload reads the files the same way
 
 
 def _check(base: FactBase) -> int:
@@ -193,6 +192,33 @@ async def _log(settings: Settings, unanswered: bool, limit: int) -> int:
         print(f"{when}  {e.lang}  {e.chat_type:<10} {e.kind:<5} {score}  {fact:<32} {e.question}")
     if not entries:
         print("no questions logged" + (" without an answer" if unanswered else ""))
+    return 0
+
+
+async def _report(settings: Settings, base: FactBase, which: str, lang: Lang) -> int:
+    """``dostyq stats`` / ``dostyq gaps``: what /stats and /gaps show, from the store opened
+    read-only (nothing migrated, purged or created; SQLite or PostgreSQL)."""
+    from handlers import insight
+
+    from .store import Store
+
+    try:
+        store = await Store.open(settings.db, readonly=True)
+    except Exception as e:
+        print(f"dostyq {which}: cannot open {settings.db}: {e}", file=sys.stderr)
+        return 1
+    try:
+        if which == "stats":
+            titles = {f.id: f.title.get(lang) for f in base.facts}
+            stats = await insight.read_stats(store.backend)
+            print(insight.render_stats(stats, lang, titles.get))
+        else:
+            print(insight.render_gaps(await insight.read_gaps(store.backend), lang))
+    except insight.InsightError as e:
+        print(f"dostyq {which}: {e}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
     return 0
 
 

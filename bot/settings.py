@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_db_path() -> Path:
@@ -61,6 +61,24 @@ class Settings(BaseSettings):
     rate_limit: bool = True
     admin_chat_id: int | None = None
     log_level: str = "INFO"
+    # -- operating the bot (deploy/README.md) --
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(),
+        description="Telegram user ids allowed /stats, /gaps, /reload; told about errors",
+    )
+    flood_per_minute: int = Field(
+        default=20, ge=0, description="questions a user may ask a minute (0: no limit)"
+    )
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """``DOSTYQ_ADMIN_IDS=123,456`` (commas or spaces)."""
+        if isinstance(value, str):
+            return frozenset(int(v) for v in value.replace(",", " ").split())
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
 
     # -- the store (owned by bot/store.py) ---------------------------------------------------
     @field_validator("db", mode="before")
