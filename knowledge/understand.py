@@ -104,6 +104,10 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     for key, (h, g) in _DIRECTIONS.items():
         if key in cues:
             host, guest = host or h, guest or g
+    if {"guest_cn", "guest_kz"} <= cues:
+        guest = None  # "Kazakhstan's culture days in China's cities": the host cue decides
+    if {"host_cn", "host_kz"} <= cues:
+        host = None
     target = None
     target_words: set[str] = set()
     content: list[str] = []
@@ -115,6 +119,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         lists = member[i]
         hit = next((k for k in _CUES if k in lists), None)
         tgt = next((t for t in _TARGETS if f"target_{t}" in lists), None)
+        if hit is not None and tgt is not None:
+            cues.add(hit)
         if tgt is not None:
             target = target or tgt
             cues.add(f"target_{tgt}")
@@ -131,6 +137,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
             if hit not in ("first", "last") or "stop" in lists:
                 continue
         if len(w) == 1 and not w.isdigit():
+            if i == 0 and "followup" in lists:  # "а в 2005?"
+                cues.add("followup")
             continue
         if "stop" in lists or "framing" in lists:
             if "followup" in lists and i == 0:
@@ -178,7 +186,9 @@ _DIRECTIONS: dict[str, tuple[str | None, str | None]] = {
 }
 
 
-_KK_PLURAL = re.compile(r"(лар|лер|дар|дер|тар|тер)(да|де|ды|ді|ға|ге|ын|ін|ы|і|дың|дің|ның|нің)?$")
+_KK_PLURAL = re.compile(
+    r"(лар|лер|дар|дер|тар|тер)(ы|і)?(нда|нде|да|де|ды|ді|ға|ге|на|не|н|дың|дің|ның|нің)?$"
+)
 
 
 def _plural(w: str, lang: Lang | None) -> bool:
