@@ -61,6 +61,7 @@ LISTS: tuple[str, ...] = (
             "media",
             "education",
             "film",
+            "programme-direction",
         )
     ),
 )
