@@ -114,12 +114,15 @@ T: dict[str, dict[Lang, str]] = {
         "en": "You're welcome! Ask me anything else, for example:",
     },
     "help": {
-        "kk": "Жылды, кезеңді, оқиғаны, адамды немесе қаланы атап сұраңыз; «тағы» деп жазсаңыз, "
-        "жалғасын көрсетемін. Мысалы:",
-        "ru": "Спрашивайте о годе, периоде, событии, человеке или городе; «ещё» покажет "
-        "продолжение. Например:",
-        "en": "Ask about a year, a period, an event, a person or a city; “more” shows the rest. "
-        "For example:",
+        "kk": "Мен — Достық: Қазақстан мен Қытайдың мәдени байланыстары туралы бір ғылыми "
+        "мақала бойынша жауап беремін және дереккөзін көрсетемін. Жылды, кезеңді, оқиғаны, "
+        "адамды немесе қаланы атап сұраңыз; «тағы» деп жазсаңыз, жалғасын көрсетемін. Мысалы:",
+        "ru": "Я — Достык: отвечаю на вопросы о культурных связях Казахстана и Китая по одной "
+        "научной статье и называю источник. Спрашивайте о годе, периоде, событии, человеке или "
+        "городе; «ещё» покажет продолжение. Например:",
+        "en": "I am Dostyq: I answer questions about the cultural relations between Kazakhstan "
+        "and China from one scholarly article, and name the source. Ask about a year, a period, "
+        "an event, a person or a city; “more” shows the rest. For example:",
     },
     "no_events_years": {
         "kk": "Оқиғасыз жылдар: {years}",

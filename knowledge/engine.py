@@ -140,6 +140,15 @@ class Engine:
             return await self._more(q, lang, context)
         if q.intent == "followup" and context is not None:
             q = self._resolve_followup(q, context)
+            if q.intent in ("fact", "list") and q.date is not None:
+                # The last topic in another year; if the article has nothing on it then, that
+                # year's events ("and the year after?" after a fact).
+                answer = await (
+                    self._list(q, lang) if q.intent == "list" else self._fact_answer(q, lang)
+                )
+                if answer.kind != "none":
+                    return answer
+                return await self._date_answer(replace(q, intent="date"), lang)
         elif q.intent == "followup":
             q = replace(q, intent="date" if q.date else "empty")
         if q.intent in ("fact", "list", "count") and not self._knows(q):
