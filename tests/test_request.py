@@ -20,6 +20,7 @@ from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.app import build_application
+from bot.delivery import AckGate
 from bot.request import POOL_TIMEOUT_MESSAGE, AiohttpRequest
 from bot.settings import Settings
 from tests.factories import USER_ID, make_message_update
@@ -378,8 +379,10 @@ def test_build_application_picks_the_backend(
     assert settings.http_backend == backend
     app = build_application(settings)
     updates_request, request = app.bot._request
-    assert type(request) is kind and type(updates_request) is kind
-    assert request is not updates_request
+    # getUpdates goes through the gate that confirms only handled updates (bot.delivery).
+    assert isinstance(updates_request, AckGate)
+    assert type(request) is kind and type(updates_request.inner) is kind
+    assert request is not updates_request.inner
 
 
 def test_telegram_error_family() -> None:

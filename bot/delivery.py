@@ -1,0 +1,210 @@
+"""Delivery guarantees around PTB: sends that survive a flaky Bot API, and updates that are
+confirmed to Telegram only once they have been handled.
+
+* :class:`RetryingLimiter` is the bot's rate limiter (PTB's hook around every Bot API call but
+  getUpdates). It optionally throttles through PTB's :class:`~telegram.ext.AIORateLimiter`,
+  honours every 429 ``retry_after`` however often it comes, and retries 5xx answers and network
+  errors with exponential backoff for up to :data:`NETWORK_RETRY_BUDGET` seconds.
+* :class:`AckGate` wraps the getUpdates request. getUpdates with ``offset=N`` tells Telegram that
+  every update below N was received, and Telegram then forgets them. PTB asks for the next batch
+  as soon as the last one is queued, so a crash (kill -9, OOM, power) lost every queued update.
+  The gate holds the next getUpdates until every update already fetched has been handled
+  (the update processor reports each through :meth:`UpdateTracker.on_done`), so at most one
+  batch is ever in the process and nothing Telegram was told was received is unanswered. A crash can make Telegram send part of
+  the last batch again (at least once, never lost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any, Final
+
+from telegram import Update
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import AIORateLimiter, BaseRateLimiter
+from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger("dostyq.delivery")
+
+NETWORK_RETRY_BUDGET: Final = 60.0
+"""Seconds a send keeps retrying after a 5xx or a network error (a 20 s outage fits)."""
+BACKOFF_FIRST, BACKOFF_MAX = 0.5, 8.0
+"""Seconds before the first retry, doubling per attempt up to the maximum (plus 0-25% jitter)."""
+ACK_WAIT_MAX: Final = 120.0
+"""Seconds the next getUpdates waits for the handlers at most, so one stuck handler cannot stop
+the bot from receiving updates (it then logs a warning and confirms the batch anyway)."""
+NOT_RETRIED: Final = frozenset({"getMe"})
+"""getMe is retried by the start-up loop itself, which also tells a bad token apart."""
+
+Result = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+def _seconds(retry_after: int | dtm.timedelta) -> float:
+    if isinstance(retry_after, dtm.timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)
+
+
+def backoff(attempt: int) -> float:
+    """Seconds to wait before retry number ``attempt`` (1-based)."""
+    delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (attempt - 1))
+    return delay * (1 + random.random() / 4)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A 5xx answer, a non-JSON page or a transport failure: worth sending again."""
+    return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+
+
+class RetryingLimiter(BaseRateLimiter[int]):
+    """Retries around every Bot API call; throttles through ``throttle`` if given."""
+
+    def __init__(
+        self,
+        throttle: AIORateLimiter | None = None,
+        *,
+        budget: float = NETWORK_RETRY_BUDGET,
+    ) -> None:
+        self.throttle = throttle
+        self.budget = budget
+
+    async def initialize(self) -> None:
+        if self.throttle is not None:
+            await self.throttle.initialize()
+
+    async def shutdown(self) -> None:
+        if self.throttle is not None:
+            await self.throttle.shutdown()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Result:
+        deadline = time.monotonic() + self.budget
+        attempt = 0
+        while True:
+            try:
+                if self.throttle is None:
+                    return await callback(*args, **kwargs)
+                return await self.throttle.process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except RetryAfter as e:
+                # Reached only without a throttle (AIORateLimiter retries 429s itself).
+                wait = _seconds(e.retry_after) + 0.1
+                log.warning("%s: flood control, retrying in %.1f s", endpoint, wait)
+                await asyncio.sleep(wait)
+            except Exception as e:
+                attempt += 1
+                if not is_transient(e) or endpoint in NOT_RETRIED:
+                    raise
+                wait = backoff(attempt)
+                if time.monotonic() + wait > deadline:
+                    log.error("%s failed after %d attempts: %s", endpoint, attempt, _brief(e))
+                    raise
+                log.warning(
+                    "%s failed (%s); retry %d in %.1f s", endpoint, _brief(e), attempt, wait
+                )
+                await asyncio.sleep(wait)
+
+
+def _brief(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+class UpdateTracker:
+    """Update ids fetched from Telegram and not yet handled."""
+
+    def __init__(self) -> None:
+        self.pending: set[int] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def fetched(self, update_ids: list[int]) -> None:
+        if update_ids:
+            self.pending.update(update_ids)
+            self._idle.clear()
+
+    def on_done(self, update: object) -> None:
+        """The update processor's hook: ``update`` has been handled (or failed)."""
+        if isinstance(update, Update):
+            self.done(update.update_id)
+
+    def done(self, update_id: int) -> None:
+        self.pending.discard(update_id)
+        if not self.pending:
+            self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """Whether every fetched update was handled within ``timeout`` seconds."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+
+class AckGate(BaseRequest):
+    """The getUpdates request: the next call waits until the last batch was handled."""
+
+    def __init__(
+        self, inner: BaseRequest, tracker: UpdateTracker, *, wait_max: float = ACK_WAIT_MAX
+    ) -> None:
+        self.inner = inner
+        self.tracker = tracker
+        self.wait_max = wait_max
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        gated = url.endswith("/getUpdates")
+        if gated and not await self.tracker.wait_idle(self.wait_max):
+            log.warning(
+                "%d update(s) still being handled after %.0f s; confirming them anyway",
+                len(self.tracker.pending),
+                self.wait_max,
+            )
+        code, payload = await self.inner.do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+        if gated and code == 200:
+            self.tracker.fetched(_update_ids(payload))
+        return code, payload
+
+
+def _update_ids(payload: bytes) -> list[int]:
+    try:
+        result = json.loads(payload).get("result")
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(result, list):
+        return []
+    return [u["update_id"] for u in result if isinstance(u, dict) and "update_id" in u]
