@@ -118,14 +118,17 @@ def make_requests(settings: Settings, tracker: UpdateTracker) -> tuple[BaseReque
     """The Bot API request for calls, and the gated one for getUpdates."""
     request: BaseRequest
     updates: BaseRequest
+    # getUpdates: two connections, not PTB's one. On stop PTB cancels the long poll and calls
+    # getUpdates once more to confirm the last batch; with one connection that call sometimes
+    # found it still held by the cancelled poll (httpx.PoolTimeout, the batch not confirmed).
     if settings.http_backend == "aiohttp":
         from .request import AiohttpRequest
 
         request = AiohttpRequest(connection_pool_size=settings.pool_size, pool_timeout=10.0)
-        updates = AiohttpRequest(connection_pool_size=1)
+        updates = AiohttpRequest(connection_pool_size=2)
     else:
         request = HTTPXRequest(connection_pool_size=settings.pool_size, pool_timeout=10.0)
-        updates = HTTPXRequest(connection_pool_size=1)
+        updates = HTTPXRequest(connection_pool_size=2)
     return request, AckGate(updates, tracker)
 
 

@@ -192,9 +192,16 @@ class AckGate(BaseRequest):
                 len(self.tracker.pending),
                 self.wait_max,
             )
-        code, payload = await self.inner.do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-        )
+        try:
+            timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
+            code, payload = await self.inner.do_request(url, method, request_data, *timeouts)
+        except Exception:
+            # PTB cancels the long poll on stop; httpx may then raise ReadError instead of
+            # CancelledError, and nobody retrieves it ("Task exception was never retrieved").
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise asyncio.CancelledError from None
+            raise
         if gated and code == 200:
             self.tracker.fetched(_update_ids(payload))
         return code, payload

@@ -138,7 +138,7 @@ def load_settings(**overrides: Any) -> Settings:
 def _describe(err: Any) -> str:
     """One error, without its input value (which may be the token)."""
     name = str(err["loc"][0]) if err["loc"] else "setting"
-    var = _ENV_NAMES.get(name, f"DOSTYQ_{name.upper()}")
+    var = _ENV_NAMES.get(name) or (name if name.isupper() else f"DOSTYQ_{name.upper()}")
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "literal_error":
         msg = msg.replace("Input should be", "must be")
