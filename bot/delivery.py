@@ -10,8 +10,8 @@ confirmed to Telegram only once they have been handled.
   as soon as the last one is queued, so a crash (kill -9, OOM, power) lost every queued update.
   The gate holds the next getUpdates until every update already fetched has been handled
   (the update processor reports each through :meth:`UpdateTracker.on_done`), so at most one
-  batch is ever in the process and nothing Telegram was told was received is unanswered. A crash can make Telegram send part of
-  the last batch again (at least once, never lost).
+  batch is ever in the process and nothing Telegram was told was received is unanswered. A
+  crash can make Telegram send part of the last batch again (at least once, never lost).
 """
 
 from __future__ import annotations
