@@ -21,6 +21,7 @@ import datetime as dtm
 import json
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any, Final
@@ -203,8 +204,39 @@ class AckGate(BaseRequest):
                 raise asyncio.CancelledError from None
             raise
         if gated and code == 200:
+            payload = clean_payload(payload)
             self.tracker.fetched(_update_ids(payload))
         return code, payload
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_strings(value: Any) -> Any:
+    """``value`` (parsed JSON) with every lone surrogate replaced by U+FFFD.
+
+    JSON can carry ``"\\ud800"``, which Python decodes to a lone surrogate: a str that cannot
+    be encoded, so SQLite, the HTML renderer and the next request all fail on it. Both edges
+    where updates come in (getUpdates here, the webhook in bot.webhook) clean them.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [clean_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_strings(k): clean_strings(v) for k, v in value.items()}
+    return value
+
+
+def clean_payload(payload: bytes) -> bytes:
+    """A getUpdates answer without lone surrogates (unchanged, and fast, when it has none)."""
+    if b"\\u" not in payload or not re.search(rb"\\u[dD][89a-fA-F]", payload):
+        return payload
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return payload
+    return json.dumps(clean_strings(data), ensure_ascii=False).encode()
 
 
 def _update_ids(payload: bytes) -> list[int]:

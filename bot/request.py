@@ -34,12 +34,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import urllib.request
-from typing import Final
+from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -154,10 +152,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """See :meth:`BaseRequest.do_request`."""
         if self._session is None or self._session.closed:
@@ -170,11 +168,11 @@ class AiohttpRequest(BaseRequest):
 
         # Timeouts not passed (DEFAULT_NONE) are this instance's; None is no limit. The write
         # timeout is accepted but not enforced: aiohttp has no per-write timeout.
-        if isinstance(read_timeout, DefaultValue):
+        if read_timeout is BaseRequest.DEFAULT_NONE:
             read_timeout = self._read_timeout
-        if isinstance(connect_timeout, DefaultValue):
+        if connect_timeout is BaseRequest.DEFAULT_NONE:
             connect_timeout = self._connect_timeout
-        if isinstance(pool_timeout, DefaultValue):
+        if pool_timeout is BaseRequest.DEFAULT_NONE:
             pool_timeout = self._pool_timeout
         timeout = self._timeouts.get((connect_timeout, read_timeout))
         if timeout is None:

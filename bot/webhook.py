@@ -25,6 +25,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from .delivery import clean_strings
+
 log = logging.getLogger("dostyq.webhook")
 
 SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
@@ -102,7 +104,7 @@ class WebhookServer:
                 log.warning("webhook: %d request(s) with a wrong secret rejected", self.rejected)
             return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
         try:
-            data = json.loads(await request.read())
+            data = clean_strings(json.loads(await request.read()))
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an update")
             update = Update.de_json(data, self.app.bot)
