@@ -70,9 +70,12 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("scenarios") / "bot.sqlite3"
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(server: FakeBotAPI, db: Path) -> AsyncIterator[BotProcess]:
-    async with running_bot(server, db) as bp:
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=["httpx", "aiohttp"])
+async def bot(
+    server: FakeBotAPI, db: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[BotProcess]:
+    """The shared bot, once on each HTTP backend (httpx is the default, aiohttp optional)."""
+    async with running_bot(server, db, DOSTYQ_HTTP_BACKEND=request.param) as bp:
         yield bp
 
 
