@@ -36,7 +36,11 @@ from benchmarks.throughput import (
 )
 
 
-async def one(backend: str, rate: float, seconds: float, rate_limit: bool) -> dict[str, Any]:
+async def one(
+    backend: str, rate: float, seconds: float, rate_limit: bool, users: int = 0
+) -> dict[str, Any]:
+    """One run; ``users`` > 0 cycles through that many users (latency is then not measured:
+    it is matched by chat, one update per chat)."""
     import aiohttp
 
     questions = load_questions()
@@ -79,7 +83,7 @@ async def one(backend: str, rate: float, seconds: float, rate_limit: bool) -> di
                     raise RuntimeError(log_path.read_text())
                 await asyncio.sleep(0.05)
             n = int(rate * seconds)
-            chats = list(range(FIRST_USER, FIRST_USER + n))
+            chats = [FIRST_USER + (i % users if users else i) for i in range(n)]
             cpu0 = cpu_seconds(bot.pid)
             t0 = time.monotonic()
             next_rss = t0
@@ -113,7 +117,8 @@ async def one(backend: str, rate: float, seconds: float, rate_limit: bool) -> di
                 failed += 1
             else:
                 sent.setdefault(chat_id, t)
-        lat = sorted(sent[c] - pushed[c] for c in chats if c in sent and c in pushed)
+        lat = [] if users else sorted(sent[c] - pushed[c] for c in chats if c in sent)
+        n_sent = sum(1 for _, _, status in times["sends"] if status == 200)
     finally:
         for proc in (bot, server):
             if proc.returncode is None:
@@ -130,13 +135,16 @@ async def one(backend: str, rate: float, seconds: float, rate_limit: bool) -> di
         "seconds": seconds,
         "rate_limit": rate_limit,
         "n": n,
-        "answered": len(lat),
+        "answered": n_sent if users else len(lat),
+        "users": users or n,
         "failed_sends": failed,
         "p50_ms": percentile(lat, 50) * 1000 if lat else float("nan"),
         "p99_ms": percentile(lat, 99) * 1000 if lat else float("nan"),
         "cpu_share": cpu / wall,
-        "cpu_ms_per_update": cpu / max(len(lat), 1) * 1000,
+        "cpu_ms_per_update": cpu / max(n_sent, 1) * 1000,
         "rss_first": rss[0],
+        "rss_warm": rss[min(6, len(rss) - 1)],  # after the first minute (caches filled)
+        "rss_samples": rss,
         "rss_last": rss[-1],
         "rss_max": max(rss),
         "errors": text.count(" ERROR "),
@@ -147,16 +155,19 @@ async def one(backend: str, rate: float, seconds: float, rate_limit: bool) -> di
 def fmt(r: dict[str, Any]) -> str:
     return (
         f"| {r['backend']} | {r['rate']:.0f}/s x {r['seconds']:.0f} s"
-        f"{'' if r['rate_limit'] else ' (limiter off)'} | {r['answered']:,} of {r['n']:,} | "
+        f"{'' if r['rate_limit'] else ' (limiter off)'}, {r['users']:,} users | "
+        f"{r['answered']:,} of {r['n']:,} | "
         f"{r['p50_ms']:.1f} / {r['p99_ms']:.1f} | {r['cpu_share']:.1%} | "
-        f"{r['cpu_ms_per_update']:.2f} | {r['rss_first']:.1f} / {r['rss_last']:.1f} / "
-        f"{r['rss_max']:.1f} | {r['errors']} / {r['failed_sends']} / {r['violations']} |"
+        f"{r['cpu_ms_per_update']:.2f} | {r['rss_first']:.1f} / {r['rss_warm']:.1f} / "
+        f"{r['rss_last']:.1f} / {r['rss_max']:.1f} | {r['errors']} / {r['failed_sends']} / "
+        f"{r['violations']} |"
     )
 
 
 HEADER = (
     "| backend | load | answered | push → reply p50 / p99 (ms) | bot CPU (one core) | "
-    "CPU ms / update | RSS first / last / max (MiB) | ERROR lines / failed sends / violations |\n"
+    "CPU ms / update | RSS start / 1 min / last / max (MiB) | "
+    "ERROR lines / failed sends / violations |\n"
     "|---|---|---:|---:|---:|---:|---:|---:|"
 )
 
@@ -167,12 +178,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=60.0)
     p.add_argument("--backend", action="append", choices=["httpx", "aiohttp"])
     p.add_argument("--soak", action="store_true", help="rate limiter off")
+    p.add_argument("--users", type=int, default=0, help="cycle through this many users")
     args = p.parse_args(argv)
     print(HEADER)
     ok = True
     for backend in args.backend or ["httpx", "aiohttp"]:
-        r = asyncio.run(one(backend, args.rate, args.seconds, not args.soak))
+        r = asyncio.run(one(backend, args.rate, args.seconds, not args.soak, args.users))
         print(fmt(r), flush=True)
+        if args.soak:
+            print("RSS every 10 s (MiB): " + " ".join(f"{x:.1f}" for x in r["rss_samples"]))
         ok = ok and r["answered"] == r["n"] and not r["errors"]
     return 0 if ok else 1
 

@@ -20,7 +20,14 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+)
 from telegram.request import BaseRequest, HTTPXRequest
 
 from handlers import build_handlers
@@ -50,6 +57,19 @@ STARTUP_BACKOFF_MAX: Final = 60.0
 """Seconds between start-up attempts at most while the Bot API is unreachable."""
 THROTTLE_MAX_RETRIES: Final = 1_000_000
 """AIORateLimiter retries a 429 this often: in effect, every time Telegram asks."""
+
+
+class DostyqBot(ExtBot[int]):
+    """PTB's ExtBot, whose ``repr`` (and so the Application's) names the bot, not the token."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        try:
+            name = f"@{self.username}"
+        except RuntimeError:  # not initialized yet (no getMe)
+            name = "id " + self.token.split(":", 1)[0]
+        return f"DostyqBot[{name}]"
 
 
 class StartupError(Exception):
@@ -147,26 +167,27 @@ def build_application(
     gate = get_updates_request if isinstance(get_updates_request, AckGate) else None
     tracker = gate.tracker if gate is not None else UpdateTracker()
     throttle = AIORateLimiter(max_retries=THROTTLE_MAX_RETRIES) if settings.rate_limit else None
+    bot = DostyqBot(
+        settings.token.get_secret_value(),
+        base_url=settings.api_url,
+        base_file_url=file_url(settings.api_url),
+        request=request,
+        get_updates_request=get_updates_request or request,
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        rate_limiter=RetryingLimiter(throttle),
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.token.get_secret_value())
-        .base_url(settings.api_url)
-        .base_file_url(file_url(settings.api_url))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+        .bot(bot)
         .context_types(ContextTypes(bot_data=BotData))
         # One user's updates in order (a /forget after its questions), users concurrently;
         # each handled update is reported to the getUpdates gate.
         .concurrent_updates(
             UserOrderedProcessor(settings.concurrent_updates, on_done=tracker.on_done)
         )
-        .rate_limiter(RetryingLimiter(throttle))
-        .request(request)
-        .get_updates_request(get_updates_request or request)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -226,9 +247,26 @@ def run(settings: Settings, *, webhook: bool | None = None) -> int:
     except (StartupError, ConfigError) as e:
         secret = settings.token.get_secret_value() if settings.token else ""
         print(f"dostyq run: {redact(str(e), secret)}", file=sys.stderr)
+        _exit_if_threads_linger(2)
         return 2
     log.info("stopped")
     return 0
+
+
+def _exit_if_threads_linger(code: int) -> None:
+    """Exit now if a failed start-up left a thread behind (a database connection opened by a
+    service that failed before handing it over): Python would wait for it forever, and a
+    service manager would see a hung process instead of a failure it can restart."""
+    import os
+    import threading
+
+    lingering = [t for t in threading.enumerate() if not t.daemon and t.is_alive()]
+    if len(lingering) > 1:  # the main thread is one
+        log.error("start-up failed and left %d thread(s) open; exiting", len(lingering) - 1)
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _check_run_settings(settings: Settings, webhook: bool) -> None:

@@ -45,3 +45,12 @@ async def test_kill_9_loses_no_confirmed_update(tmp_path: Path) -> None:
                 await asyncio.sleep(0.05)
         assert answered(server) == set(ids.values())
         server.assert_clean()
+
+
+async def test_polling_resumes_after_an_outage_and_answers_each_update_once() -> None:
+    """The fake API goes away for 3 s with replies in flight (benchmarks/faults.py runs 30 s)."""
+    from benchmarks.faults import outage
+
+    r = await outage(3.0, in_flight=3, queued=5)
+    assert (r["never"], r["twice"], r["answered_once"]) == (0, 0, 8)
+    assert r["resumed_after_s"] < 10

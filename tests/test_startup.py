@@ -224,3 +224,48 @@ async def test_a_database_that_cannot_be_used_is_one_line_naming_it(
     assert last_line(err).startswith(f"dostyq run: DOSTYQ_DB {db}: "), err
     assert "Traceback" not in err
     assert_no_token(out, err)
+
+
+def test_repr_base_file_url_and_defaults() -> None:
+    from telegram.constants import ParseMode
+
+    from bot.app import build_application
+    from bot.settings import Settings
+
+    settings = Settings(
+        _env_file=None,
+        TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
+        TELEGRAM_API_URL="http://bot.example.org:8081/bot",
+    )
+    app = build_application(settings)
+    assert SECRET not in repr(app) and SECRET not in repr(app.bot) and SECRET not in repr(settings)
+    # Only the last segment changes (a host with "bot" in its name once became /file/bot too).
+    assert app.bot.base_file_url == f"http://bot.example.org:8081/file/bot{DEFAULT_TOKEN}"
+    assert app.bot.base_url == f"http://bot.example.org:8081/bot{DEFAULT_TOKEN}"
+    assert app.bot.defaults is not None
+    assert app.bot.defaults.parse_mode == ParseMode.HTML
+    assert app.bot.defaults.link_preview_options is not None
+    assert app.bot.defaults.link_preview_options.is_disabled
+
+
+def test_allowed_updates_cover_every_handler() -> None:
+    from telegram.ext import (
+        CallbackQueryHandler,
+        CommandHandler,
+        InlineQueryHandler,
+        MessageHandler,
+    )
+
+    from bot.app import ALLOWED_UPDATES
+    from handlers import build_handlers
+
+    needs = {
+        CommandHandler: {"message", "edited_message"},
+        MessageHandler: {"message", "edited_message"},
+        CallbackQueryHandler: {"callback_query"},
+        InlineQueryHandler: {"inline_query"},
+    }
+    wanted: set[str] = set()
+    for handler in build_handlers():
+        wanted |= needs[type(handler)]  # a new handler type must be added here and there
+    assert set(ALLOWED_UPDATES) == wanted
