@@ -3,7 +3,8 @@
 Unlike ``benchmarks.throughput`` (a burst with the rate limiter off), updates arrive paced at
 ``--rate`` per second for ``--seconds``, and the bot runs as in production: PTB's rate limiter on
 (``DOSTYQ_RATE_LIMIT=true``), long polling, against the fake Bot API in a process of its own
-(``benchmarks.throughput --serve``). Each ``--backend`` is run in turn. Figures: answered,
+(``benchmarks.throughput --serve``). Each ``--backend`` is run in turn, in each ``--mode``:
+long polling, or a webhook this script posts the updates to (as Telegram would). Figures: answered,
 latency push -> sendMessage (p50/p99), the bot's CPU as a share of one core and per update, RSS
 sampled every 10 s (first, last, max), ERROR lines in the bot's log. ``--soak`` runs one backend
 with the rate limiter off (a soak is about leaks, not Telegram's limits).
@@ -37,7 +38,12 @@ from benchmarks.throughput import (
 
 
 async def one(
-    backend: str, rate: float, seconds: float, rate_limit: bool, users: int = 0
+    backend: str,
+    rate: float,
+    seconds: float,
+    rate_limit: bool,
+    users: int = 0,
+    mode: str = "polling",
 ) -> dict[str, Any]:
     """One run; ``users`` > 0 cycles through that many users (latency is then not measured:
     it is matched by chat, one update per chat)."""
@@ -64,6 +70,13 @@ async def one(
         DOSTYQ_HTTP_BACKEND=backend,
         PYTHONUNBUFFERED="1",
     )
+    hook_port = _free_port()
+    if mode == "webhook":
+        env.update(
+            DOSTYQ_WEBHOOK_URL="https://bench.invalid/telegram",
+            DOSTYQ_WEBHOOK_SECRET=WEBHOOK_SECRET,
+            DOSTYQ_WEBHOOK_PORT=str(hook_port),
+        )
     log_path = tmp / "bot.log"
     with log_path.open("wb") as log:
         bot = await asyncio.create_subprocess_exec(
@@ -73,8 +86,9 @@ async def one(
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
             deadline = time.monotonic() + 60
+            ready = "getUpdates" if mode == "polling" else "setWebhook"
             while (
-                "getUpdates"
+                ready
                 not in (await http_json(session, "GET", f"{fake_url}/_fake/report"))["result"][
                     "calls"
                 ]
@@ -84,6 +98,8 @@ async def one(
                 await asyncio.sleep(0.05)
             n = int(rate * seconds)
             chats = [FIRST_USER + (i % users if users else i) for i in range(n)]
+            local_push: dict[int, float] = {}
+            posts: list[asyncio.Task[int]] = []
             cpu0 = cpu_seconds(bot.pid)
             t0 = time.monotonic()
             next_rss = t0
@@ -97,7 +113,14 @@ async def one(
                     next_rss += 10
                 q = questions[i % len(questions)]
                 upd = make_update(chat, q, rng.choice(LANGUAGE_CODES), i + 1)
-                await http_json(session, "POST", f"{side_url}/push_many", json=[upd])
+                if mode == "polling":
+                    await http_json(session, "POST", f"{side_url}/push_many", json=[upd])
+                else:
+                    upd["update_id"] = i + 1
+                    local_push[chat] = time.monotonic()
+                    posts.append(asyncio.create_task(post_hook(session, hook_port, upd)))
+            statuses = await asyncio.gather(*posts)
+            bad_posts = sum(1 for st in statuses if st != 200)
             # Drain: wait until every chat got its answer (or 60 s).
             end = time.monotonic() + 60
             while True:
@@ -109,7 +132,9 @@ async def one(
             cpu = cpu_seconds(bot.pid) - cpu0
             rss.append(proc_status_mb(bot.pid, "VmRSS"))
             times = await http_json(session, "GET", f"{side_url}/times")
-        pushed = {int(k): v for k, v in times["pushed"].items()}
+        pushed = (
+            {int(k): v for k, v in times["pushed"].items()} if mode == "polling" else local_push
+        )
         sent: dict[int, float] = {}
         failed = 0
         for chat_id, t, status in times["sends"]:
@@ -131,6 +156,8 @@ async def one(
     text = log_path.read_text(errors="replace")
     return {
         "backend": backend,
+        "mode": mode,
+        "bad_posts": bad_posts,
         "rate": rate,
         "seconds": seconds,
         "rate_limit": rate_limit,
@@ -152,9 +179,29 @@ async def one(
     }
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+WEBHOOK_SECRET = "bench-secret_0123456789"
+
+
+async def post_hook(session: Any, port: int, update: dict[str, Any]) -> int:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    async with session.post(
+        f"http://127.0.0.1:{port}/telegram", json=update, headers=headers
+    ) as resp:
+        await resp.read()
+        return int(resp.status)
+
+
 def fmt(r: dict[str, Any]) -> str:
     return (
-        f"| {r['backend']} | {r['rate']:.0f}/s x {r['seconds']:.0f} s"
+        f"| {r['backend']}, {r['mode']} | {r['rate']:.0f}/s x {r['seconds']:.0f} s"
         f"{'' if r['rate_limit'] else ' (limiter off)'}, {r['users']:,} users | "
         f"{r['answered']:,} of {r['n']:,} | "
         f"{r['p50_ms']:.1f} / {r['p99_ms']:.1f} | {r['cpu_share']:.1%} | "
@@ -179,15 +226,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backend", action="append", choices=["httpx", "aiohttp"])
     p.add_argument("--soak", action="store_true", help="rate limiter off")
     p.add_argument("--users", type=int, default=0, help="cycle through this many users")
+    p.add_argument("--mode", action="append", choices=["polling", "webhook"])
     args = p.parse_args(argv)
     print(HEADER)
     ok = True
-    for backend in args.backend or ["httpx", "aiohttp"]:
-        r = asyncio.run(one(backend, args.rate, args.seconds, not args.soak, args.users))
+    runs = [(b, m) for m in args.mode or ["polling"] for b in args.backend or ["httpx", "aiohttp"]]
+    for backend, mode in runs:
+        r = asyncio.run(one(backend, args.rate, args.seconds, not args.soak, args.users, mode))
         print(fmt(r), flush=True)
         if args.soak:
             print("RSS every 10 s (MiB): " + " ".join(f"{x:.1f}" for x in r["rss_samples"]))
-        ok = ok and r["answered"] == r["n"] and not r["errors"]
+        ok = ok and r["answered"] == r["n"] and not r["errors"] and not r["bad_posts"]
     return 0 if ok else 1
 
 
