@@ -40,6 +40,7 @@ from knowledge.models import LANGS
 from .delivery import AckGate, RetryingLimiter, UpdateTracker, backoff
 from .services import close_services, open_services
 from .settings import ConfigError, Settings, file_url
+from .store import is_url
 from .webhook import WebhookServer, webhook_path
 
 log = logging.getLogger("dostyq")
@@ -354,7 +355,12 @@ async def _initialize(app: DostyqApp, stop: asyncio.Event) -> bool:
 async def _start_webhook(app: DostyqApp, settings: Settings, stop: asyncio.Event) -> WebhookServer:
     assert settings.webhook_url and settings.webhook_secret
     secret = settings.webhook_secret.get_secret_value()
-    server = WebhookServer(app, secret=secret, path=webhook_path(settings.webhook_url))
+    # Replicas share a PostgreSQL store: it decides which one answers a re-sent update.
+    store = app.bot_data.store
+    shared = getattr(store, "first_delivery", None) if is_url(settings.db) else None
+    server = WebhookServer(
+        app, secret=secret, path=webhook_path(settings.webhook_url), first_delivery=shared
+    )
     await server.start(settings.webhook_listen, settings.webhook_port)
     attempt = 0
     while not stop.is_set():

@@ -8,15 +8,17 @@ confirmed to Telegram only once they have been handled.
 * :class:`AckGate` wraps the getUpdates request. getUpdates with ``offset=N`` tells Telegram that
   every update below N was received, and Telegram then forgets them. PTB asks for the next batch
   as soon as the last one is queued, so a crash (kill -9, OOM, power) lost every queued update.
-  The gate holds the next getUpdates until every update already fetched has been handled
-  (the update processor reports each through :meth:`UpdateTracker.on_done`), so at most one
-  batch is ever in the process and nothing Telegram was told was received is unanswered. A
-  crash can make Telegram send part of the last batch again (at least once, never lost).
+  The gate asks with the oldest update still being handled as the offset instead (the update
+  processor reports each handled one through :meth:`UpdateTracker.on_done`), passes on only
+  the new updates of each answer, and so nothing Telegram was told was received is unanswered,
+  while a slow handler holds up no other update. A crash can make Telegram send again the
+  updates handled since the oldest unhandled one (at least once, never lost).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dtm
 import json
 import logging
@@ -24,7 +26,8 @@ import random
 import re
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any, Final
+from typing import Any, Final, cast
+from urllib.parse import urlencode
 
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
@@ -37,9 +40,11 @@ NETWORK_RETRY_BUDGET: Final = 60.0
 """Seconds a send keeps retrying after a 5xx or a network error (a 20 s outage fits)."""
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 8.0
 """Seconds before the first retry, doubling per attempt up to the maximum (plus 0-25% jitter)."""
-ACK_WAIT_MAX: Final = 120.0
-"""Seconds the next getUpdates waits for the handlers at most, so one stuck handler cannot stop
-the bot from receiving updates (it then logs a warning and confirms the batch anyway)."""
+ACK_WAIT_MAX: Final = 60.0
+"""Seconds PTB's confirming getUpdates on stop waits for the handlers at most."""
+REPOLL_FIRST, REPOLL_MAX = 0.02, 1.0
+"""Seconds before asking again when Telegram sent only updates already being handled: the
+first wait, doubling to the maximum while that goes on (or until one of them is handled)."""
 NOT_RETRIED: Final = frozenset({"getMe"})
 """getMe is retried by the start-up loop itself, which also tells a bad token apart."""
 
@@ -125,12 +130,15 @@ def _brief(exc: BaseException) -> str:
 
 
 class UpdateTracker:
-    """Update ids fetched from Telegram and not yet handled."""
+    """Update ids fetched from Telegram: those still being handled, and those handled since the
+    oldest of them (Telegram sends those again, as they are not confirmed yet)."""
 
     def __init__(self) -> None:
         self.pending: set[int] = set()
+        self.handled: set[int] = set()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._changed = asyncio.Event()
 
     def fetched(self, update_ids: list[int]) -> None:
         if update_ids:
@@ -143,9 +151,27 @@ class UpdateTracker:
             self.done(update.update_id)
 
     def done(self, update_id: int) -> None:
-        self.pending.discard(update_id)
+        if update_id in self.pending:
+            self.pending.discard(update_id)
+            self.handled.add(update_id)
         if not self.pending:
             self._idle.set()
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def confirmed(self, offset: int) -> None:
+        """Telegram answered a getUpdates with ``offset``: it will not send those below again.
+
+        (Only then: a request already on its way may still bring back an update handled since.)
+        """
+        self.handled = {i for i in self.handled if i >= offset}
+
+    def known(self, update_id: int) -> bool:
+        return update_id in self.pending or update_id in self.handled
+
+    def offset(self) -> int | None:
+        """The getUpdates offset that confirms only what was handled (None: PTB's own)."""
+        return min(self.pending) if self.pending else None
 
     async def wait_idle(self, timeout: float) -> bool:
         """Whether every fetched update was handled within ``timeout`` seconds."""
@@ -155,9 +181,35 @@ class UpdateTracker:
             return False
         return True
 
+    async def wait_change(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout)
+
+
+class _Offset:
+    """PTB's getUpdates parameters with another ``offset`` (RequestData is final: this has the
+    part of its interface the request backends read for a call without files)."""
+
+    contains_files = False
+    multipart_data: dict[str, Any] = {}  # noqa: RUF012 - never written
+
+    def __init__(self, base: RequestData, offset: int) -> None:
+        self.json_parameters = {**base.json_parameters, "offset": str(offset)}
+
+    def url_encoded_parameters(self, encode_kwargs: dict[str, Any] | None = None) -> str:
+        return urlencode(self.json_parameters, **(encode_kwargs or {}))
+
 
 class AckGate(BaseRequest):
-    """The getUpdates request: the next call waits until the last batch was handled."""
+    """The getUpdates request: it confirms to Telegram only updates that have been handled.
+
+    PTB asks with ``offset`` = the last fetched update + 1, which confirms every update fetched
+    so far. While some are still being handled, the gate asks with the oldest of them instead:
+    Telegram then sends those again with any new ones, the gate passes on only the new ones,
+    and a crash loses nothing (a slow handler holds up nobody else). When only known updates
+    came back, it asks again soon (:data:`REPOLL_FIRST`, doubling) or once one is handled.
+    PTB's last getUpdates on stop waits (up to ``wait_max``) for the handlers, then confirms all.
+    """
 
     def __init__(
         self, inner: BaseRequest, tracker: UpdateTracker, *, wait_max: float = ACK_WAIT_MAX
@@ -186,16 +238,53 @@ class AckGate(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        gated = url.endswith("/getUpdates")
-        if gated and not await self.tracker.wait_idle(self.wait_max):
+        timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
+        if not url.endswith("/getUpdates") or request_data is None:
+            return await self._send(url, method, request_data, timeouts)
+        if request_data.json_parameters.get("timeout") == "0" and not await self.tracker.wait_idle(
+            self.wait_max
+        ):  # PTB's confirming call on stop
             log.warning(
-                "%d update(s) still being handled after %.0f s; confirming them anyway",
+                "%d update(s) still being handled after %.0f s at stop; not confirmed",
                 len(self.tracker.pending),
                 self.wait_max,
             )
+        delay = REPOLL_FIRST
+        while True:
+            offset = self.tracker.offset()
+            data = (
+                request_data if offset is None else cast(RequestData, _Offset(request_data, offset))
+            )
+            code, payload = await self._send(url, method, data, timeouts)
+            if code != 200:
+                return code, payload
+            sent = (
+                offset if offset is not None else _int(request_data.json_parameters.get("offset"))
+            )
+            if sent is not None:
+                self.tracker.confirmed(sent)
+            payload = clean_payload(payload)
+            try:
+                body = json.loads(payload)
+                result = body["result"]
+            except (ValueError, KeyError, TypeError):
+                return code, payload
+            if not isinstance(result, list) or offset is None:
+                self.tracker.fetched(_ids(result))
+                return code, payload
+            fresh = [u for u in result if not self.tracker.known(_id(u))]
+            if fresh or not result:
+                self.tracker.fetched(_ids(fresh))
+                return code, json.dumps({**body, "result": fresh}).encode()
+            # Only updates already being handled (or handled since): ask again shortly.
+            await self.tracker.wait_change(delay)
+            delay = min(REPOLL_MAX, delay * 2)
+
+    async def _send(
+        self, url: str, method: str, data: RequestData | None, timeouts: tuple[Any, ...]
+    ) -> tuple[int, bytes]:
         try:
-            timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
-            code, payload = await self.inner.do_request(url, method, request_data, *timeouts)
+            return await self.inner.do_request(url, method, data, *timeouts)
         except Exception:
             # PTB cancels the long poll on stop; httpx may then raise ReadError instead of
             # CancelledError, and nobody retrieves it ("Task exception was never retrieved").
@@ -203,10 +292,23 @@ class AckGate(BaseRequest):
             if task is not None and task.cancelling():
                 raise asyncio.CancelledError from None
             raise
-        if gated and code == 200:
-            payload = clean_payload(payload)
-            self.tracker.fetched(_update_ids(payload))
-        return code, payload
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _id(update: Any) -> int:
+    return int(update["update_id"]) if isinstance(update, dict) and "update_id" in update else -1
+
+
+def _ids(result: Any) -> list[int]:
+    if not isinstance(result, list):
+        return []
+    return [i for i in (_id(u) for u in result) if i >= 0]
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -237,13 +339,3 @@ def clean_payload(payload: bytes) -> bytes:
     except ValueError:
         return payload
     return json.dumps(clean_strings(data), ensure_ascii=False).encode()
-
-
-def _update_ids(payload: bytes) -> list[int]:
-    try:
-        result = json.loads(payload).get("result")
-    except (ValueError, AttributeError):
-        return []
-    if not isinstance(result, list):
-        return []
-    return [u["update_id"] for u in result if isinstance(u, dict) and "update_id" in u]

@@ -8,7 +8,9 @@ health endpoint. This one:
   in constant time; otherwise 403 and the body is not even read. A body that is not a JSON
   update gets 400. An ``update_id`` seen before gets 200 and is not processed again. Otherwise the
   update is handled first and answered 200 after: Telegram re-sends an update it got no answer
-  for, so a crash in the middle loses nothing.
+  for, so a crash in the middle loses nothing. With replicas on PostgreSQL, the shared store's
+  ``first_delivery`` also decides which replica answers a re-sent update (recorded before it is
+  handled: a replica killed mid-update then loses that one answer rather than send it twice).
 * ``GET /healthz``: 200 ``{"ok": true, ...}`` while the bot runs (for Docker and load balancers).
 """
 
@@ -18,6 +20,7 @@ import hmac
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -63,9 +66,16 @@ class SeenIds:
 
 class WebhookServer:
     def __init__(
-        self, app: Application[Any, Any, Any, Any, Any, Any], *, secret: str, path: str
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        *,
+        secret: str,
+        path: str,
+        first_delivery: Callable[[int], Awaitable[bool]] | None = None,
     ) -> None:
+        """``first_delivery``: the shared store's check, for replicas behind one URL."""
         self.app = app
+        self.first_delivery = first_delivery
         self.secret = secret.encode()
         self.path = path
         self.seen = SeenIds()
@@ -111,7 +121,9 @@ class WebhookServer:
         except (ValueError, TypeError, KeyError) as e:
             log.warning("webhook: a request that is not an update (%s)", type(e).__name__)
             return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
-        if not self.seen.add(update.update_id):
+        if not self.seen.add(update.update_id) or (
+            self.first_delivery is not None and not await self.first_delivery(update.update_id)
+        ):
             log.info("webhook: update %d delivered again; not processed twice", update.update_id)
             return web.json_response({"ok": True, "duplicate": True})
         processor = self.app.update_processor
