@@ -446,10 +446,10 @@ def report_lines(r: Result, n_requested: int, concurrency: int = CONCURRENT_UPDA
     biggest = max(full, default=0)
     if biggest >= 100:
         lines.append(
-            "getUpdates returned full batches of 100 (PTB's limit). The next getUpdates waits "
-            "until the last batch was handled (bot/delivery.py: a crash must not lose updates "
-            "Telegram was told were received), so each batch ends with a tail where fewer than "
-            f"{concurrency} updates are in flight."
+            "getUpdates returned full batches of 100 (PTB's limit). Its offset never passes an "
+            "update still being handled (bot/delivery.py: a crash must not lose updates Telegram "
+            "was told were received), so Telegram sends the unhandled ones again with each new "
+            "batch and the bot passes on only the new ones."
         )
     else:
         lines.append(

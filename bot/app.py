@@ -150,7 +150,7 @@ def make_requests(settings: Settings, tracker: UpdateTracker) -> tuple[BaseReque
     else:
         request = HTTPXRequest(connection_pool_size=settings.pool_size, pool_timeout=10.0)
         updates = HTTPXRequest(connection_pool_size=2)
-    return request, AckGate(updates, tracker)
+    return request, AckGate(updates, tracker, low_water=2 * settings.concurrent_updates)
 
 
 def build_application(

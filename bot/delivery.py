@@ -42,6 +42,8 @@ BACKOFF_FIRST, BACKOFF_MAX = 0.5, 8.0
 """Seconds before the first retry, doubling per attempt up to the maximum (plus 0-25% jitter)."""
 ACK_WAIT_MAX: Final = 60.0
 """Seconds PTB's confirming getUpdates on stop waits for the handlers at most."""
+LOW_WATER: Final = 32
+"""Updates in hand below which the next getUpdates is sent (twice the default concurrency)."""
 REPOLL_FIRST, REPOLL_MAX = 0.02, 1.0
 """Seconds before asking again when Telegram sent only updates already being handled: the
 first wait, doubling to the maximum while that goes on (or until one of them is handled)."""
@@ -212,11 +214,17 @@ class AckGate(BaseRequest):
     """
 
     def __init__(
-        self, inner: BaseRequest, tracker: UpdateTracker, *, wait_max: float = ACK_WAIT_MAX
+        self,
+        inner: BaseRequest,
+        tracker: UpdateTracker,
+        *,
+        wait_max: float = ACK_WAIT_MAX,
+        low_water: int = LOW_WATER,
     ) -> None:
         self.inner = inner
         self.tracker = tracker
         self.wait_max = wait_max
+        self.low_water = low_water
 
     @property
     def read_timeout(self) -> float | None:
@@ -251,6 +259,10 @@ class AckGate(BaseRequest):
             )
         delay = REPOLL_FIRST
         while True:
+            # Telegram answers with the 100 updates from the oldest unhandled one: while many
+            # are in hand, asking again would bring back mostly known ones.
+            while len(self.tracker.pending) > self.low_water:
+                await self.tracker.wait_change(REPOLL_MAX)
             offset = self.tracker.offset()
             data = (
                 request_data if offset is None else cast(RequestData, _Offset(request_data, offset))
