@@ -1,264 +1,110 @@
-"""Fuzzing from update to rendered message: ``python -m benchmarks.fuzz [--n 100000] [--seed 1]``.
+"""Worst-case cost of understanding and answering: ``python -m benchmarks.fuzz [-n N]``.
 
-Generated updates go through the real Application (every handler, the engine, the renderer,
-keyboards) with an in-memory Bot API that checks every call against the Bot API spec extract
-(tests/botapi_spec.json) and Telegram's limits (tests/fakebotapi/limits.py): valid HTML with
-only allowed tags, text within 4,096 UTF-16 units, callback data within 64 bytes, inline results
-within their limits. Inputs: any Unicode (lone surrogates, controls, RTL, emoji, combining
-marks), huge and empty texts, malformed entities, FTS5 syntax, commands with odd arguments,
-forged callback data, inline queries, edited messages and group mentions.
-
-Fails (exit 1) on any exception reaching the error handler, any spec or limit violation, or a
-call that is not answered. tests/test_fuzz.py runs a small share of the same generator in CI.
+Generates N inputs (default 100,000) up to 1,000 characters: random Unicode, words of the
+article and of the word lists, connector words and Kazakh suffixes repeated many times ("2004
+жылдан жылдан…", "гг гг гг"), years glued to suffixes, FTS5 syntax, long single tokens. Each is
+answered in process with ``Engine.ask`` and timed with ``perf_counter_ns``. Prints the median,
+p99 and maximum, and the ten slowest inputs, shortened. Exits 1 if the slowest took over
+``--limit`` ms (default 20).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import os
 import random
+import statistics
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-os.environ.setdefault("PTB_TIMEDELTA", "1")
+from knowledge.engine import Engine
+from knowledge.factbase import load_facts
+from knowledge.lexicon import load_raw
 
-FTS = [
-    '"',
-    '""',
-    "*",
-    "NEAR(",
-    "NEAR(a b, 2)",
-    "AND",
-    "OR",
-    "NOT",
-    "^",
-    ":",
-    "col:x",
-    "(",
-    ")",
-    "{a b}",
-    "-",
-    "+",
-    "'",
-    "\\",
-    "%",
-    "_",
-    ";",
-    "--",
-    "/*",
-    "*/",
-    "MATCH",
-    "\x00",
-]
-WORDS = [
-    "Абай",
-    "Abai",
-    "Қытай",
-    "Китай",
-    "China",
-    "1992",
-    "2004",
-    "жылы",
-    "году",
-    "culture",
-    "Шанхай",
-    "Urumqi",
-    "Үрімжі",
-    "дипломатиялық",
-    "Confucius",
-    "Конфуций",
-    "ұлттық",
-    "150",
-    "Xi",
-    "Назарбаев",
-    "opera",
-    "mədəniyyət",
-    "@dostyq_test_bot",
-    "😀",
-    "🇰🇿",
-    "مرحبا",
-    "שלום",
-    "中国",
-    "哈萨克斯坦",
-    "e\u0301",
-    "\u200b",
-    "\u202e",
-    "\ufeff",
-    "\U0010ffff",
-]
-COMMANDS = [
-    "/start",
-    "/help",
-    "/ask",
-    "/year",
-    "/topics",
-    "/sources",
-    "/lang",
-    "/about",
-    "/forget",
-    "/nope",
-    "/year@dostyq_test_bot",
-    "/start f_",
-    "/start f_diplomatic-relations-1992",
-]
-CALLBACKS = [
-    "1|year|2004|0|en",
-    "1|more|1992|0|kk",
-    "1|src|abai-150-in-china-1995|ru",
-    "1|tr|x|en",
-    "1|vote|diplomatic-relations-1992|+",
-    "1|topic|culture-days|0|en",
-    "1|setlang|kk",
-    "1|ex|2|ru",
-    "garbage",
-    "",
-    "1|year|9999|999|en",
-    "2|src|x|en",
-]
+CONNECTORS = (
+    "жылдан жылға жылдар жыл жылы ж жж гг г годы года с по до и between and to from till "
+    "аралығында мен бен пен және дейін бері кейін - – , . or или ма ме since after before "
+    "шы ші нан нен дан ден s е х ые ых"
+).split()
+YEARS = [str(y) for y in (1991, 1992, 1995, 1997, 2003, 2004, 2006, 2010, 2015, 2050, 1599)]
+FTS = ['"', "*", "NEAR(", ")", "AND", "OR", "NOT", "^", ":", "-", "'", "col:", "{a b}"]
 
 
-def random_text(rng: random.Random) -> str:
-    kind = rng.random()
-    if kind < 0.05:
-        return ""
-    if kind < 0.08:
-        return rng.choice(WORDS) * rng.randint(500, 5000)  # huge
-    if kind < 0.2:
-        # Any code point, lone surrogates included.
-        return "".join(chr(rng.randint(0, 0x10FFFF)) for _ in range(rng.randint(1, 60)))
-    if kind < 0.35:
-        return " ".join(rng.choice(FTS + WORDS) for _ in range(rng.randint(1, 12)))
-    if kind < 0.45:
-        arg = rng.choice(["", str(rng.randint(-99999, 99999)), rng.choice(WORDS), "２００４", "0"])
-        return f"{rng.choice(COMMANDS)} {arg}"
-    parts = [
-        rng.choice(WORDS + FTS + [str(rng.randint(0, 3000))]) for _ in range(rng.randint(1, 15))
-    ]
-    return " ".join(parts)
+def words_pool() -> list[str]:
+    pool: list[str] = []
+    for lists in load_raw().values():
+        for entries in lists.values():
+            pool += [w for e in entries for w in e.split()]
+    base = load_facts()
+    for f in base.facts[:40]:
+        pool += f.title.kk.split() + f.title.ru.split() + f.title.en.split()
+    return pool
 
 
-def generate(rng: random.Random, n: int) -> Iterator[dict[str, Any]]:
-    from tests import factories as F
-
-    for i in range(n):
-        user = 900_000_000 + rng.randint(0, 5000)
-        text = random_text(rng)
-        r = rng.random()
-        lang = rng.choice(["en", "ru", "kk", None, "de", "zh-hans"])
-        if r < 0.55:
-            update = F.make_message_update(text or " ", user_id=user, language_code=lang)
-            if rng.random() < 0.1:
-                # Malformed entities: offsets and lengths past the text, odd types.
-                update["message"]["entities"] = [
-                    {
-                        "type": rng.choice(["bot_command", "mention", "bold", "url"]),
-                        "offset": rng.randint(-5, 5000),
-                        "length": rng.randint(0, 5000),
-                    }
-                ]
-            if not text:
-                update["message"]["text"] = ""
-        elif r < 0.65:
-            update = F.make_message_update(
-                f"@dostyq_test_bot {text}",
-                user_id=user,
-                chat_type="supergroup",
-                chat_id=-1001_000_000_000 - rng.randint(0, 50),
-                language_code=lang,
-            )
-        elif r < 0.75:
-            update = F.make_edited_message_update(text or ".", user_id=user, language_code=lang)
-        elif r < 0.87:
-            data = rng.choice(CALLBACKS) if rng.random() < 0.7 else text[:64]
-            message = F.make_message("x", user_id=user, from_bot=True)
-            update = F.make_callback_query_update(data, message=message, user_id=user)
-        else:
-            update = F.make_inline_query_update(text[:256], user_id=user)
-        update["update_id"] = i + 1
-        yield update
-
-
-class Errors(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(self.format(record)[:2000])
-
-
-async def fuzz(n: int, seed: int, db: Path) -> dict[str, Any]:
-    from telegram import Update
-
-    from bot.app import build_application
-    from bot.delivery import clean_strings
-    from bot.settings import Settings
-    from tests.test_handlers import RecordingRequest
-
-    errors = Errors()
-    logging.getLogger().addHandler(errors)
-    logging.getLogger().setLevel(logging.WARNING)
-    request = RecordingRequest()
-    settings = Settings(
-        _env_file=None,
-        TELEGRAM_BOT_TOKEN="7000001:AAFakeTokenForOfflineTestsOnly-dostyq",
-        TELEGRAM_API_URL="http://offline.invalid/bot",
-        DOSTYQ_DB=str(db),
-        rate_limit=False,
-    )
-    app = build_application(settings, request=request)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
+def generate(n: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
-    t0 = time.perf_counter()
-    count = 0
-    try:
-        for data in generate(rng, n):
-            try:
-                # What the bot's edges (getUpdates, the webhook) do to every update first.
-                update = Update.de_json(clean_strings(data), app.bot)
-            except Exception as e:  # the generator's bug, not the bot's
-                errors.records.append(f"de_json: {e!r}")
-                continue
-            await app.process_update(update)
-            count += 1
-            if len(request.calls) > 10_000:
-                request.calls.clear()
-    finally:
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
-        await app.shutdown()
-        logging.getLogger().removeHandler(errors)
-    return {
-        "inputs": count,
-        "seconds": time.perf_counter() - t0,
-        "errors": errors.records,
-        "problems": request.problems,
-    }
+    pool = words_pool()
+    out = []
+    for i in range(n):
+        kind = i % 6
+        if kind == 0:  # a year and one connector repeated: the backtracking shape
+            w = rng.choice(CONNECTORS)
+            reps = rng.randint(5, 160)
+            sep = rng.choice([" ", "", "-", " - "])
+            text = rng.choice(YEARS) + " " + sep.join([w] * reps)
+        elif kind == 1:  # years and connectors mixed at random
+            parts = [rng.choice(YEARS + CONNECTORS) for _ in range(rng.randint(5, 200))]
+            text = " ".join(parts)
+        elif kind == 2:  # words of the article and word lists
+            text = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 150)))
+        elif kind == 3:  # random Unicode
+            text = "".join(chr(rng.randint(32, 0x2FFF)) for _ in range(rng.randint(0, 1000)))
+        elif kind == 4:  # FTS5 syntax among words
+            text = " ".join(rng.choice(FTS + pool) for _ in range(rng.randint(1, 120)))
+        else:  # one long token, or digits glued to suffixes
+            if rng.random() < 0.5:
+                text = rng.choice(pool) * rng.randint(1, 80)
+            else:
+                text = "".join(rng.choice(YEARS) + rng.choice(CONNECTORS) for _ in range(60))
+        out.append(text[:1000])
+    return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.fuzz", description=__doc__)
-    p.add_argument("--n", type=int, default=100_000)
-    p.add_argument("--seed", type=int, default=1)
-    args = p.parse_args(argv)
+async def run(n: int) -> list[tuple[float, str]]:
+    inputs = generate(n)
+    times: list[tuple[float, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        r = asyncio.run(fuzz(args.n, args.seed, Path(tmp) / "fuzz.sqlite3"))
-    print(
-        f"fuzz: {r['inputs']:,} inputs (seed {args.seed}) in {r['seconds']:.1f} s "
-        f"({r['seconds'] / max(r['inputs'], 1) * 1000:.2f} ms each); "
-        f"errors {len(r['errors'])}, Bot API spec/limit violations {len(r['problems'])}"
-    )
-    for line in (r["errors"] + r["problems"])[:20]:
-        print("  " + line.replace("\n", "\n  "))
-    return 0 if not r["errors"] and not r["problems"] else 1
+        engine = await Engine.open(Path(tmp) / "fuzz.sqlite3", load_facts())
+        try:
+            for text in inputs[:200]:  # warm-up
+                await engine.ask(text)
+            for text in inputs:
+                t0 = time.perf_counter_ns()
+                await engine.ask(text)
+                times.append(((time.perf_counter_ns() - t0) / 1e6, text))
+        finally:
+            await engine.close()
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("-n", type=int, default=100_000, help="inputs (default 100,000)")
+    ap.add_argument("--limit", type=float, default=20.0, help="worst case allowed, ms")
+    args = ap.parse_args()
+    times = asyncio.run(run(args.n))
+    ms = sorted(t for t, _ in times)
+    p99 = ms[int(len(ms) * 0.99) - 1]
+    print(f"inputs: {len(ms)}, up to {max(len(s) for _, s in times)} characters")
+    print(f"engine.ask ms: median {statistics.median(ms):.3f}, p99 {p99:.3f}, max {ms[-1]:.3f}")
+    print("ten slowest:")
+    for t, text in sorted(times, reverse=True)[:10]:
+        short = text if len(text) <= 70 else text[:67] + "..."
+        print(f"  {t:8.3f} ms  {len(text):4d} chars  {short!r}")
+    if ms[-1] > args.limit:
+        raise SystemExit(f"worst case {ms[-1]:.1f} ms is over {args.limit} ms")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

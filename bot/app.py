@@ -21,7 +21,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -30,7 +29,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from handlers import build_handlers
+from handlers import build_gates, build_handlers
+from handlers.admin import register_admin_commands
 from handlers.context import BotData
 from handlers.errors import on_error
 from handlers.i18n import COMMANDS, GROUP_COMMANDS
@@ -38,6 +38,7 @@ from handlers.ordering import UserOrderedProcessor
 from knowledge.models import LANGS
 
 from .delivery import AckGate, RetryingLimiter, UpdateTracker, backoff
+from .ratelimit import TelegramRateLimiter
 from .services import close_services, open_services
 from .settings import ConfigError, Settings, file_url
 from .store import is_url
@@ -57,7 +58,7 @@ ALLOWED_UPDATES: Final = (
 STARTUP_BACKOFF_MAX: Final = 60.0
 """Seconds between start-up attempts at most while the Bot API is unreachable."""
 THROTTLE_MAX_RETRIES: Final = 1_000_000
-"""AIORateLimiter retries a 429 this often: in effect, every time Telegram asks."""
+"""The throttle retries a 429 this often: in effect, every time Telegram asks."""
 
 
 class DostyqBot(ExtBot[int]):
@@ -167,7 +168,10 @@ def build_application(
     # The processor reports handled updates to the getUpdates gate, if there is one.
     gate = get_updates_request if isinstance(get_updates_request, AckGate) else None
     tracker = gate.tracker if gate is not None else UpdateTracker()
-    throttle = AIORateLimiter(max_retries=THROTTLE_MAX_RETRIES) if settings.rate_limit else None
+    # Telegram's limits as sliding windows, per chat too; 429s waited out (bot/ratelimit.py).
+    throttle = (
+        TelegramRateLimiter(max_retries=THROTTLE_MAX_RETRIES) if settings.rate_limit else None
+    )
     bot = DostyqBot(
         settings.token.get_secret_value(),
         base_url=settings.api_url,
@@ -195,6 +199,7 @@ def build_application(
     app: DostyqApp = builder.build()
     app.bot_data.settings = settings
     app.add_handlers(build_handlers())
+    app.add_handlers(build_gates(), group=-1)  # flood control, before any answer
     app.add_error_handler(on_error)
     return app
 
@@ -209,6 +214,7 @@ async def _post_init(app: DostyqApp) -> None:
     gc.collect()
     gc.freeze()
     await register_commands(app)
+    await register_admin_commands(app.bot, data.settings.admin_ids)  # their menus add /stats…
 
 
 async def _post_shutdown(app: DostyqApp) -> None:

@@ -110,6 +110,13 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("--unanswered", action="store_true", help="only questions with no answer")
     log.add_argument("--limit", type=int, default=50, help="how many, newest first")
 
+    for name, what in (
+        ("stats", "questions per day, share answered, languages, top facts, votes (read-only)"),
+        ("gaps", "the most frequent unanswered or low-confidence questions (read-only)"),
+    ):
+        report = _command(sub, name, _report, help=what)
+        report.add_argument("--lang", choices=["kk", "ru", "en"], default="en")
+
     facts = _command(sub, "facts", _facts, help="list the facts")
     facts.add_argument("--json", action="store_true", help="the whole fact base as a JSON array")
 
@@ -258,6 +265,37 @@ async def _print_answer(
         text = render(answer, base.sources, html_mode=False)
         print(text.replace("\n", " / ").translate(_LINE_BREAKS) if batch else text, file=out)
     return answer
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_report_async(settings, load_base(settings), args.command, args.lang))
+
+
+async def _report_async(settings: Settings, base: FactBase, which: str, lang: Lang) -> int:
+    """``dostyq stats`` / ``dostyq gaps``: what /stats and /gaps show, from the store opened
+    read-only (nothing migrated, purged or created; SQLite or PostgreSQL)."""
+    from handlers import insight
+
+    from .store import Store
+
+    try:
+        store = await Store.open(settings.db, readonly=True)
+    except Exception as e:
+        print(f"dostyq {which}: cannot open {settings.db}: {e}", file=sys.stderr)
+        return 1
+    try:
+        if which == "stats":
+            titles = {f.id: f.title.get(lang) for f in base.facts}
+            stats = await insight.read_stats(store.backend)
+            print(insight.render_stats(stats, lang, titles.get))
+        else:
+            print(insight.render_gaps(await insight.read_gaps(store.backend), lang))
+    except insight.InsightError as e:
+        print(f"dostyq {which}: {e}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+    return 0
 
 
 def _log(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,7 +2,7 @@
 confirmed to Telegram only once they have been handled.
 
 * :class:`RetryingLimiter` is the bot's rate limiter (PTB's hook around every Bot API call but
-  getUpdates). It optionally throttles through PTB's :class:`~telegram.ext.AIORateLimiter`,
+  getUpdates). It optionally throttles through a limiter such as bot.ratelimit's,
   honours every 429 ``retry_after`` however often it comes, and retries 5xx answers and network
   errors with exponential backoff for up to :data:`NETWORK_RETRY_BUDGET` seconds.
 * :class:`AckGate` wraps the getUpdates request. getUpdates with ``offset=N`` tells Telegram that
@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
-from telegram.ext import AIORateLimiter, BaseRateLimiter
+from telegram.ext import BaseRateLimiter
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger("dostyq.delivery")
@@ -75,7 +75,7 @@ class RetryingLimiter(BaseRateLimiter[int]):
 
     def __init__(
         self,
-        throttle: AIORateLimiter | None = None,
+        throttle: BaseRateLimiter[int] | None = None,
         *,
         budget: float = NETWORK_RETRY_BUDGET,
     ) -> None:
@@ -109,7 +109,7 @@ class RetryingLimiter(BaseRateLimiter[int]):
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
             except RetryAfter as e:
-                # Reached only without a throttle (AIORateLimiter retries 429s itself).
+                # Reached without a throttle, or when it gave up (it retries 429s itself).
                 wait = _seconds(e.retry_after) + 0.1
                 log.warning("%s: flood control, retrying in %.1f s", endpoint, wait)
                 await asyncio.sleep(wait)

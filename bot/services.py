@@ -14,7 +14,7 @@ import aiosqlite
 
 from handlers.context import BotData
 from knowledge.engine import Engine
-from knowledge.factbase import DEFAULT_FACTS_DIR, DEFAULT_SOURCES, FactBase, load_facts
+from knowledge.factbase import FactBase, load_configured
 
 from .settings import ConfigError, Settings
 from .store import Store, index_db, is_url
@@ -25,11 +25,7 @@ class DatabaseError(ConfigError):
 
 
 def load_base(settings: Settings) -> FactBase:
-    facts_dir = settings.facts_dir or DEFAULT_FACTS_DIR
-    sources = facts_dir.parent / "sources.yaml" if settings.facts_dir else DEFAULT_SOURCES
-    if settings.facts_dir and not sources.exists():
-        sources = DEFAULT_SOURCES
-    return load_facts(facts_dir, sources)
+    return load_configured(settings.facts_dir)  # /reload reads the files the same way
 
 
 def check_database(path: Path | str) -> None:

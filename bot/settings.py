@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_RE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{20,}")
 """What @BotFather hands out: the bot id, a colon, then (today) 35 URL-safe characters."""
@@ -80,6 +80,24 @@ class Settings(BaseSettings):
     rate_limit: bool = True
     admin_chat_id: int | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # -- operating the bot (deploy/README.md) --
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(),
+        description="Telegram user ids allowed /stats, /gaps, /reload; told about errors",
+    )
+    flood_per_minute: int = Field(
+        default=20, ge=0, description="questions a user may ask a minute (0: no limit)"
+    )
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """``DOSTYQ_ADMIN_IDS=123,456`` (commas or spaces)."""
+        if isinstance(value, str):
+            return frozenset(int(v) for v in value.replace(",", " ").split())
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
 
     @field_validator("token", mode="before")
     @classmethod

@@ -13,7 +13,10 @@ if TYPE_CHECKING:
 
 
 def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """Every handler, in the order they must be tried (all in group 0: first match wins)."""
+    """Every handler, in the order they must be tried (all in group 0: first match wins).
+
+    Flood control is separate, in group -1 (:func:`flood.flood_handler`): it runs first.
+    """
     from telegram.ext import (
         CallbackQueryHandler,
         CommandHandler,
@@ -22,7 +25,7 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
     )
     from telegram.ext import filters as f
 
-    from . import callbacks, commands, inline, messages, timeline_chat
+    from . import admin, callbacks, commands, inline, messages, timeline_chat
 
     private, groups = f.ChatType.PRIVATE, f.ChatType.GROUPS
     return [
@@ -38,6 +41,12 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("lang", commands.lang_command, filters=private),
         CommandHandler("about", commands.about),
         CommandHandler("forget", commands.forget, filters=private),
+        # Admins only (DOSTYQ_ADMIN_IDS); others get the unknown-command reply.
+        CommandHandler("stats", admin.stats),
+        CommandHandler("gaps", admin.gaps),
+        CommandHandler("reload", admin.reload),
+        # After every command: any other command, in a private chat, points to /help.
+        MessageHandler(private & f.COMMAND, admin.unknown_command),
         CallbackQueryHandler(callbacks.on_button),
         InlineQueryHandler(inline.inline_query),
         # Private chat: any text is a question; edited messages are answered again.
@@ -47,3 +56,10 @@ def build_handlers() -> list[BaseHandler[Any, Any, Any]]:
         # Private chat: stickers, photos, voice... get a hint.
         MessageHandler(private & ~f.TEXT & ~f.StatusUpdate.ALL, messages.non_text),
     ]
+
+
+def build_gates() -> list[BaseHandler[Any, Any, Any]]:
+    """Handlers for ``group=-1``, tried before :func:`build_handlers`: per-user flood control."""
+    from .flood import flood_handler
+
+    return [flood_handler()]

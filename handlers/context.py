@@ -8,6 +8,7 @@ Handlers never import ``bot``: what they need from the composition root comes in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from telegram.ext import CallbackContext, ExtBot
@@ -28,6 +29,19 @@ class HandlerSettings(Protocol):
 
     @property
     def admin_chat_id(self) -> int | None: ...
+
+    # Operating the bot (handlers/admin.py, handlers/flood.py, handlers/errors.py).
+    @property
+    def admin_ids(self) -> frozenset[int]: ...
+
+    @property
+    def flood_per_minute(self) -> int: ...
+
+    @property
+    def facts_dir(self) -> Path | None: ...
+
+    @property
+    def db(self) -> Path | str: ...
 
 
 class UserStore(Protocol):

@@ -547,3 +547,108 @@ def ref_label(ref: int, pages: str | None, lang: Lang) -> str:
     if lang == "kk":
         return f"[{ref}] сілтеме" + (f", {pretty}-{'беттер' if many else 'бет'}" if pages else "")
     return f"ref. [{ref}]" + (f", {'pp.' if many else 'p.'} {pretty}" if pages else "")
+    return f"ref. [{ref}]" + (f", {'pp.' if many else 'p.'} {pages}" if pages else "")
+
+
+# -- operating the bot: flood control, unknown commands, admin commands ----------------------
+
+#: Commands only for DOSTYQ_ADMIN_IDS (not announced with setMyCommands to everyone).
+ADMIN_COMMANDS: dict[Lang, tuple[tuple[str, str], ...]] = {
+    "kk": (
+        ("stats", "Статистика: соңғы 7 және 30 күн (әкімшілерге)"),
+        ("gaps", "Жауапсыз қалған жиі сұрақтар (әкімшілерге)"),
+        ("reload", "Дерек файлдарын қайта оқу (әкімшілерге)"),
+    ),
+    "ru": (
+        ("stats", "Статистика за 7 и 30 дней (для администраторов)"),
+        ("gaps", "Частые вопросы без ответа (для администраторов)"),
+        ("reload", "Перечитать файлы фактов (для администраторов)"),
+    ),
+    "en": (
+        ("stats", "Statistics for the last 7 and 30 days (admins)"),
+        ("gaps", "Frequent unanswered questions (admins)"),
+        ("reload", "Re-read the fact files (admins)"),
+    ),
+}
+
+OPS_UI: dict[str, dict[Lang, str]] = {
+    "slow_down": {
+        "kk": "Сұрақтар тым жиі келіп жатыр. Бір минут күте тұрып, қайта жазыңыз.",
+        "ru": "Слишком много вопросов подряд. Подождите минуту и спросите снова.",
+        "en": "That is a lot of questions at once. Please wait a minute and ask again.",
+    },
+    "unknown_command": {
+        "kk": "Мұндай команда жоқ. Командалар тізімі: /help",
+        "ru": "Такой команды нет. Список команд: /help",
+        "en": "I don't know that command. See /help for the list.",
+    },
+    "stats_days": {
+        "kk": "Соңғы 7 күндегі сұрақтар (UTC):",
+        "ru": "Вопросы по дням за последние 7 дней (UTC):",
+        "en": "Questions per day, last 7 days (UTC):",
+    },
+    "stats_count": {
+        "kk": "{asked} (жауап: {share})",
+        "ru": "{asked} (отвечено: {share})",
+        "en": "{asked} ({share} answered)",
+    },
+    "stats_totals": {
+        "kk": "7 күн: {week}, тәулігіне {week_avg}. 30 күн: {month}, тәулігіне {month_avg}.",
+        "ru": "За 7 дней: {week}, {week_avg} в день. За 30 дней: {month}, {month_avg} в день.",
+        "en": "7 days: {week}, {week_avg} a day. 30 days: {month}, {month_avg} a day.",
+    },
+    "stats_by_lang": {
+        "kk": "Тіл бойынша (30 күн):",
+        "ru": "По языкам (30 дней):",
+        "en": "By language (30 days):",
+    },
+    "stats_by_chat": {
+        "kk": "Чат түрі бойынша (30 күн):",
+        "ru": "По типу чата (30 дней):",
+        "en": "By chat type (30 days):",
+    },
+    "stats_top": {
+        "kk": "Ең жиі берілген деректер (30 күн):",
+        "ru": "Самые частые факты (30 дней):",
+        "en": "Top facts (30 days):",
+    },
+    "stats_votes": {
+        "kk": "Деректердің бағалары 👍/👎:",
+        "ru": "Оценки фактов 👍/👎:",
+        "en": "Votes per fact 👍/👎:",
+    },
+    "gaps_head": {
+        "kk": "Соңғы {days} күнде жауапсыз не сенімсіз жауап алған жиі сұрақтар:",
+        "ru": "Частые вопросы без ответа или с неуверенным ответом за {days} дней:",
+        "en": "Most frequent unanswered or low-confidence questions, last {days} days:",
+    },
+    "gaps_none": {
+        "kk": "Соңғы {days} күнде жауапсыз сұрақ болған жоқ.",
+        "ru": "За последние {days} дней вопросов без ответа не было.",
+        "en": "No unanswered questions in the last {days} days.",
+    },
+    "gaps_low": {
+        "kk": " (оның {n} — сенімсіз)",
+        "ru": " (из них неуверенно: {n})",
+        "en": " ({n} low confidence)",
+    },
+    "reload_ok": {
+        "kk": "Қайта жүктелді: {facts} дерек, {files} файл (хэш {hash}).",
+        "ru": "Перезагружено: фактов — {facts}, файлов — {files} (хэш {hash}).",
+        "en": "Reloaded: {facts} facts in {files} files (hash {hash}).",
+    },
+    "reload_failed": {
+        "kk": "Дерек файлдарында қате бар, жұмыс істеп тұрған база сақталды ({facts} дерек):",
+        "ru": "В файлах фактов ошибка, работающая база сохранена (фактов: {facts}):",
+        "en": "The fact files have an error; the running base is kept ({facts} facts):",
+    },
+    "insight_error": {
+        "kk": "Статистиканы оқу мүмкін болмады:",
+        "ru": "Не удалось прочитать статистику:",
+        "en": "Could not read the statistics:",
+    },
+}
+
+
+def ops_ui(key: str, lang: Lang, **kw: object) -> str:
+    return OPS_UI[key][lang].format(**kw)

@@ -63,8 +63,14 @@ def _keys(f: Fact, target: str | None, lang: Lang, names: Mapping[str, Name]) ->
         return [names[k].get(lang) for k in keys if k in names and names[k].kind in kinds]
 
     if target == "places":
-        # Cities where the fact names any; its countries otherwise.
-        return named(f.places, ("city", "region")) or named(f.places, ("country",))
+        # Where it was held: the fact's cities in the host country (Almaty's days in Shanghai
+        # name both cities), any cities, or its countries.
+        venues = [k for k in f.places if k in names and names[k].country == f.host]
+        return (
+            named(venues, ("city", "region"))
+            or named(f.places, ("city", "region"))
+            or named(f.places, ("country",))
+        )
     if target == "people":
         return named(f.people, ("person",))
     if target == "works":

@@ -69,7 +69,19 @@ _WORD_DECADES = {
     "сексенінші": 1980,
 }
 #: Relative years for follow-ups: "the year after", "годом раньше", "келесі жылы".
-_NEXT = ("next year", "year after", "following year", "следующ", "годом позже", "келесі")
+_NEXT = (
+    "next year",
+    "year after",
+    "following year",
+    "year later",
+    "следующ",
+    "годом позже",
+    "годом позднее",
+    "через год",
+    "келесі",
+    "kelesi",
+    "бір жылдан кейін",
+)
 _PREV = (
     "previous year",
     "year before",
@@ -81,6 +93,9 @@ _PREV = (
     "алдыңғы",
     "өткен жыл",
     "бір жыл бұрын",
+    "бір жыл бұрынғы",
+    "aldyngy",
+    "year earlier",
 )
 
 #: Month patterns per month: English names and abbreviations, Russian forms, Kazakh stems

@@ -52,6 +52,10 @@ LIST_SHARE = 0.75
 LIST_MIN_COVERAGE = 0.3
 LIST_CANDIDATES = 60
 MAX_LIST = 40
+#: A fact naming the question's rarest word (in at most FOCUS_MAX_DF facts) only in its text,
+#: not in its title, aliases or names, keeps this share of its score.
+PASSING_FACTOR = 0.7
+FOCUS_MAX_DF = 2
 #: Parsed facts kept in memory by id.
 FACT_CACHE = 2048
 
@@ -99,6 +103,7 @@ class Engine:
         engine.years = await index.years()
         engine.names = dict(base.names)
         engine.topic_terms = _topic_terms(index.analyzer, base)
+        engine.ranker.set_names(_name_terms(index.analyzer, base))
         return engine
 
     async def close(self) -> None:
@@ -137,6 +142,14 @@ class Engine:
             q = self._resolve_followup(q, context)
         elif q.intent == "followup":
             q = replace(q, intent="date" if q.date else "empty")
+        if q.intent in ("fact", "list", "count") and not self._knows(q):
+            # Nothing the fact base knows besides the cue words: "yo what happend in 2003",
+            # "рахмет, көп көмектестің", "благодарю, очень помогло".
+            chat = next((c for c in ("thanks", "help", "greeting") if c in q.cues), None)
+            if chat is not None:
+                return self._chat(q, lang, chat)
+            if q.date is not None:
+                q = replace(q, intent="date")
         if q.intent == "empty":
             return await self._none(q, lang, [])
         if q.intent == "date" and q.date is not None:
@@ -144,6 +157,44 @@ class Engine:
         if q.intent in ("list", "count"):
             return await self._list(q, lang)
         return await self._fact_answer(q, lang)
+
+    def _focus(self, q: Question, scored: list[Scored]) -> list[Scored]:
+        """A fact that names the question's rarest word only in passing (its text, not its
+        title, aliases or names) answers a question about something else: "Who is the
+        president of France?" is not about Hu Jintao's visit, whose text mentions France."""
+        focus = self._rarest(q)
+        if focus is None or not scored:
+            return scored
+        keys = {t[: max(4, len(t) - 2)] for t in focus}
+        out = []
+        for s in scored:
+            passing = not s.cand.terms.isdisjoint(focus) and not any(
+                k in line for line in s.cand.head for k in keys
+            )
+            out.append(replace(s, score=s.score * PASSING_FACTOR) if passing else s)
+        out.sort(key=lambda s: -s.score)
+        return out
+
+    def _rarest(self, q: Question) -> frozenset[str] | None:
+        """The question's rarest specific word's terms, if it is rare (in few facts)."""
+        best: tuple[int, frozenset[str]] | None = None
+        for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True):
+            known = [t for t in g if t in self.vocab]
+            if gen or weak or not known:
+                continue
+            df = max(self.vocab[t] for t in known)
+            if best is None or df < best[0]:
+                best = (df, frozenset(known))
+        if best is None or best[0] > FOCUS_MAX_DF:
+            return None
+        return best[1]
+
+    def _knows(self, q: Question) -> bool:
+        """Whether any specific content word is a term of the index (typos corrected)."""
+        return any(
+            not gen and any(t in self.vocab for t in self.ranker.correct(g))
+            for g, gen in zip(q.terms.groups, q.terms.generic, strict=True)
+        )
 
     def _chat(self, q: Question, lang: Lang, intent: str) -> Answer:
         return Answer(
@@ -156,7 +207,7 @@ class Engine:
             return await self._date_answer(q, lang)
         if date is not None and q.terms.only_generic:
             return await self._date_answer(q, lang)
-        scored = await self.ranker.rank(q.terms, date)
+        scored = self._focus(q, await self.ranker.rank(q.terms, date))
         best = scored[0].score if scored else 0.0
         if best >= CONFIDENCE_THRESHOLD:
             near = [
@@ -309,7 +360,11 @@ class Engine:
             best = max((s.coverage for s in dated), default=0.0)
             keep = [s for s in dated if s.coverage >= max(LIST_MIN_COVERAGE, best * LIST_SHARE)]
             facts = [self._fact(s.cand) for s in keep[:MAX_LIST]]
-        facts = [f for f in facts if _direction_ok(f, q)] or facts
+        facts = (
+            [f for f in facts if _direction_ok(f, q, strict=True)]
+            or [f for f in facts if _direction_ok(f, q)]
+            or facts
+        )
         facts.sort(key=lambda f: (f.sort_key, f.id))
         return facts
 
@@ -381,7 +436,15 @@ class Engine:
         # "and in 2006?".
         terms = self.index.analyzer.terms(q.norm, date, ctx.words, frozenset(), self.lexicon)
         intent: Intent = "list" if ctx.kind == "list" else "fact"
-        return replace(q, intent=intent, date=date, terms=terms, target=ctx.target)
+        return replace(
+            q,
+            intent=intent,
+            date=date,
+            terms=terms,
+            target=ctx.target,
+            host=q.host or ctx.host,
+            guest=q.guest or ctx.guest,
+        )
 
     # -- facts ------------------------------------------------------------------------------
 
@@ -445,12 +508,12 @@ _MONTHS = (
 )
 
 
-def _direction_ok(f: Fact, q: Question) -> bool:
-    """The fact's exchange goes the asked way (or either side is not known)."""
+def _direction_ok(f: Fact, q: Question, *, strict: bool = False) -> bool:
+    """The fact's exchange goes the asked way (or, unless ``strict``, a side is not known)."""
     host, guest = _direction(q)
-    if host and f.host and f.host != host:
+    if host and (f.host != host if strict else f.host and f.host != host):
         return False
-    return not (guest and f.guest and f.guest != guest)
+    return not (guest and (f.guest != guest if strict else f.guest and f.guest != guest))
 
 
 def _direction(q: Question) -> tuple[str | None, str | None]:
@@ -460,6 +523,18 @@ def _direction(q: Question) -> tuple[str | None, str | None]:
         return None, None
     other = {"KZ": "CN", "CN": "KZ"}
     return host or (other[guest] if guest else None), guest or (other[host] if host else None)
+
+
+def _name_terms(analyzer: Analyzer, base: FactBase) -> frozenset[str]:
+    """The terms of every person's, place's and organisation's name, in every language."""
+    out: set[str] = set()
+    for n in base.names.values():
+        for lang in LANGS:
+            for form in [n.get(lang), *n.aliases.get(lang)]:
+                for w in words(normalise(form)):
+                    if len(w) > 2 and not w.isdigit():
+                        out |= analyzer.alternatives(w)
+    return frozenset(out)
 
 
 def _topic_terms(analyzer: Analyzer, base: FactBase) -> frozenset[str]:

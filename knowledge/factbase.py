@@ -147,6 +147,14 @@ def load_facts(
     return FactBase(tuple(facts), sources, digest.hexdigest(), tuple(str(p) for p in files), names)
 
 
+def load_configured(facts_dir: Path | None) -> FactBase:
+    """The packaged fact base, or ``facts_dir`` with the ``sources.yaml`` beside it (if any)."""
+    if facts_dir is None:
+        return load_facts()
+    sources = facts_dir.parent / "sources.yaml"
+    return load_facts(facts_dir, sources if sources.exists() else DEFAULT_SOURCES)
+
+
 def _load_file(path: Path) -> list[Fact]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)

@@ -43,6 +43,7 @@ LISTS: tuple[str, ...] = (
     "guest_kz",
     "generic",
     "weak",
+    "relative",
     *(
         f"kind_{k.replace('-', '_')}"
         for k in (
@@ -144,12 +145,36 @@ class Lexicon:
                             kk_read.add(self._kk_loose(w))
                         s = stem(w)
                         if len(s) >= MIN_STEM and not w.isdigit():
-                            stems.add(loose(s))
+                            # Stems compare within one language: a Russian stem never matches
+                            # a Kazakh one ("меню" and "мен").
+                            stems.add(f"{lang}:{loose(s)}")
             # Longest phrases first, so "tell me more" wins over "more".
             phrases.sort(key=lambda p: -len(p))
             self.lists[key] = WordList(
                 frozenset(loose_words), frozenset(kk_read), frozenset(stems), tuple(phrases)
             )
+        # The lists each word form, reading and stem is in: one look-up per question word.
+        self._by_form: dict[str, set[str]] = {}
+        self._by_read: dict[str, set[str]] = {}
+        self._by_stem: dict[str, set[str]] = {}
+        self._first_words: set[str] = set()
+        for key, wl in self.lists.items():
+            for f in wl.loose:
+                self._by_form.setdefault(f, set()).add(key)
+            for f in wl.kk_read:
+                self._by_read.setdefault(f, set()).add(key)
+            if not key.startswith(_FORM_ONLY):
+                for f in wl.stems:
+                    self._by_stem.setdefault(f, set()).add(key)
+            self._first_words.update(p[0] for p in wl.phrases)
+        self._cache: dict[str, frozenset[str]] = {}
+        # Per list: first word -> its phrases, longest first.
+        self._starts: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+        for key, wl in self.lists.items():
+            starts: dict[str, list[tuple[str, ...]]] = {}
+            for phrase in wl.phrases:
+                starts.setdefault(phrase[0], []).append(phrase)
+            self._starts[key] = starts
 
     @staticmethod
     def _kk_loose(w: str) -> str:
@@ -158,32 +183,58 @@ class Lexicon:
     def stems_of(self, w: str) -> frozenset[str]:
         return _stems(w, self._kk_stem)
 
-    def has(self, key: str, w: str) -> bool:
-        """Whether the question word ``w`` (normalised) is in list ``key``.
+    def lists_of(self, w: str) -> frozenset[str]:
+        """Every list the question word ``w`` (normalised) is in.
 
         Direction lists (``host_*``, ``guest_*``) match word forms only: there the case ending
         is the point ("Алматыда" is where, "Алматы" is not).
         """
-        wl = self.lists[key]
-        if loose(w) in wl.loose or (is_latin(w) and self._kk_loose(w) in wl.kk_read):
-            return True
-        if key.startswith(_FORM_ONLY):
-            return False
-        return not wl.stems.isdisjoint(self.stems_of(w))
+        got = self._cache.get(w)
+        if got is not None:
+            return got
+        keys = set(self._by_form.get(loose(w), ()))
+        if is_latin(w):
+            keys |= self._by_read.get(self._kk_loose(w), set())
+        for s in self.stems_of(w):
+            keys |= self._by_stem.get(s, set())
+        got = frozenset(keys)
+        if len(self._cache) > 65536:
+            self._cache.clear()
+        self._cache[w] = got
+        return got
+
+    def has(self, key: str, w: str) -> bool:
+        """Whether the question word ``w`` (normalised) is in list ``key``."""
+        return key in self.lists_of(w)
+
+    def may_start_phrase(self, ws: Sequence[str]) -> bool:
+        """Whether any word of ``ws`` begins a phrase of some list (else skip phrase scans)."""
+        return any(
+            loose(w) in self._first_words or self._kk_loose(w) in self._first_words for w in ws
+        )
 
     def phrase_spans(self, key: str, ws: Sequence[str]) -> list[tuple[int, int]]:
-        """Where the phrases of list ``key`` stand in the words ``ws`` (start, end)."""
+        """Where the phrases of list ``key`` stand in the words ``ws`` (start, end), longest
+        first, never overlapping. One dictionary look-up per word."""
+        starts = self._starts[key]
+        if not starts:
+            return []
         keys = [loose(w) for w in ws]
         read = [self._kk_loose(w) for w in ws]
+        found: list[tuple[int, int]] = []
+        for i in range(len(ws)):
+            for phrase in starts.get(keys[i], ()) or starts.get(read[i], ()):
+                n = len(phrase)
+                if tuple(keys[i : i + n]) == phrase or tuple(read[i : i + n]) == phrase:
+                    found.append((i, i + n))
+                    break
+        found.sort(key=lambda span: span[0] - span[1])  # longest first
         spans: list[tuple[int, int]] = []
         taken: set[int] = set()
-        for phrase in self.lists[key].phrases:
-            n = len(phrase)
-            for i in range(len(keys) - n + 1):
-                here = tuple(keys[i : i + n]) == phrase or tuple(read[i : i + n]) == phrase
-                if here and not taken & set(range(i, i + n)):
-                    spans.append((i, i + n))
-                    taken |= set(range(i, i + n))
+        for a, b in found:
+            if taken.isdisjoint(range(a, b)):
+                spans.append((a, b))
+                taken.update(range(a, b))
         return spans
 
 
@@ -193,8 +244,11 @@ def _stems(w: str, kk_stem: Callable[[str], str]) -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def _stems_cached(w: str, kk_stem: Callable[[str], str]) -> frozenset[str]:
+    """The question word's stem in each language it may be in, tagged with the language."""
     if w.isdigit():
         return frozenset()
-    latin = is_latin(w)
-    forms = {stem_en(w), kk_stem(latin_to_cyrillic(w))} if latin else {kk_stem(w), stem_ru(w)}
-    return frozenset(loose(f) for f in forms if len(f) >= MIN_STEM)
+    if is_latin(w):
+        forms = {("en", stem_en(w)), ("kk", kk_stem(latin_to_cyrillic(w)))}
+    else:
+        forms = {("kk", kk_stem(w)), ("ru", stem_ru(w))}
+    return frozenset(f"{lang}:{loose(f)}" for lang, f in forms if len(f) >= MIN_STEM)

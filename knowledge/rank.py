@@ -52,6 +52,10 @@ MONTH_MATCH, MONTH_MISMATCH = 1.1, 0.8
 TYPO_CUTOFF = 84
 TYPO_MIN_LEN = 5
 TYPO_SHARE = 0.6
+#: Names ("Jintau" for Jintao, "Назарбаеф") are corrected more freely: against the fact base's
+#: own names only, from this length and this ``ratio``.
+NAME_TYPO_CUTOFF = 75
+NAME_TYPO_MIN_LEN = 4
 #: Prefix matching of an unknown word (организует / организаторы, ұсын / ұсынған): the shorter
 #: term must have this many letters and be at least half the longer one.
 PREFIX_MIN_LEN = 4
@@ -78,6 +82,14 @@ class Ranker:
             if not term.isdigit():
                 self._by_len.setdefault((len(term), term[0]), []).append(term)
         self._sorted = sorted(t for t in vocab if not t.isdigit())
+        self._names: dict[str, list[str]] = {}
+
+    def set_names(self, terms: frozenset[str]) -> None:
+        """The terms of the fact base's names, for typo correction of names."""
+        self._names = {}
+        for t in terms:
+            if t in self.vocab and not t.isdigit():
+                self._names.setdefault(t[0], []).append(t)
 
     async def rank(
         self,
@@ -180,6 +192,15 @@ class Ranker:
             if t.isdigit():
                 continue
             extra |= self._prefixed(t)
+        if extra:
+            return group | extra
+        for t in group:
+            if len(t) < NAME_TYPO_MIN_LEN or t.isdigit():
+                continue
+            names = self._names.get(t[0], ())
+            best = process.extractOne(t, names, scorer=fuzz.ratio, score_cutoff=NAME_TYPO_CUTOFF)
+            if best:
+                extra.add(best[0])
         if extra:
             return group | extra
         for t in group:

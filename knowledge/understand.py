@@ -20,6 +20,9 @@ from .text import normalise, words
 
 #: Questions are cut to this many characters before anything else.
 MAX_QUESTION_CHARS = 1000
+#: Only this many distinct content words count (a real question has far fewer): it bounds the
+#: cost of ranking a 1,000-character message.
+MAX_CONTENT_WORDS = 32
 
 Intent = Literal[
     "greeting",  # "hi", "сәлем"
@@ -74,31 +77,37 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     used = [False] * len(ws)
     # Phrases first ("tell me more", "how many", "in china"), then single words.
     host = guest = None
-    for key in ("help", "more", "thanks", "greeting", "count", "followup"):
+    phrases = lexicon.may_start_phrase(ws)
+    for key in ("help", "more", "thanks", "greeting", "count", "followup") if phrases else ():
         for a, b in lexicon.phrase_spans(key, ws):
             if any(used[a:b]):
                 continue
             for i in range(a, b):
                 used[i] = True
             cues.add(key)
+    member = [lexicon.lists_of(w) for w in ws]
     # Event kinds ("culture days", "визиты") keep their words as content words too.
     kinds: set[str] = set()
     kind_words: set[str] = set()
     for key, kind in KIND_LISTS.items():
-        for a, b in lexicon.phrase_spans(key, ws):
+        for a, b in lexicon.phrase_spans(key, ws) if phrases else ():
             kinds.add(kind)
             kind_words.update(ws[a:b])
-        for w in ws:
-            if lexicon.has(key, w):
+        for w, lists in zip(ws, member, strict=True):
+            if key in lists:
                 kinds.add(kind)
                 kind_words.add(w)
     # Direction cues ("in China", "Қазақстан мәдениеті") keep their words as content words.
     for key in _DIRECTIONS:
-        if lexicon.phrase_spans(key, ws) or any(lexicon.has(key, w) for w in ws):
+        if any(key in lists for lists in member) or (phrases and lexicon.phrase_spans(key, ws)):
             cues.add(key)
     for key, (h, g) in _DIRECTIONS.items():
         if key in cues:
             host, guest = host or h, guest or g
+    if {"guest_cn", "guest_kz"} <= cues:
+        guest = None  # "Kazakhstan's culture days in China's cities": the host cue decides
+    if {"host_cn", "host_kz"} <= cues:
+        host = None
     target = None
     target_words: set[str] = set()
     content: list[str] = []
@@ -107,30 +116,35 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
             continue
         if w.isdigit() and len(w) < 3 and not content:
             continue
-        hit = next((k for k in _CUES if lexicon.has(k, w)), None)
-        tgt = next((t for t in _TARGETS if lexicon.has(f"target_{t}", w)), None)
+        lists = member[i]
+        hit = next((k for k in _CUES if k in lists), None)
+        tgt = next((t for t in _TARGETS if f"target_{t}" in lists), None)
+        if hit is not None and tgt is not None:
+            cues.add(hit)
         if tgt is not None:
             target = target or tgt
             cues.add(f"target_{tgt}")
             if _plural(w, lang):
                 cues.add("plural")
             # "books", "декларация" are also what the question is about; "where", "кім" not.
-            if not lexicon.has("stop", w):
+            if "stop" not in lists:
                 content.append(w)
                 target_words.add(w)
             continue
         if hit is not None:
             cues.add(hit)
             # "first", "алғаш" are also in the facts' own words ("for the first time").
-            if hit not in ("first", "last") or lexicon.has("stop", w):
+            if hit not in ("first", "last") or "stop" in lists:
                 continue
         if len(w) == 1 and not w.isdigit():
-            continue
-        if lexicon.has("stop", w) or lexicon.has("framing", w):
-            if lexicon.has("followup", w) and i == 0:
+            if i == 0 and "followup" in lists:  # "а в 2005?"
                 cues.add("followup")
             continue
-        if lexicon.has("followup", w) and (i == 0 or i == len(ws) - 1):
+        if "stop" in lists or "framing" in lists:
+            if "followup" in lists and i == 0:
+                cues.add("followup")
+            continue
+        if "followup" in lists and (i == 0 or i == len(ws) - 1):
             cues.add("followup")
             continue
         content.append(w)
@@ -138,6 +152,9 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     if ws and ws[-1] == "ше":
         cues.add("followup")
     relative = relative_year(norm)
+    if relative is not None:
+        content = [w for w in content if not lexicon.has("relative", w)]
+    content = list(dict.fromkeys(content))[:MAX_CONTENT_WORDS]
     terms = analyzer.terms(norm, date, content, names_in(text), lexicon)
     order = "first" if "first" in cues else "last" if "last" in cues else None
     intent = _intent(terms, date, relative, cues, target)
@@ -169,7 +186,9 @@ _DIRECTIONS: dict[str, tuple[str | None, str | None]] = {
 }
 
 
-_KK_PLURAL = re.compile(r"(лар|лер|дар|дер|тар|тер)(да|де|ды|ді|ға|ге|ын|ін|ы|і|дың|дің|ның|нің)?$")
+_KK_PLURAL = re.compile(
+    r"(лар|лер|дар|дер|тар|тер)(ы|і)?(нда|нде|да|де|ды|ді|ға|ге|на|не|н|дың|дің|ның|нің)?$"
+)
 
 
 def _plural(w: str, lang: Lang | None) -> bool:

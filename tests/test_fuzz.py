@@ -1,10 +1,10 @@
-"""A small share of benchmarks/fuzz.py in CI, and a lone surrogate through the real getUpdates."""
+"""A share of benchmarks/fuzz_updates.py in CI, and a lone surrogate through the real getUpdates."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.fuzz import fuzz
+from benchmarks.fuzz_updates import fuzz
 from bot.delivery import clean_payload
 from tests import factories as F
 from tests.e2e import running_bot

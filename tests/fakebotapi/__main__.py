@@ -15,6 +15,7 @@ import asyncio
 import signal
 import sys
 
+from .limits import FloodLimits
 from .server import DEFAULT_TOKEN, FakeBotAPI
 
 
@@ -27,9 +28,10 @@ async def wait_for_stop_signal() -> None:
     await stop.wait()
 
 
-async def serve(host: str, port: int, token: str) -> None:
+async def serve(host: str, port: int, token: str, flood_limits: bool = False) -> None:
     """Serve until SIGINT or SIGTERM; print violations to stderr on the way out."""
-    server = FakeBotAPI(token, host=host, port=port)
+    limits = FloodLimits() if flood_limits else None
+    server = FakeBotAPI(token, host=host, port=port, flood_limits=limits)
     await server.start()
     print(f"READY {server.base_url}", flush=True)
     try:
@@ -45,8 +47,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--token", default=DEFAULT_TOKEN)
+    parser.add_argument(
+        "--flood-limits", action="store_true", help="answer 429 past Telegram's flood limits"
+    )
     args = parser.parse_args(argv)
-    asyncio.run(serve(args.host, args.port, args.token))
+    asyncio.run(serve(args.host, args.port, args.token, args.flood_limits))
 
 
 if __name__ == "__main__":

@@ -219,3 +219,72 @@ def check_method(method: str, params: dict[str, Any]) -> list[Problem]:
                 reason = f"must be {minimum}-{maximum} characters, got {size}"
                 problems.append(Problem(field, reason))
     return problems
+
+
+# -- flood limits (off unless the server is given a FloodLimits) ------------------------------
+
+#: Telegram's published guidance (core.telegram.org/bots/faq): about 30 messages a second
+#: overall, about one a second in one chat, at most 20 a minute in one group.
+OVERALL_PER_SECOND = 30
+CHAT_PER_SECOND = 1
+GROUP_PER_MINUTE = 20
+#: Calls that put a message in a chat: send* (not sendChatAction), copy* and forward*.
+_NOT_MESSAGES = frozenset({"sendChatAction"})
+
+
+def sends_a_message(method: str) -> bool:
+    if method in _NOT_MESSAGES:
+        return False
+    return method.startswith(("send", "copyMessage", "forwardMessage"))
+
+
+class FloodLimits:
+    """Telegram's flood limits as strict sliding windows; a call over one gets a 429.
+
+    ``check`` is given the call's arrival time (monotonic seconds). An accepted message is
+    counted in three windows: the bot's (1 s), its chat's (1 s) and, for a group (negative
+    chat id), the group's (60 s). A refused one is not counted, and its ``retry_after`` is the
+    whole seconds until the fullest window has room, at least 1 (as Telegram sends it).
+    """
+
+    def __init__(
+        self,
+        overall: tuple[int, float] = (OVERALL_PER_SECOND, 1.0),
+        chat: tuple[int, float] = (CHAT_PER_SECOND, 1.0),
+        group: tuple[int, float] = (GROUP_PER_MINUTE, 60.0),
+    ) -> None:
+        self.overall, self.chat, self.group = overall, chat, group
+        self._bot: list[float] = []
+        self._chats: dict[object, list[float]] = {}
+        self._groups: dict[object, list[float]] = {}
+        self.accepted: list[tuple[float, object]] = []  # (time, chat_id)
+        self.refused: list[tuple[float, object, str]] = []  # (time, chat_id, which limit)
+
+    @staticmethod
+    def _wait(times: list[float], limit: tuple[int, float], now: float) -> float:
+        count, period = limit
+        while times and times[0] <= now - period:
+            times.pop(0)
+        return 0.0 if len(times) < count else times[0] + period - now
+
+    def check(self, method: str, params: dict[str, Any], now: float) -> int | None:
+        """None if the call may go through (and it is counted), else its retry_after."""
+        chat_id = params.get("chat_id")
+        if chat_id is None or not sends_a_message(method):
+            return None
+        group = isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0)
+        windows = [
+            ("overall", self._bot, self.overall),
+            ("chat", self._chats.setdefault(chat_id, []), self.chat),
+        ]
+        if group:
+            windows.append(("group", self._groups.setdefault(chat_id, []), self.group))
+        waits = [(self._wait(times, limit, now), name) for name, times, limit in windows]
+        wait, which = max(waits)
+        if wait > 0:
+            self.refused.append((now, chat_id, which))
+            return max(1, int(wait + 0.999))
+        for _, times, _ in windows:
+            times.append(now)
+        self.accepted.append((now, chat_id))
+        return None

@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .limits import FloodLimits
 from .spec import UploadedFile, decode_params
 from .state import ApiError, TelegramState
 from .validate import Validator, default_validator
@@ -110,8 +111,11 @@ class FakeBotAPI:
         host: str = "127.0.0.1",
         port: int = 0,
         validator: Validator | None = None,
+        flood_limits: FloodLimits | None = None,
     ) -> None:
         self.token = token
+        #: Telegram's flood limits, enforced with 429s when given (off by default).
+        self.flood_limits = flood_limits
         self.host = host
         self.port = port
         self.validator = validator or default_validator()
@@ -309,6 +313,13 @@ class FakeBotAPI:
             if fault.raw is not None:
                 return web.Response(text=fault.raw, status=fault.status, content_type="text/html")
             return response
+        if not problems and self.flood_limits is not None:
+            retry_after = self.flood_limits.check(method, call.params, received)
+            if retry_after is not None:
+                body = error_body(
+                    429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+                )
+                return self._respond(call, 429, body)
         if problems:
             first = problems[0]
             detail = f"{first.field}: {first.reason}" if first.field else first.reason
@@ -391,6 +402,7 @@ class FakeBotAPI:
                     "calls": counts,
                     "violations": [str(violation) for violation in self.violations],
                     "pending_updates": len(self.state.updates),
+                    "flood_refusals": len(self.flood_limits.refused) if self.flood_limits else 0,
                 },
             }
         )
