@@ -473,23 +473,54 @@ class Engine:
         return [self._fact(c) for c in await self.index.featured(limit)]
 
 
-_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ \u00a0]\d{3})*|\d+)(?![\d.,]*\d)")
+_NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?![\w]|[.,]\d)")
+#: Number words up to twelve, in the three languages (the article writes "төрт телеарна").
+_NUMBER_WORDS: dict[str, int] = {
+    w: n
+    for n, forms in enumerate(
+        (
+            "",
+            "one бір один одна",
+            "two екі два две",
+            "three үш три",
+            "four төрт четыре",
+            "five бес пять",
+            "six алты шесть",
+            "seven жеті семь",
+            "eight сегіз восемь",
+            "nine тоғыз девять",
+            "ten он десять",
+            "eleven он бір одиннадцать",
+            "twelve он екі двенадцать",
+        )
+    )
+    for w in forms.split()
+}
 
 
 def stated_number(fact: Fact, q: Question) -> int | None:
-    """The number a fact states that is not a year or a day ("780 materials", "4 channels"),
-    if it states exactly one."""
-    text = fact.text.en
-    nums = []
-    for m in _NUMBER_RE.finditer(text):
-        n = int(m.group(1).replace(" ", "").replace("\u00a0", ""))
-        after = text[m.end() : m.end() + 12].lower()
-        if 1000 <= n <= 2100 or after.startswith(("th", "st", "nd", "rd", "-")):
-            continue
-        if any(month in after for month in _MONTHS):
-            continue
-        nums.append(n)
-    return nums[0] if len(set(nums)) == 1 else None
+    """The one number a fact states that is not a year or a day ("780 materials", "төрт
+    телеарна"), in digits or in words, leaving out the numbers the question itself names (the
+    "5" of the «5 years» collection). None when the fact states none, or several."""
+    asked = {int(w) for w in words(q.norm) if w.isdigit()}
+    for lang in ("en", "ru", "kk"):
+        found: set[int] = set()
+        text = fact.text.get(lang).casefold()
+        for m in _NUMBER_RE.finditer(text):
+            n = int(m.group(1).replace(" ", "").replace("\u00a0", ""))
+            after = text[m.end() : m.end() + 12]
+            if 1000 <= n <= 2100 or after.lstrip().startswith(("th", "st", "nd", "rd", "-")):
+                continue
+            if any(month in after for month in _MONTHS) or n in asked:
+                continue
+            found.add(n)
+        for w in re.findall(r"[^\W\d_]+", text):
+            if w in _NUMBER_WORDS and _NUMBER_WORDS[w] not in asked:
+                found.add(_NUMBER_WORDS[w])
+        found.discard(1)  # "one" is mostly "one of", not a count
+        if len(found) == 1:
+            return found.pop()
+    return None
 
 
 _MONTHS = (
@@ -505,6 +536,30 @@ _MONTHS = (
     "october",
     "november",
     "december",
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+    "январ",
+    "феврал",
+    "март",
+    "апрел",
+    "мая",
+    "июн",
+    "июл",
+    "август",
+    "сентябр",
+    "октябр",
+    "ноябр",
+    "декабр",
 )
 
 

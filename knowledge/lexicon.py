@@ -61,6 +61,7 @@ LISTS: tuple[str, ...] = (
             "media",
             "education",
             "film",
+            "programme-direction",
         )
     ),
 )
@@ -157,7 +158,6 @@ class Lexicon:
         self._by_form: dict[str, set[str]] = {}
         self._by_read: dict[str, set[str]] = {}
         self._by_stem: dict[str, set[str]] = {}
-        self._first_words: set[str] = set()
         for key, wl in self.lists.items():
             for f in wl.loose:
                 self._by_form.setdefault(f, set()).add(key)
@@ -166,15 +166,12 @@ class Lexicon:
             if not key.startswith(_FORM_ONLY):
                 for f in wl.stems:
                     self._by_stem.setdefault(f, set()).add(key)
-            self._first_words.update(p[0] for p in wl.phrases)
         self._cache: dict[str, frozenset[str]] = {}
-        # Per list: first word -> its phrases, longest first.
-        self._starts: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+        # First word -> (list, phrase) for every list's phrases.
+        self._phrase_starts: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for key, wl in self.lists.items():
-            starts: dict[str, list[tuple[str, ...]]] = {}
             for phrase in wl.phrases:
-                starts.setdefault(phrase[0], []).append(phrase)
-            self._starts[key] = starts
+                self._phrase_starts.setdefault(phrase[0], []).append((key, phrase))
 
     @staticmethod
     def _kk_loose(w: str) -> str:
@@ -207,35 +204,34 @@ class Lexicon:
         """Whether the question word ``w`` (normalised) is in list ``key``."""
         return key in self.lists_of(w)
 
-    def may_start_phrase(self, ws: Sequence[str]) -> bool:
-        """Whether any word of ``ws`` begins a phrase of some list (else skip phrase scans)."""
-        return any(
-            loose(w) in self._first_words or self._kk_loose(w) in self._first_words for w in ws
-        )
-
     def phrase_spans(self, key: str, ws: Sequence[str]) -> list[tuple[int, int]]:
-        """Where the phrases of list ``key`` stand in the words ``ws`` (start, end), longest
-        first, never overlapping. One dictionary look-up per word."""
-        starts = self._starts[key]
-        if not starts:
-            return []
+        """Where the phrases of list ``key`` stand in the words ``ws`` (start, end)."""
+        return self.phrases_in(ws).get(key, [])
+
+    def phrases_in(self, ws: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+        """Every list's phrases in the words ``ws``: list -> spans (start, end), longest first
+        and never overlapping within a list. One pass, one dictionary look-up per word."""
         keys = [loose(w) for w in ws]
         read = [self._kk_loose(w) for w in ws]
-        found: list[tuple[int, int]] = []
+        found: dict[str, list[tuple[int, int]]] = {}
         for i in range(len(ws)):
-            for phrase in starts.get(keys[i], ()) or starts.get(read[i], ()):
+            for key, phrase in self._phrase_starts.get(keys[i], ()) or self._phrase_starts.get(
+                read[i], ()
+            ):
                 n = len(phrase)
                 if tuple(keys[i : i + n]) == phrase or tuple(read[i : i + n]) == phrase:
-                    found.append((i, i + n))
-                    break
-        found.sort(key=lambda span: span[0] - span[1])  # longest first
-        spans: list[tuple[int, int]] = []
-        taken: set[int] = set()
-        for a, b in found:
-            if taken.isdisjoint(range(a, b)):
-                spans.append((a, b))
-                taken.update(range(a, b))
-        return spans
+                    found.setdefault(key, []).append((i, i + n))
+        out: dict[str, list[tuple[int, int]]] = {}
+        for key, spans in found.items():
+            spans.sort(key=lambda span: span[0] - span[1])  # longest first
+            kept: list[tuple[int, int]] = []
+            taken: set[int] = set()
+            for a, b in spans:
+                if taken.isdisjoint(range(a, b)):
+                    kept.append((a, b))
+                    taken.update(range(a, b))
+            out[key] = kept
+        return out
 
 
 def _stems(w: str, kk_stem: Callable[[str], str]) -> frozenset[str]:

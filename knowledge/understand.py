@@ -77,9 +77,9 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     used = [False] * len(ws)
     # Phrases first ("tell me more", "how many", "in china"), then single words.
     host = guest = None
-    phrases = lexicon.may_start_phrase(ws)
-    for key in ("help", "more", "thanks", "greeting", "count", "followup") if phrases else ():
-        for a, b in lexicon.phrase_spans(key, ws):
+    phrases = lexicon.phrases_in(ws)
+    for key in ("help", "more", "thanks", "greeting", "count", "followup"):
+        for a, b in phrases.get(key, ()):
             if any(used[a:b]):
                 continue
             for i in range(a, b):
@@ -90,7 +90,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     kinds: set[str] = set()
     kind_words: set[str] = set()
     for key, kind in KIND_LISTS.items():
-        for a, b in lexicon.phrase_spans(key, ws) if phrases else ():
+        for a, b in phrases.get(key, ()):
             kinds.add(kind)
             kind_words.update(ws[a:b])
         for w, lists in zip(ws, member, strict=True):
@@ -99,7 +99,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
                 kind_words.add(w)
     # Direction cues ("in China", "Қазақстан мәдениеті") keep their words as content words.
     for key in _DIRECTIONS:
-        if any(key in lists for lists in member) or (phrases and lexicon.phrase_spans(key, ws)):
+        if any(key in lists for lists in member) or phrases.get(key):
             cues.add(key)
     for key, (h, g) in _DIRECTIONS.items():
         if key in cues:
