@@ -393,7 +393,7 @@ def report_lines(r: Result, n_requested: int, concurrency: int = CONCURRENT_UPDA
         f"Burst of {n_requested:,} private-chat questions (380 eval questions in kk/ru/en, one "
         f"chat per update), bot with `DOSTYQ_RATE_LIMIT=false`, "
         f"`DOSTYQ_CONCURRENT_UPDATES={concurrency}`, HTTP backend "
-        f"`{os.environ.get('DOSTYQ_HTTP_BACKEND', 'aiohttp')}`, long polling.",
+        f"`{os.environ.get('DOSTYQ_HTTP_BACKEND', 'httpx')}`, long polling.",
         "",
         "| figure | value | goal |",
         "|---|---:|---|",
@@ -446,9 +446,10 @@ def report_lines(r: Result, n_requested: int, concurrency: int = CONCURRENT_UPDA
     biggest = max(full, default=0)
     if biggest >= 100:
         lines.append(
-            "getUpdates returned full batches of 100 (PTB's limit): PTB fetches the next batch "
-            "as soon as one is queued, without waiting for the handlers, so the batch size "
-            "does not cap throughput here; the handlers do."
+            "getUpdates returned full batches of 100 (PTB's limit). Its offset never passes an "
+            "update still being handled (bot/delivery.py: a crash must not lose updates Telegram "
+            "was told were received), so Telegram sends the unhandled ones again with each new "
+            "batch and the bot passes on only the new ones."
         )
     else:
         lines.append(

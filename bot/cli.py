@@ -1,46 +1,112 @@
-"""The ``dostyq`` command (``python -m bot``): run, ask, chat, check, facts, log, stats, gaps."""
+"""The ``dostyq`` command (also ``python -m bot``): run, ask, chat, check, facts, log.
+
+Adding a command: write ``def _name(args, settings) -> int`` and register it in
+:func:`_parser` with ``_command(sub, "name", _name, help=...)``. Global options (``--db``,
+``--facts``) work before or after the command name.
+
+Exit codes: 0 done; 1 no answer (``ask QUESTION``) or a fact base error; 2 a usage or
+configuration error (one line on stderr); 130 interrupted; 141 the reader closed the pipe.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
 
 from handlers.render import render
 from knowledge.engine import Engine
-from knowledge.factbase import FactBase, FactBaseError, load_configured
+from knowledge.factbase import FactBase, FactBaseError
 from knowledge.models import Answer, Lang
 
-from .settings import Settings
+from .services import load_base
+from .settings import ConfigError, Settings, load_settings
 from .store import index_db
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+NOT_LOGGED = "Questions asked here are not logged (the log holds Telegram questions only)."
+_LINE_BREAKS = str.maketrans({"\r": " ", "\x85": " ", "\u2028": " ", "\u2029": " "})
+"""Characters other than \\n that str.splitlines() breaks on and JSON leaves as they are."""
+
+
+def _version() -> str:
+    try:
+        return version("dostyq")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # SUPPRESS: a subcommand's parser must not reset what was given before the command name.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db", type=Path, default=default, help="SQLite file (default: $DOSTYQ_DB)"
+    )
+    parser.add_argument(
+        "--facts", type=Path, default=default, help="folder of fact files (default: packaged)"
+    )
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    func: Command,
+    **kwargs: str,
+) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, **kwargs)  # type: ignore[arg-type]
+    _global_options(parser, top=False)
+    parser.set_defaults(func=func)
+    return parser
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dostyq",
         description="Dostyq: answers about Kazakhstan-China cultural relations, from one article.",
+        epilog="Exit codes: 0 ok, 1 no answer or fact base error, 2 usage or configuration error.",
     )
-    p.add_argument("--db", type=Path, help="SQLite file (default: $DOSTYQ_DB or the data dir)")
-    p.add_argument("--facts", type=Path, help="folder of fact files (default: the packaged ones)")
+    p.add_argument("--version", action="version", version=f"dostyq {_version()}")
+    _global_options(p, top=True)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    run = _command(sub, "run", _run, help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve a webhook (DOSTYQ_WEBHOOK_URL/_SECRET/_LISTEN/_PORT) instead of polling",
+    )
 
-    ask = sub.add_parser("ask", help="answer one question, or one per line of stdin with '-'")
+    ask = _command(
+        sub,
+        "ask",
+        _ask,
+        help="answer one question, or one per line of stdin with '-'",
+        description="Answer a question. Exits 1 when the article has no answer to it (and when"
+        " the question is empty); with '-', reads one question a line, prints one line per"
+        f" question, and exits 0. {NOT_LOGGED}",
+    )
     ask.add_argument("--lang", choices=["kk", "ru", "en"], help="language of the answer")
     ask.add_argument("--json", action="store_true", help="one JSON object per answer")
     ask.add_argument("question", nargs="+", help="the question, or '-' to read stdin")
 
-    chat = sub.add_parser("chat", help="talk to Dostyq in the terminal")
+    chat = _command(
+        sub, "chat", _chat, help="talk to Dostyq in the terminal", description=NOT_LOGGED
+    )
     chat.add_argument("--lang", choices=["kk", "ru", "en"], help="language of the answers")
 
-    sub.add_parser("check", help="validate the fact base and print counts")
+    _command(sub, "check", _check, help="validate the fact base and print counts")
 
-    log = sub.add_parser("log", help="what was asked (for the operator); --unanswered for misses")
+    log = _command(
+        sub, "log", _log, help="what was asked (for the operator); --unanswered for misses"
+    )
     log.add_argument("--unanswered", action="store_true", help="only questions with no answer")
     log.add_argument("--limit", type=int, default=50, help="how many, newest first")
 
@@ -48,13 +114,13 @@ def _parser() -> argparse.ArgumentParser:
         ("stats", "questions per day, share answered, languages, top facts, votes (read-only)"),
         ("gaps", "the most frequent unanswered or low-confidence questions (read-only)"),
     ):
-        report = sub.add_parser(name, help=what)
+        report = _command(sub, name, _report, help=what)
         report.add_argument("--lang", choices=["kk", "ru", "en"], default="en")
 
-    facts = sub.add_parser("facts", help="list the facts")
+    facts = _command(sub, "facts", _facts, help="list the facts")
     facts.add_argument("--json", action="store_true", help="the whole fact base as a JSON array")
 
-    tl = sub.add_parser("timeline", help="draw the timeline picture (PNG)")
+    tl = _command(sub, "timeline", _timeline, help="draw the timeline picture (PNG)")
     tl.add_argument("--lang", choices=["kk", "ru", "en"], default="en", help="its language")
     tl.add_argument("-o", "--output", type=Path, default=Path("timeline.png"), help="PNG file")
     tl.add_argument("topic", nargs="*", help="only this kind of event or topic, e.g. 'film'")
@@ -62,45 +128,42 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Output that cannot be encoded (a surrogate from argv) becomes U+FFFD, never a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     args = _parser().parse_args(argv)
-    settings = Settings()
-    if args.db:
-        settings.db = args.db
-    if args.facts:
-        settings.facts_dir = args.facts
     try:
-        if args.command == "run":
-            from .app import run
-
-            return run(settings)
-        base = load_base(settings)
-        if args.command == "check":
-            return _check(base)
-        if args.command == "facts":
-            return _facts(base, as_json=args.json)
-        if args.command == "ask":
-            return asyncio.run(_ask(settings, base, args.question, args.lang, args.json))
-        if args.command == "chat":
-            return asyncio.run(_chat(settings, base, args.lang))
-        if args.command == "log":
-            return asyncio.run(_log(settings, args.unanswered, args.limit))
-        if args.command == "timeline":
-            return _timeline(base, args.lang, args.output, " ".join(args.topic))
-        if args.command in ("stats", "gaps"):
-            return asyncio.run(_report(settings, base, args.command, args.lang))
+        settings = load_settings()
+        if args.db:
+            settings.db = args.db
+        if args.facts:
+            settings.facts_dir = args.facts
+        func: Command = args.func
+        return func(args, settings)
+    except ConfigError as e:
+        print(f"dostyq: {e}", file=sys.stderr)
+        return 2
     except FactBaseError as e:
         print(f"dostyq: fact base error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    return 2
+    except BrokenPipeError:
+        # The reader went away (`dostyq facts | head`): stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
-def load_base(settings: Settings) -> FactBase:
-    return load_configured(settings.facts_dir)  # /reload reads the files the same way
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from .app import run
+
+    return run(settings, webhook=True if args.webhook else None)
 
 
-def _check(base: FactBase) -> int:
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    base = load_base(settings)
     counts = base.counts()
     print(f"ok: {len(base.facts)} facts in {len(base.files)} files, hash {base.content_hash[:12]}")
     for name in ("year", "tag", "lang", "event", "date"):
@@ -109,8 +172,9 @@ def _check(base: FactBase) -> int:
     return 0
 
 
-def _facts(base: FactBase, *, as_json: bool) -> int:
-    if as_json:
+def _facts(args: argparse.Namespace, settings: Settings) -> int:
+    base = load_base(settings)
+    if args.json:
         data = [f.model_dump(mode="json") for f in base.facts]
         for item, fact in zip(data, base.facts, strict=True):
             item["date"] = fact.date.iso() if fact.date else None
@@ -138,21 +202,45 @@ def answer_json(answer: Answer, text: str) -> dict[str, object]:
     }
 
 
-async def _ask(
+def clean_line(line: str) -> str:
+    """One question from one input line: no line ending, no other line breaks, trimmed."""
+    return line.rstrip("\r\n").translate(_LINE_BREAKS).strip()
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    base = load_base(settings)
+    return asyncio.run(_ask_async(settings, base, args.question, args.lang, args.json))
+
+
+async def _ask_async(
     settings: Settings, base: FactBase, words: list[str], lang: Lang | None, as_json: bool
 ) -> int:
     engine = await Engine.open(index_db(settings.db), base)
+    fallback: Lang = settings.default_lang
     try:
         if words == ["-"]:
-            for line in sys.stdin:
-                question = line.rstrip("\n")
-                await _print_answer(engine, base, question, lang, as_json, sys.stdout, batch=True)
+            for line in _stdin_lines():
+                await _print_answer(
+                    engine, base, clean_line(line), lang, as_json, sys.stdout, fallback, batch=True
+                )
                 sys.stdout.flush()
-        else:
-            await _print_answer(engine, base, " ".join(words), lang, as_json, sys.stdout)
+            return 0
+        question = clean_line(" ".join(words))
+        if not question:
+            print("dostyq ask: the question is empty", file=sys.stderr)
+            return 1
+        answer = await _print_answer(engine, base, question, lang, as_json, sys.stdout, fallback)
+        return 1 if answer.kind == "none" else 0
     finally:
         await engine.close()
-    return 0
+
+
+def _stdin_lines() -> TextIO:
+    """stdin split on \\n only, with bytes that are not UTF-8 read as U+FFFD."""
+    stdin = sys.stdin
+    if isinstance(stdin, io.TextIOWrapper):
+        stdin.reconfigure(encoding="utf-8", errors="replace", newline="\n")
+    return stdin
 
 
 async def _print_answer(
@@ -162,40 +250,28 @@ async def _print_answer(
     lang: Lang | None,
     as_json: bool,
     out: TextIO,
+    fallback: Lang,
     *,
     batch: bool = False,
-    fallback: Lang = "en",
-) -> None:
+) -> Answer:
     answer = await engine.ask(question, lang=lang, fallback_lang=fallback)
     if as_json:
         text = render(answer, base.sources)
-        print(json.dumps(answer_json(answer, text), ensure_ascii=False), file=out)
+        line = json.dumps(answer_json(answer, text), ensure_ascii=False)
+        # JSON leaves U+0085/U+2028/U+2029 as they are; escape them so one answer is one line.
+        line = line.replace("\x85", "\\u0085").replace("\u2028", "\\u2028")
+        print(line.replace("\u2029", "\\u2029"), file=out)
     else:
         text = render(answer, base.sources, html_mode=False)
-        print(text.replace("\n", " / ") if batch else text, file=out)
+        print(text.replace("\n", " / ").translate(_LINE_BREAKS) if batch else text, file=out)
+    return answer
 
 
-async def _log(settings: Settings, unanswered: bool, limit: int) -> int:
-    from datetime import UTC, datetime
-
-    from .store import Store
-
-    store = await Store.open(settings.db, readonly=True)  # a reading command never writes
-    try:
-        entries = await store.recent(unanswered=unanswered, limit=limit)
-    finally:
-        await store.close()
-    for e in entries:
-        when = datetime.fromtimestamp(e.created, UTC).strftime("%Y-%m-%d %H:%M")
-        score = f"{e.score:5.1f}" if e.score is not None else "    -"
-        fact = e.fact_id or "-"
-        print(f"{when}  {e.lang}  {e.chat_type:<10} {e.kind:<5} {score}  {fact:<32} {e.question}")
-    if not entries:
-        print("no questions logged" + (" without an answer" if unanswered else ""))
-    return 0
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_report_async(settings, load_base(settings), args.command, args.lang))
 
 
-async def _report(settings: Settings, base: FactBase, which: str, lang: Lang) -> int:
+async def _report_async(settings: Settings, base: FactBase, which: str, lang: Lang) -> int:
     """``dostyq stats`` / ``dostyq gaps``: what /stats and /gaps show, from the store opened
     read-only (nothing migrated, purged or created; SQLite or PostgreSQL)."""
     from handlers import insight
@@ -222,30 +298,66 @@ async def _report(settings: Settings, base: FactBase, which: str, lang: Lang) ->
     return 0
 
 
-async def _chat(settings: Settings, base: FactBase, lang: Lang | None) -> int:
+def _log(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_log_async(settings, args.unanswered, args.limit))
+
+
+async def _log_async(settings: Settings, unanswered: bool, limit: int) -> int:
+    from datetime import UTC, datetime
+
+    from .store import Store
+
+    store = await Store.open(settings.db, readonly=True)  # a reading command never writes
+    try:
+        entries = await store.recent(unanswered=unanswered, limit=limit)
+    finally:
+        await store.close()
+    for e in entries:
+        when = datetime.fromtimestamp(e.created, UTC).strftime("%Y-%m-%d %H:%M")
+        score = f"{e.score:5.1f}" if e.score is not None else "    -"
+        fact = e.fact_id or "-"
+        print(f"{when}  {e.lang}  {e.chat_type:<10} {e.kind:<5} {score}  {fact:<32} {e.question}")
+    if not entries:
+        print("no questions logged" + (" without an answer" if unanswered else ""))
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    base = load_base(settings)
+    return asyncio.run(_chat_async(settings, base, args.lang))
+
+
+async def _chat_async(settings: Settings, base: FactBase, lang: Lang | None) -> int:
     engine = await Engine.open(index_db(settings.db), base)
     print("Dostyq — ask about Kazakhstan-China cultural relations (kk / ru / en).")
-    print("Empty line or Ctrl-D to quit.\n")
+    print(f"{NOT_LOGGED} Empty line or Ctrl-D to quit.\n")
     try:
         while True:
             try:
-                question = await asyncio.to_thread(input, "you> ")
+                line = await asyncio.to_thread(input, "you> ")
             except EOFError:
                 print()
                 break
-            if not question.strip():
+            question = clean_line(line)
+            if not question:
                 break
-            await _print_answer(engine, base, question, lang, False, sys.stdout)
+            await _print_answer(
+                engine, base, question, lang, False, sys.stdout, settings.default_lang
+            )
             print()
     finally:
         await engine.close()
     return 0
 
 
-def _timeline(base: FactBase, lang: Lang, output: Path, topic: str) -> int:
+def _timeline(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.pictures import build, footer_line
     from handlers.timeline_filters import filter_names, select
 
+    base = load_base(settings)
+    lang: Lang = args.lang
+    output: Path = args.output
+    topic = " ".join(args.topic)
     selection = select(topic, base.facts)
     if selection is None:
         names = ", ".join(filter_names(base.facts, "en"))

@@ -23,8 +23,9 @@ It mirrors :class:`telegram.request.HTTPXRequest`:
 
 Differences, by design or because aiohttp has no equivalent:
 
-* **write timeouts are not enforced.** aiohttp has no per-write timeout; the values are accepted
-  and kept for compatibility. The read timeout starts once the request is fully sent, as in httpx.
+* **the write timeout bounds sending and the answer's headers together** (write + read + connect
+  seconds; the media write timeout for uploads): aiohttp has no per-write timeout. The read
+  timeout alone starts once the request is fully sent, as in httpx.
 * HTTP/1.1 only (no ``http_version``), no ``socket_options``.
 * no cookie jar: the Bot API sets no cookies, and filtering them costs time on every request.
 """
@@ -32,14 +33,13 @@ Differences, by design or because aiohttp has no equivalent:
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import urllib.request
-from typing import Final
+from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -60,11 +60,12 @@ class AiohttpRequest(BaseRequest):
         connection_pool_size: connections to the Bot API at most (aiohttp's
             ``TCPConnector(limit=...)``); more requests than that wait up to ``pool_timeout``.
         read_timeout: seconds to wait for (each part of) the response; ``None``: no limit.
-        write_timeout: accepted for compatibility, not enforced (see the module docstring).
+        write_timeout: seconds to send the request (enforced with the read and connect timeouts
+            as one deadline, see the module docstring); ``None``: no limit.
         connect_timeout: seconds to open a connection (DNS, TCP and TLS); ``None``: no limit.
         pool_timeout: seconds to wait for a free connection when all are busy; ``None``: wait.
         proxy: an ``http://`` or ``https://`` proxy URL; ``None``: the environment's, if any.
-        media_write_timeout: like ``write_timeout``, for uploads; accepted, not enforced.
+        media_write_timeout: like ``write_timeout``, for uploads.
         trust_env: read the proxy from ``HTTP(S)_PROXY``/``ALL_PROXY``/``NO_PROXY`` when
             ``proxy`` is not given (as httpx does by default).
     """
@@ -154,10 +155,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """See :meth:`BaseRequest.do_request`."""
         if self._session is None or self._session.closed:
@@ -169,13 +170,16 @@ class AiohttpRequest(BaseRequest):
         assert session is not None and slots is not None
 
         # Timeouts not passed (DEFAULT_NONE) are this instance's; None is no limit. The write
-        # timeout is accepted but not enforced: aiohttp has no per-write timeout.
-        if isinstance(read_timeout, DefaultValue):
+        # timeout bounds sending and the headers together, below.
+        if read_timeout is BaseRequest.DEFAULT_NONE:
             read_timeout = self._read_timeout
-        if isinstance(connect_timeout, DefaultValue):
+        if connect_timeout is BaseRequest.DEFAULT_NONE:
             connect_timeout = self._connect_timeout
-        if isinstance(pool_timeout, DefaultValue):
+        if pool_timeout is BaseRequest.DEFAULT_NONE:
             pool_timeout = self._pool_timeout
+        if write_timeout is BaseRequest.DEFAULT_NONE:
+            uploads = request_data is not None and request_data.contains_files
+            write_timeout = self._media_write_timeout if uploads else self._write_timeout
         timeout = self._timeouts.get((connect_timeout, read_timeout))
         if timeout is None:
             timeout = aiohttp.ClientTimeout(
@@ -212,17 +216,30 @@ class AiohttpRequest(BaseRequest):
                 raise TimedOut(POOL_TIMEOUT_MESSAGE) from err
         else:
             await slots.acquire()
+        # The write timeout: aiohttp has none per write, so sending the request and waiting for
+        # the answer's headers together get write + read (+ connect) seconds. A stalled upload
+        # then frees its pool slot in bounded time, as with httpx's write timeout.
+        send_limit = _send_limit(connect_timeout, write_timeout, read_timeout)
         try:
-            async with session.request(
-                method,
-                url,
-                data=data,
-                headers=headers,
-                timeout=timeout,
-                proxy=proxy,
-                allow_redirects=False,
-            ) as response:
+            try:
+                async with asyncio.timeout(send_limit):
+                    response = await session.request(
+                        method,
+                        url,
+                        data=data,
+                        headers=headers,
+                        timeout=timeout,
+                        proxy=proxy,
+                        allow_redirects=False,
+                    )
+            except TimeoutError as err:
+                if isinstance(err, aiohttp.ServerTimeoutError):
+                    raise
+                raise TimedOut("Timed out: sending the request to the Bot API") from None
+            try:
                 return response.status, await response.read()
+            finally:
+                response.release()
         except aiohttp.ConnectionTimeoutError as err:
             raise TimedOut("Timed out: connecting to the Bot API") from _safe(err, url)
         except TimeoutError as err:  # aiohttp.SocketTimeoutError and any other
@@ -247,6 +264,13 @@ class AiohttpRequest(BaseRequest):
                 proxy = None
             self._proxy_for[key] = proxy
         return self._proxy_for[key]
+
+
+def _send_limit(*timeouts: float | None) -> float | None:
+    """Seconds for sending a request and receiving its headers; None if any part is unlimited."""
+    if any(t is None for t in timeouts):
+        return None
+    return sum(t for t in timeouts if t is not None)
 
 
 def _environment_proxies() -> dict[str, str]:
@@ -276,7 +300,10 @@ def _multipart(request_data: RequestData) -> aiohttp.FormData:
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
-        form.add_field(name, content, filename=filename or name, content_type=mimetype)
+        # A BytesIO is streamed in chunks; raw bytes over 1 MiB make aiohttp warn (and write
+        # the whole body in one go).
+        body = io.BytesIO(content) if isinstance(content, bytes) else content
+        form.add_field(name, body, filename=filename or name, content_type=mimetype)
     return form
 
 

@@ -245,7 +245,8 @@ def test_encode_keeps_only_the_actions_fields() -> None:
         Callback("tr", fact_id="x", lang=None),  # no language
         Callback("src", fact_id="Not-Valid", lang="en"),  # does not round-trip
         Callback("src", fact_id="a" * 41, lang="en"),
-        Callback("year", year=1200, lang="en"),
+        Callback("year", year=10000, lang="en"),  # /year takes four digits at most
+        Callback("year", year=-1, lang="en"),
         Callback("topic", tag="cooking", lang="en"),
         Callback("ex", example=7, lang="en"),
     ],
@@ -272,8 +273,9 @@ def test_encode_refuses_what_would_not_parse(cb: Callback) -> None:
         "1|src|" + "a" * 41 + "|en",
         "1|vote|x|0",
         "1|vote|x",
-        "1|year|9999|0|en",
-        "1|year|1599|0|en",
+        "1|year|10000|0|en",
+        "1|year|-1|0|en",
+        "1|year|+204|0|en",
         "1|year|2004|1000|en",
         "1|year|2004|-1|en",
         "1|year|२००४|0|en",  # Devanagari digits match \d
@@ -430,6 +432,17 @@ async def test_year_without_events(h: Harness) -> None:
     assert "Nearest years with events: 1991" in reply.params["text"]
 
 
+@pytest.mark.parametrize("year", ["0000", "0001", "1599", "2100", "9999"])
+async def test_year_outside_the_keyboards_old_range_is_answered(h: Harness, year: str) -> None:
+    # The year keyboard's callback data once accepted only 1600-2099 and raised outside it.
+    reply = await h.text(F.make_command_update(f"/year {year}", user_id=next(_users)))
+    assert reply.params["text"].startswith(f"The article mentions no events in {int(year)}.")
+    markup = reply.params.get("reply_markup") or {}
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            assert parse(button["callback_data"]) is not None
+
+
 async def test_ask_without_a_question(h: Harness) -> None:
     reply = await h.text(F.make_command_update("/ask", user_id=next(_users), language_code="kk"))
     assert reply.params["text"] == "Сұрақты командадан кейін жазыңыз: /ask 2004 жылы не болды?"
@@ -488,7 +501,8 @@ async def test_failing_set_my_commands_is_logged_and_the_bot_goes_on(
         assert (
             "(all_private_chats, default) failed: Bot_command_invalid" in warnings[0].getMessage()
         )
-        assert len(request.to("setMyCommands")) == 8  # the others were still tried
+        # The others were still tried, and the 500 was retried (bot.delivery).
+        assert len(request.to("setMyCommands")) == 9
         reply = await Harness(app, request).text(F.make_message_update(DIPLO_EN))
         assert reply.params["text"].startswith("<b>3 January 1992</b>")
     finally:
@@ -505,13 +519,14 @@ async def test_error_handler_tells_the_admin_chat_only_the_type(
     request = RecordingRequest()
     app = await start(make_settings(tmp_path / "b.sqlite3", admin_chat_id=-1005), request)
     try:
-        request.fail("sendMessage", 500, "Internal Server Error")
+        # A 500 would be retried (bot.delivery); a 400 is final and reaches the error handler.
+        request.fail("sendMessage", 400, "Bad Request: message is too long")
         with caplog.at_level(logging.ERROR, logger="dostyq.errors"):
             await Harness(app, request).feed(F.make_message_update("secret question 1992"))
         assert any("raised an exception" in r.getMessage() for r in caplog.records)
         note = request.sent()[-1]
         assert note.params["chat_id"] == -1005
-        assert note.params["text"] == "⚠️ Dostyq error: <code>NetworkError</code>"
+        assert note.params["text"] == "⚠️ Dostyq error: <code>BadRequest</code>"
     finally:
         await stop(app)
     assert request.problems == []

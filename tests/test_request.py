@@ -20,6 +20,7 @@ from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.app import build_application
+from bot.delivery import AckGate
 from bot.request import POOL_TIMEOUT_MESSAGE, AiohttpRequest
 from bot.settings import Settings
 from tests.factories import USER_ID, make_message_update
@@ -378,10 +379,46 @@ def test_build_application_picks_the_backend(
     assert settings.http_backend == backend
     app = build_application(settings)
     updates_request, request = app.bot._request
-    assert type(request) is kind and type(updates_request) is kind
-    assert request is not updates_request
+    # getUpdates goes through the gate that confirms only handled updates (bot.delivery).
+    assert isinstance(updates_request, AckGate)
+    assert type(request) is kind and type(updates_request.inner) is kind
+    assert request is not updates_request.inner
 
 
 def test_telegram_error_family() -> None:
     # What callers catch: TimedOut is a NetworkError, both are TelegramErrors.
     assert issubclass(TimedOut, NetworkError) and issubclass(NetworkError, TelegramError)
+
+
+@pytest.mark.parametrize("kind", [AiohttpRequest, HTTPXRequest])
+async def test_a_stalled_upload_times_out_and_frees_its_slot(kind: type[BaseRequest]) -> None:
+    """A server that accepts the connection and never reads: the media write timeout ends it."""
+    stalled: list[asyncio.StreamWriter] = []
+
+    async def never_read(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        stalled.append(writer)
+        await asyncio.sleep(3600)
+
+    server = await asyncio.start_server(never_read, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = kind(
+        connection_pool_size=1, read_timeout=0.5, connect_timeout=0.5, media_write_timeout=0.5
+    )  # type: ignore[call-arg]
+    bot = telegram.Bot(
+        DEFAULT_TOKEN,
+        base_url=f"http://127.0.0.1:{port}/bot",
+        request=request,
+        get_updates_request=kind(connection_pool_size=1),
+    )
+    await request.initialize()
+    try:
+        for _ in range(2):  # the second proves the slot was freed (pool of one)
+            t0 = time.monotonic()
+            with pytest.raises(TimedOut):
+                await bot.send_document(USER_ID, document=b"x" * (64 * 1024 * 1024))
+            assert time.monotonic() - t0 < 5
+    finally:
+        await request.shutdown()
+        for w in stalled:
+            w.close()
+        server.close()

@@ -80,6 +80,7 @@ class Fault:
     status: int
     retry_after: int
     description: str | None
+    raw: str | None = None  # a non-JSON body (an HTML error page from a proxy), sent as is
 
 
 def error_body(status: int, description: str, **parameters: Any) -> dict[str, Any]:
@@ -197,11 +198,15 @@ class FakeBotAPI:
         retry_after: int = 1,
         times: int = 1,
         description: str | None = None,
+        raw: str | None = None,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` with an error instead of a result."""
+        """Answer the next ``times`` calls of ``method`` with an error instead of a result.
+
+        ``raw`` is sent as an HTML body instead of Telegram's JSON (a proxy's 502 page).
+        """
         name = self.validator.canonical_method(method) or method
         queue = self._faults.setdefault(name, deque())
-        queue.extend(Fault(status, retry_after, description) for _ in range(times))
+        queue.extend(Fault(status, retry_after, description, raw) for _ in range(times))
 
     def calls_to(self, method: str) -> list[Call]:
         """Every recorded call of ``method``, oldest first."""
@@ -304,7 +309,10 @@ class FakeBotAPI:
         queue = self._faults.get(method)
         if queue:
             fault = queue.popleft()
-            return self._respond(call, fault.status, _fault_body(fault))
+            response = self._respond(call, fault.status, _fault_body(fault))
+            if fault.raw is not None:
+                return web.Response(text=fault.raw, status=fault.status, content_type="text/html")
+            return response
         if not problems and self.flood_limits is not None:
             retry_after = self.flood_limits.check(method, call.params, received)
             if retry_after is not None:
@@ -379,6 +387,7 @@ class FakeBotAPI:
             retry_after=spec.get("retry_after", 1),
             times=spec.get("times", 1),
             description=spec.get("description"),
+            raw=spec.get("raw"),
         )
         return web.json_response({"ok": True, "result": True})
 
