@@ -328,26 +328,17 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _chat_async(settings: Settings, base: FactBase, lang: Lang | None) -> int:
+    from .chat import chat
+
     engine = await Engine.open(index_db(settings.db), base)
-    print("Dostyq — ask about Kazakhstan-China cultural relations (kk / ru / en).")
-    print(f"{NOT_LOGGED} Empty line or Ctrl-D to quit.\n")
+    banner = (
+        "Dostyq — ask about Kazakhstan-China cultural relations (kk / ru / en).\n"
+        f"{NOT_LOGGED} /help for commands; Ctrl-D or /quit to end.\n"
+    )
     try:
-        while True:
-            try:
-                line = await asyncio.to_thread(input, "you> ")
-            except EOFError:
-                print()
-                break
-            question = clean_line(line)
-            if not question:
-                break
-            await _print_answer(
-                engine, base, question, lang, False, sys.stdout, settings.default_lang
-            )
-            print()
+        return await chat(engine, base, lang, settings.default_lang, banner)
     finally:
         await engine.close()
-    return 0
 
 
 def _timeline(args: argparse.Namespace, settings: Settings) -> int:

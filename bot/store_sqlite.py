@@ -41,7 +41,7 @@ class SQLiteBackend:
         db = await aiosqlite.connect(str(path), isolation_level=None)
         try:
             await db.execute("PRAGMA busy_timeout=5000")
-            await db.execute("PRAGMA journal_mode=WAL")
+            await _wal(db)
             # In WAL mode a commit survives a crash of the process (kill -9), not a power loss.
             await db.execute("PRAGMA synchronous=NORMAL")
             backend = cls(db, readonly=False)
@@ -160,3 +160,16 @@ class SQLiteBackend:
                     await self.db.rollback()
                 raise
         return counts
+
+
+async def _wal(db: aiosqlite.Connection, tries: int = 50) -> None:
+    """Switch to WAL. Switching needs the file to itself and does not wait on busy_timeout, so
+    processes opening a new database at once get "database is locked": wait and try again."""
+    for attempt in range(tries):
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or attempt == tries - 1:
+                raise
+            await asyncio.sleep(0.05 + 0.01 * attempt)

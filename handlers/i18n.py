@@ -124,6 +124,11 @@ T: dict[str, dict[Lang, str]] = {
         "and China from one scholarly article, and name the source. Ask about a year, a period, "
         "an event, a person or a city; “more” shows the rest. For example:",
     },
+    "no_more": {
+        "kk": "Мақалада бұл туралы айтылғанның бәрі осы. Басқа сұрақ қойыңыз, мысалы:",
+        "ru": "Это всё, что об этом есть в статье. Спросите о другом, например:",
+        "en": "That is everything the article says about it. Ask about something else, e.g.:",
+    },
     "no_events_years": {
         "kk": "Оқиғасыз жылдар: {years}",
         "ru": "Без событий: {years}",

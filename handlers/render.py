@@ -9,14 +9,15 @@ from __future__ import annotations
 import html
 import re
 
+from knowledge.compose import LIST_PAGE
 from knowledge.models import Answer, Fact, Lang, Source, Sources
 
 from .i18n import T, events, format_date, location_label, ref_label, t, ui
 
 #: Telegram's limit on a message's text, counted in UTF-16 code units.
 MAX_MESSAGE = 4096
-#: Items of a year or range list per page.
-PAGE_SIZE = 6
+#: Items of a year, range or list answer per page (the engine pages "more" by the same size).
+PAGE_SIZE = LIST_PAGE
 #: A list item's text is cut to this many characters.
 LIST_TEXT_CHARS = 260
 
@@ -140,7 +141,8 @@ def render(answer: Answer, sources: Sources, *, page: int = 0, html_mode: bool =
     elif answer.kind == "list":
         blocks = _items_blocks(answer, sources, page, st)
     elif answer.kind == "chat":
-        blocks = [st.esc(t(answer.intent if answer.intent in T else "help", lang))]
+        key = "no_more" if answer.intent == "more" else answer.intent
+        blocks = [st.esc(t(key if key in T else "help", lang))]
         blocks.append("\n".join(f"• {st.esc(s)}" for s in answer.suggestions))
     else:
         blocks = [st.esc(t("none", lang))]

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from .models import Answer, Context, Fact, Lang, ListItem, Name
 from .understand import Question
 
+#: Items a page of a long answer shows; "more" turns the page.
+LIST_PAGE = 6
 #: How long a chat's context lasts: a follow-up after this is read as a new question.
 CONTEXT_SECONDS = 600.0
 
@@ -86,6 +88,10 @@ def context_of(q: Question, answer: Answer, words: Sequence[str] | None = None) 
     elif answer.kind in ("fact", "list") and answer.hits and answer.hits[0].fact.date:
         year = answer.hits[0].fact.date.start.year
     start, end = answer.years if answer.years else (None, None)
+    n = len(answer.items) if answer.kind == "list" else len(answer.hits)
+    pages = max(1, -(-n // LIST_PAGE))
+    if answer.kind == "range":
+        pages += 1  # page 0 is the overview
     return Context(
         intent=answer.intent,
         kind=answer.kind,
@@ -96,6 +102,7 @@ def context_of(q: Question, answer: Answer, words: Sequence[str] | None = None) 
         years=list(answer.compare),
         year=year,
         page=answer.page,
+        pages=pages,
         fact_ids=[f.id for f in answer.facts][:50],
         target=q.target,
         host=q.host,

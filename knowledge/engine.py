@@ -381,6 +381,17 @@ class Engine:
         """ "more": the next page of the last list, or the last fact in full."""
         if context is None or not context.fact_ids:
             return self._chat(q, lang, "help")
+        done = context.intent == "more" and context.kind == "fact"
+        paged = context.kind in ("year", "range", "list", "compare")
+        if done or (paged and context.page + 1 >= context.pages and len(context.fact_ids) > 1):
+            # The last page was shown already.
+            return self._chat(q, lang, "more")
+        if context.kind in ("year", "range") and len(context.fact_ids) == 1:
+            facts = await self.facts_by_ids(context.fact_ids)
+            hit = Hit(fact=facts[0], score=100.0)
+            return Answer(
+                question=q.text, lang=lang, kind="fact", intent="more", hits=[hit], detail=True
+            )
         if context.kind in ("year", "range") and context.start is not None:
             assert context.end is not None
             date = DateQuery(context.start, context.end, "range")
