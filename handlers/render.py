@@ -246,9 +246,11 @@ def _items_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> li
         when = "; ".join(
             f"{format_date(f.date, lang)} ({source_label(f, lang)})" for f in facts[:4]
         )
+        if len(facts) > 4:
+            when += f" {t('and_more', lang, n=len(facts) - 4)}"
         label = st.b(_cut(item.label, 120))
         detail = ""
-        if facts and item.label != facts[0].title.get(lang):
+        if len(facts) == 1 and item.label != facts[0].title.get(lang):
             detail = f"\n{st.esc(_cut(facts[0].title.get(lang), 120))}"
         lines.append(f"• {label} — {st.esc(when)}{detail}")
     blocks = [head, "\n".join(lines)]
