@@ -192,7 +192,8 @@ def _period_blocks(answer: Answer, sources: Sources, st: _Style) -> list[str]:
     empty = [y for y in range(answer.years[0], answer.years[1] + 1) if y not in by_year]
     if empty and len(empty) <= 40:
         blocks.append(st.i(t("no_events_years", lang, years=_year_spans(empty))))
-    blocks.append(st.i(t("period_open", lang)))
+    if st.html:  # the buttons are under the message; a terminal has none
+        blocks.append(st.i(t("period_open", lang)))
     blocks.append(_article_line(sources, lang, st))
     return blocks
 

@@ -17,6 +17,9 @@ from .models import Lang
 from .stem import KazakhStemmer, stem_en, stem_ru
 from .text import is_latin, latin_to_cyrillic, loose, normalise, words
 
+#: A Latin word's Kazakh stem counts only from this many letters (else its whole reading does).
+MIN_LATIN_KK_STEM = 4
+
 
 @dataclass(frozen=True)
 class QueryTerms:
@@ -74,7 +77,12 @@ class Analyzer:
             return frozenset((w,))
         if is_latin(w):
             cyr = latin_to_cyrillic(w)
-            return frozenset((stem_en(w), self.kk.stem(cyr), loose(cyr)))
+            kk = self.kk.stem(cyr)
+            # A short Kazakh stem of a Latin word matches Russian stems by accident ("putin"
+            # read as «путин», stemmed to «пут», the stem of «путь»): keep only longer ones.
+            if len(kk) < MIN_LATIN_KK_STEM < len(cyr):
+                kk = loose(cyr)
+            return frozenset((stem_en(w), kk, loose(cyr)))
         return frozenset((self.kk.stem(w), stem_ru(w), loose(w)))
 
     def terms(

@@ -51,13 +51,21 @@ def list_items(
     """The lines of a list answer: grouped by place, person or work when asked, else one line
     per fact. Facts are already in the order to show."""
     items: dict[str, list[str]] = {}
+    keyed = {f.id: _keys(f, target, lang, names) for f in facts}
+    if target == "places" and any(_cities(f, names) for f in facts):
+        # "Which cities…": facts that name no city are not items of the answer.
+        facts = [f for f in facts if _cities(f, names)]
     for f in facts:
-        keys = _keys(f, target, lang, names)
+        keys = keyed[f.id]
         for key in keys or [f.title.get(lang)]:
             items.setdefault(key, [])
             if f.id not in items[key]:
                 items[key].append(f.id)
     return [ListItem(label=k, fact_ids=v) for k, v in items.items()]
+
+
+def _cities(f: Fact, names: Mapping[str, Name]) -> bool:
+    return any(k in names and names[k].kind in ("city", "region") for k in f.places)
 
 
 def _keys(f: Fact, target: str | None, lang: Lang, names: Mapping[str, Name]) -> list[str]:

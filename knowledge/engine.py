@@ -49,6 +49,9 @@ MAX_DATE_HITS = 120
 #: A list answer takes the facts whose coverage is at least this share of the best one's, and
 #: at least LIST_MIN_COVERAGE; candidates for it, and at most this many facts.
 LIST_SHARE = 0.75
+#: A list answer needs its best candidate to reach this share of CONFIDENCE_THRESHOLD (the same
+#: bar as a fact answer: a list is no surer of its subject than one fact).
+LIST_THRESHOLD_SHARE = 1.0
 LIST_MIN_COVERAGE = 0.3
 LIST_CANDIDATES = 60
 MAX_LIST = 40
@@ -308,7 +311,7 @@ class Engine:
                 return answer.model_copy(update={"intent": q.intent, "count": count})
             return await self._none(q, lang, [])
         scored = await self.ranker.rank(q.terms, date, candidates=LIST_CANDIDATES, closeness_for=4)
-        if not scored or scored[0].score < CONFIDENCE_THRESHOLD * 0.8:
+        if not scored or scored[0].score < CONFIDENCE_THRESHOLD * LIST_THRESHOLD_SHARE:
             return await self._none(q, lang, [s.cand for s in scored[:3]])
         facts = await self._list_facts(q, date, scored)
         if q.order is not None and facts:
@@ -328,6 +331,11 @@ class Engine:
             if stated is not None:
                 # "How many materials…": one fact that states the number.
                 count = stated
+            elif len(facts) == 1:
+                # One fact and no number in it: the article does not count; show the fact
+                # rather than a count of 1 ("how many students study in China?").
+                hit = Hit(fact=facts[0], score=100.0)
+                return Answer(question=q.text, lang=lang, kind="fact", intent="count", hits=[hit])
         return Answer(
             question=q.text,
             lang=lang,
@@ -349,9 +357,16 @@ class Engine:
         """
         dated = [s for s in scored if date is None or date_factor(date, s.cand) >= DATE_MATCH]
         facts: list[Fact] = []
-        if q.kinds:
+        other = q.terms.without(q.kind_words | q.target_words)
+        unknown = [
+            g
+            for g, gen in zip(other.groups, other.generic, strict=True)
+            if not gen and not any(t in self.vocab for t in self.ranker.correct(g))
+        ]
+        # "How many times did Putin visit China?": a word the fact base does not know narrows
+        # the kind to nothing it holds, so the kind alone does not make the list.
+        if q.kinds and not unknown:
             pool = [s for s in dated if self._fact(s.cand).event in q.kinds]
-            other = q.terms.without(q.kind_words | q.target_words)
             # Only topic words narrow a kind: names and the words of fact titles ("Xi's
             # visits", "books about the Wusun"); verbs such as "hosted" do not.
             specific = [

@@ -26,7 +26,8 @@ KK_HINTS = frozenset(
         "бе па пе ше ғой берші айтшы деген қандай оқиға оқиғалар өтті ашылды жасады қол қойды "
         "қойылды сапары кітап кітабы шықты құрылды туралы жылғы айында қаласында арқылы қанша "
         "үшін керек бағасы рахмет рақмет рахмат сәлем салем тағы толығырақ ал ше айтып берші "
-        "білесің білесіз қанша жылдан жылға жылдары"
+        "білесің білесіз қанша жылдан жылға жылдары жайлы жайында жөнінде туралы айтшы бер "
+        "деген дегеніміз кімдер қалай болды екен"
     ).split()
 )
 RU_HINTS = frozenset(
@@ -63,8 +64,13 @@ def detect(text: str, default: Lang | None = None) -> Lang | None:
     return detect_normalised(normalise(text), default)
 
 
+#: The bot's own name, which is Kazakh in Latin letters whatever language the question is in.
+_OWN_NAME = re.compile(r"\b(?:dostyq|dostyk|достық|достык)\b")
+
+
 def detect_normalised(norm: str, default: Lang | None = None) -> Lang | None:
     """:func:`detect` for text already normalised (see :func:`knowledge.text.normalise`)."""
+    norm = _OWN_NAME.sub(" ", norm)
     if _KK_LETTERS.search(norm) or _KK_LATIN_LETTERS.search(norm):
         return "kk"
     toks = [w for w in words(norm) if not w.isdigit()]

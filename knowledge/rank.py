@@ -54,8 +54,11 @@ TYPO_MIN_LEN = 5
 TYPO_SHARE = 0.6
 #: Names ("Jintau" for Jintao, "Назарбаеф") are corrected more freely: against the fact base's
 #: own names only, from this length and this ``ratio``.
-NAME_TYPO_CUTOFF = 75
+NAME_TYPO_CUTOFF = 80
 NAME_TYPO_MIN_LEN = 4
+#: Only rare name terms take part (a name is in few facts; "People's" of "People's Republic"
+#: is in many, and must not turn "population" into "people").
+NAME_TYPO_MAX_DF = 4
 #: Prefix matching of an unknown word (организует / организаторы, ұсын / ұсынған): the shorter
 #: term must have this many letters and be at least half the longer one.
 PREFIX_MIN_LEN = 4
@@ -88,7 +91,7 @@ class Ranker:
         """The terms of the fact base's names, for typo correction of names."""
         self._names = {}
         for t in terms:
-            if t in self.vocab and not t.isdigit():
+            if t in self.vocab and not t.isdigit() and self.vocab[t] <= NAME_TYPO_MAX_DF:
                 self._names.setdefault(t[0], []).append(t)
 
     async def rank(

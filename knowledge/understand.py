@@ -78,13 +78,14 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     # Phrases first ("tell me more", "how many", "in china"), then single words.
     host = guest = None
     phrases = lexicon.phrases_in(ws)
-    for key in ("help", "more", "thanks", "greeting", "count", "followup"):
+    for key in ("help", "more", "thanks", "greeting", "count", "followup", "framing"):
         for a, b in phrases.get(key, ()):
             if any(used[a:b]):
                 continue
             for i in range(a, b):
                 used[i] = True
-            cues.add(key)
+            if key != "framing":
+                cues.add(key)
     member = [lexicon.lists_of(w) for w in ws]
     # Event kinds ("culture days", "визиты") keep their words as content words too.
     kinds: set[str] = set()
