@@ -1,31 +1,58 @@
 """The SQLite index of the fact base (FTS5 over normalised terms, and a table of dates).
 
-The index is derived data. It is rebuilt when the fact files change, detected by a content hash
-(plus :data:`ANALYZER_VERSION`, so that a change in analysis also rebuilds it), and not on every
-start. Its tables carry the ``kx_`` prefix so that they can share a database file with the bot's
-own store.
+The index is derived data, and its key is computed, never typed: :func:`index_key` hashes the
+fact files (facts, ``sources.yaml``, ``names.yaml``: :attr:`FactBase.content_hash`) together
+with :func:`analysis_version`, a hash of the source of this module and of every ``knowledge``
+module it imports (text, stem, analyze, lexicon, dates, models ...) and of the lexicon's word
+lists. A change in any of them gives a new key, and so a new index.
+
+Each key has its own file (:func:`index_path`: ``bot.index/<key>.sqlite3`` beside
+``bot.sqlite3``), built under a temporary name, opened, then renamed into place, and read-only
+(SQLite's ``immutable``) from then on. Nothing ever writes to a built index, so two processes on
+the same database never change tables under each other: a process with other facts or other code
+builds and reads a file of its own. Files of other keys are removed once a new one is in place; a
+process still reading one keeps its open file (POSIX unlink), so its answers do not change either.
+
+The build reads the facts once, in chunks of :data:`BUILD_CHUNK`, and keeps only counters between
+chunks, so its memory does not grow with the fact base; afterwards the engine reads fact rows
+from SQLite (with a bounded cache) and needs no FactBase.
 """
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import json
+import os
+import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
 
 import aiosqlite
 
-from .analyze import Analyzer
-from .factbase import FactBase
+from .analyze import Analyzer, kazakh_words
 from .models import LANGS, Fact, Name
+from .stem import KazakhStemmer, learned_stems, protected_from_vocabulary
 from .text import loose, normalise
 
 #: Parsed fact rows kept in memory (the whole fact base, unless it is large).
 ROW_CACHE = 8192
-#: Bump when analysis changes, so that existing indexes are rebuilt.
-ANALYZER_VERSION = "6"
+#: Facts analysed and inserted per transaction step while building.
+BUILD_CHUNK = 2000
+#: A temporary build file older than this is left over from a crash, and may be removed.
+STALE_BUILD_S = 3600.0
+#: Version of the index's file layout (the schema below); part of the key.
+LAYOUT = "8"
+
+_PACKAGE = Path(__file__).resolve().parent
 
 _SCHEMA = """
+CREATE TABLE kx_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE kx_fact(
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -40,19 +67,32 @@ CREATE TABLE kx_date(
     end_year INTEGER NOT NULL,
     start_key INTEGER NOT NULL
 );
-CREATE INDEX kx_date_years ON kx_date(start_year, end_year);
-CREATE INDEX kx_fact_featured ON kx_fact(featured) WHERE featured = 1;
+CREATE TABLE kx_tag(tag TEXT NOT NULL, fact INTEGER NOT NULL, PRIMARY KEY(tag, fact))
+    WITHOUT ROWID;
 CREATE VIRTUAL TABLE kx_fts USING fts5(
     head, body, content='', tokenize='unicode61 remove_diacritics 0'
 );
-CREATE TABLE kx_vocab(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE kx_vocab(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID
 """
-_DROP = """
-DROP TABLE IF EXISTS kx_fts;
-DROP TABLE IF EXISTS kx_date;
-DROP TABLE IF EXISTS kx_vocab;
-DROP TABLE IF EXISTS kx_fact;
+#: Made after the rows are in (cheaper than keeping them up to date row by row).
+_INDEXES = """
+CREATE INDEX kx_date_order ON kx_date(start_key, fact, end_year);
+CREATE INDEX kx_fact_featured ON kx_fact(featured) WHERE featured = 1
 """
+
+
+class FactSource(Protocol):
+    """What the index is built from: a :class:`~knowledge.factbase.FactBase`, or anything that
+    can give the facts (sorted by date, then id) without holding them all."""
+
+    @property
+    def content_hash(self) -> str: ...
+
+    @property
+    def facts(self) -> Iterable[Fact]: ...
+
+    @property
+    def names(self) -> Mapping[str, Name]: ...
 
 
 @dataclass(frozen=True)
@@ -69,11 +109,71 @@ class Candidate:
     data: str
 
 
-#: The columns a Candidate is built from (see _candidate), with the fact's date when it has one.
 _ROW = (
     "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data"
     " FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid"
 )
+
+
+# -- the key --------------------------------------------------------------------------------
+
+
+def analysis_sources() -> list[Path]:
+    """The files whose content decides what the index holds: this module, every ``knowledge``
+    module it imports (transitively, read from their ``import`` statements) and the lexicon's
+    word lists."""
+    seen: dict[str, Path] = {}
+    todo = ["index"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        path = _PACKAGE / f"{name}.py"
+        seen[name] = path
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    todo.append(node.module.split(".")[0])
+                else:
+                    todo += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("knowledge."):
+                todo.append((node.module or "").split(".")[1])
+    return sorted(seen.values()) + sorted((_PACKAGE / "words").glob("*.yaml"))
+
+
+@lru_cache(maxsize=8)
+def _digest_files(paths: tuple[Path, ...], stamps: tuple[tuple[int, int], ...]) -> str:
+    del stamps  # part of the cache key only
+    h = hashlib.sha256(LAYOUT.encode())
+    for p in paths:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def analysis_version() -> str:
+    """A hash of :func:`analysis_sources`: changes whenever the analysis code or data does."""
+    paths = tuple(analysis_sources())
+    stamps = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    return _digest_files(paths, stamps)
+
+
+def index_key(base: FactSource) -> str:
+    """The index's key: the fact files' hash and the analysis code's, together."""
+    return hashlib.sha256(f"{base.content_hash}\0{analysis_version()}".encode()).hexdigest()[:32]
+
+
+def index_dir(db_path: Path | str) -> Path:
+    """Where the index files of database ``db_path`` live (a directory beside it)."""
+    p = Path(db_path)
+    return p.with_name(p.stem + ".index")
+
+
+def index_path(db_path: Path | str, key: str) -> Path:
+    return index_dir(db_path) / f"{key}.sqlite3"
+
+
+# -- helpers of the build ---------------------------------------------------------------------
 
 
 def name_forms(fact: Fact, names: Mapping[str, Name] | None = None) -> list[str]:
@@ -104,125 +204,133 @@ def _date_key(fact: Fact) -> tuple[int, int, int] | None:
     return fact.date.start.year, (fact.date.end or fact.date.start).year, y * 10000 + m * 100 + d
 
 
-class FactIndex:
-    """Builds and queries the ``kx_`` tables over one aiosqlite connection."""
+def stemmer_data(facts: Iterable[Fact]) -> tuple[list[str], list[str]]:
+    """The Kazakh stemmer's vocabulary and protected words, from the facts' Kazakh text."""
+    found: set[str] = set()
+    texts: list[str] = []
+    for f in facts:
+        texts += [f.title.kk, f.text.kk, *f.aliases.kk]
+        if len(texts) >= 4 * BUILD_CHUNK:
+            found.update(kazakh_words(texts))
+            texts = []
+    found.update(kazakh_words(texts))
+    return sorted(found | learned_stems(found)), sorted(protected_from_vocabulary(found))
 
-    def __init__(self, db: aiosqlite.Connection, analyzer: Analyzer | None) -> None:
+
+def doc_terms(
+    a: Analyzer, fact: Fact, names: Mapping[str, Name] | None = None
+) -> tuple[list[str], list[str], set[str]]:
+    """A fact's head terms (title, aliases, names), body terms, and its title's terms."""
+    head: list[str] = []
+    body: list[str] = []
+    title: set[str] = set()
+    for lang in LANGS:
+        t = a.doc_terms(fact.title.get(lang), lang)
+        head += t
+        title.update(t)
+        for alias in fact.aliases.get(lang):
+            head += a.doc_terms(alias, lang)
+        body += a.doc_terms(fact.text.get(lang), lang)
+    for name in name_forms(fact, names):
+        head += a.doc_terms(name, "en")
+    return head, body, title
+
+
+# -- the index --------------------------------------------------------------------------------
+
+
+class FactIndex:
+    """Queries the ``kx_`` tables of one built index over one aiosqlite connection."""
+
+    def __init__(self, db: aiosqlite.Connection, analyzer: Analyzer, meta: dict[str, str]):
         self.db = db
-        self._analyzer = analyzer
+        self.analyzer = analyzer
+        self.key = meta["key"]
+        self.n_facts = int(meta["count"])
+        self.title_terms: frozenset[str] = frozenset(json.loads(meta["titles"]))
+        self._years: list[int] = json.loads(meta["years"])
+        #: The longest span of a fact's date, in years (bounds the date queries).
+        self._span = int(meta["span"])
         self._cache: OrderedDict[int, Candidate] = OrderedDict()
 
-    @property
-    def analyzer(self) -> Analyzer:
-        if self._analyzer is None:
-            raise RuntimeError("the index has no analyzer yet")
-        return self._analyzer
+    # -- opening and building ------------------------------------------------------------
 
-    @analyzer.setter
-    def analyzer(self, value: Analyzer) -> None:
-        self._analyzer = value
+    @classmethod
+    async def open(cls, db_path: Path | str, base: FactSource) -> FactIndex:
+        """The index of ``base`` for database ``db_path``: its file if built, else built now.
 
-    async def stemmer_data(self, base: FactBase) -> tuple[list[str], list[str]] | None:
-        """The Kazakh stemmer's vocabulary and protected words, if the index is current."""
-        if await self.stored_hash() != _want(base):
-            return None
-        async with self.db.execute("SELECT value FROM kx_meta WHERE key='stemmer'") as cur:
-            row = await cur.fetchone()
-        if not row:
-            return None
-        data = json.loads(str(row[0]))
-        return list(data["known"]), list(data["protected"])
-
-    async def stored_hash(self) -> str | None:
-        await self.db.execute(
-            "CREATE TABLE IF NOT EXISTS kx_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-        )
-        async with self.db.execute("SELECT value FROM kx_meta WHERE key='hash'") as cur:
-            row = await cur.fetchone()
-        return str(row[0]) if row else None
-
-    async def ensure(self, base: FactBase, stemmer: tuple[list[str], list[str]]) -> bool:
-        """Rebuild the index if the fact base changed; True when it rebuilt."""
-        want = _want(base)
-        if await self.stored_hash() == want:
-            return False
-        await self.rebuild(base.facts, want, stemmer, base.names)
-        return True
-
-    async def rebuild(
-        self,
-        facts: Iterable[Fact],
-        content_hash: str,
-        stemmer: tuple[list[str], list[str]],
-        names: Mapping[str, Name] | None = None,
-    ) -> None:
-        db = self.db
-        self._cache.clear()
-        await db.execute("BEGIN IMMEDIATE")
+        ``":memory:"`` builds it in memory (a database that is not a file, e.g. PostgreSQL).
+        """
+        key = index_key(base)
+        if str(db_path) == ":memory:":
+            conn = await aiosqlite.connect(":memory:", isolation_level=None)
+            try:
+                await _build(conn, base, key)
+                return await cls._over(conn)
+            except BaseException:
+                await conn.close()
+                raise
+        path = index_path(db_path, key)
+        index = await cls._open_file(path, key)
+        if index is not None:
+            return index
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.build-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
-            await _run_script(db, _DROP + _SCHEMA)
-            df: dict[str, int] = {}
-            fact_rows, date_rows, fts_rows = [], [], []
-            for rowid, fact in enumerate(facts, start=1):
-                head_terms, body_terms = self._terms(fact, names)
-                terms = set(head_terms) | set(body_terms)
-                for t in terms:
-                    df[t] = df.get(t, 0) + 1
-                fact_rows.append(
-                    (
-                        rowid,
-                        fact.id,
-                        int(fact.featured),
-                        " ".join(sorted(terms)),
-                        "\n".join(fact_head_lines(fact, names)),
-                        fact.model_dump_json(exclude_defaults=True),
-                    )
-                )
-                key = _date_key(fact)
-                if key:
-                    date_rows.append((rowid, *key))
-                fts_rows.append((rowid, " ".join(head_terms), " ".join(body_terms)))
-            await db.executemany("INSERT INTO kx_fact VALUES (?,?,?,?,?,?)", fact_rows)
-            await db.executemany("INSERT INTO kx_date VALUES (?,?,?,?)", date_rows)
-            await db.executemany("INSERT INTO kx_fts(rowid, head, body) VALUES (?,?,?)", fts_rows)
-            await db.executemany("INSERT INTO kx_vocab VALUES (?,?)", list(df.items()))
-            known, protected = stemmer
-            await db.execute(
-                "INSERT OR REPLACE INTO kx_meta VALUES ('hash', ?), ('count', ?), ('stemmer', ?)",
-                (
-                    content_hash,
-                    str(len(fact_rows)),
-                    json.dumps({"known": known, "protected": protected}, ensure_ascii=False),
-                ),
-            )
-            await db.commit()
-        except BaseException:
-            await db.rollback()
-            raise
+            writer = await aiosqlite.connect(str(tmp), isolation_level=None)
+            try:
+                await writer.execute("PRAGMA journal_mode=OFF")
+                await writer.execute("PRAGMA synchronous=OFF")
+                await _build(writer, base, key)
+            finally:
+                await writer.close()
+            # Open before the rename: whatever happens to the name, this process keeps its file.
+            index = await cls._open_file(tmp, key)
+            if index is None:
+                raise RuntimeError(f"the index just built in {tmp} does not open")
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        _remove_others(path)
+        return index
 
-    def _terms(
-        self, fact: Fact, names: Mapping[str, Name] | None = None
-    ) -> tuple[list[str], list[str]]:
-        a = self.analyzer
-        head: list[str] = []
-        body: list[str] = []
-        for lang in LANGS:
-            head += a.doc_terms(fact.title.get(lang), lang)
-            for alias in fact.aliases.get(lang):
-                head += a.doc_terms(alias, lang)
-            body += a.doc_terms(fact.text.get(lang), lang)
-        for name in name_forms(fact, names):
-            head += a.doc_terms(name, "en")
-        return head, body
+    @classmethod
+    async def _open_file(cls, path: Path, key: str) -> FactIndex | None:
+        if not path.exists():
+            return None
+        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+        try:
+            conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+        except aiosqlite.Error:
+            return None  # removed meanwhile: build it again
+        try:
+            index = await cls._over(conn)
+        except aiosqlite.Error:
+            await conn.close()
+            return None
+        if index.key != key:
+            await conn.close()
+            return None
+        return index
+
+    @classmethod
+    async def _over(cls, conn: aiosqlite.Connection) -> FactIndex:
+        async with conn.execute("SELECT key, value FROM kx_meta") as cur:
+            meta = {str(k): str(v) for k, v in await cur.fetchall()}
+        known, protected = json.loads(meta["stemmer"])
+        return cls(conn, Analyzer(KazakhStemmer(protected, known=known)), meta)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    # -- queries --------------------------------------------------------------------------
 
     async def vocabulary(self) -> dict[str, int]:
         async with self.db.execute("SELECT term, df FROM kx_vocab") as cur:
             return {str(t): int(n) for t, n in await cur.fetchall()}
 
     async def count(self) -> int:
-        async with self.db.execute("SELECT count(*) FROM kx_fact") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        return self.n_facts
 
     async def search(self, terms: Sequence[str], limit: int) -> list[Candidate]:
         """Facts matching any of ``terms``, best BM25 first (head weighs double).
@@ -238,9 +346,7 @@ class FactIndex:
             " WHERE kx_fts MATCH ? ORDER BY rank LIMIT ?"
         )
         hits = await self.db.execute_fetchall(sql, (match, limit))
-        rows = await self.rows([int(r[0]) for r in hits])
-        # In BM25 order (best first), which the ranker uses to break ties.
-        return [rows[int(r[0])] for r in hits if int(r[0]) in rows]
+        return await self._in_order([int(r[0]) for r in hits])
 
     async def rows(self, rowids: Sequence[int] | range) -> dict[int, Candidate]:
         """Fact rows by rowid, from the cache or (one query for the rest) the database."""
@@ -257,38 +363,50 @@ class FactIndex:
                 self._cache.popitem(last=False)
         return out
 
+    async def _in_order(self, rowids: Sequence[int]) -> list[Candidate]:
+        rows = await self.rows(rowids)
+        return [rows[i] for i in rowids if i in rows]
+
+    def _date_range(self, start: int, end: int) -> tuple[int, int, int]:
+        # A fact overlaps start..end if it starts by ``end`` and ends from ``start``; no fact
+        # spans more than ``_span`` years, so it starts in start-_span..end: a bounded walk of
+        # the (start_key, fact, end_year) index, in order, that stops at the LIMIT.
+        return (start - self._span) * 10000, (end + 1) * 10000, start
+
     async def by_dates(self, start: int, end: int, limit: int = 500) -> list[Candidate]:
         """Facts whose date overlaps the years ``start..end``, in date order."""
         sql = (
-            f"{_ROW} WHERE d.start_year <= ? AND d.end_year >= ? ORDER BY d.start_key, f.id LIMIT ?"
+            "SELECT fact FROM kx_date WHERE start_key >= ? AND start_key < ? AND end_year >= ?"
+            " ORDER BY start_key, fact LIMIT ?"
         )
-        rows = await self.db.execute_fetchall(sql, (end, start, limit))
-        return [_candidate(r) for r in rows]
+        hits = await self.db.execute_fetchall(sql, (*self._date_range(start, end), limit))
+        return await self._in_order([int(r[0]) for r in hits])
 
     async def count_dates(self, start: int, end: int) -> int:
-        sql = "SELECT count(*) FROM kx_date WHERE start_year <= ? AND end_year >= ?"
-        async with self.db.execute(sql, (end, start)) as cur:
+        sql = (
+            "SELECT count(*) FROM kx_date WHERE start_key >= ? AND start_key < ? AND end_year >= ?"
+        )
+        async with self.db.execute(sql, self._date_range(start, end)) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
     async def years(self) -> list[int]:
         """Every year that has at least one fact."""
-        async with self.db.execute("SELECT start_year, end_year FROM kx_date") as cur:
-            rows = await cur.fetchall()
-        return sorted({y for a, b in rows for y in range(int(a), int(b) + 1)})
+        return list(self._years)
 
     async def by_ids(self, ids: Sequence[str]) -> list[Candidate]:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        sql = f"{_ROW} WHERE f.id IN ({marks})"
-        rows = {r[1]: _candidate(r) for r in await self.db.execute_fetchall(sql, tuple(ids))}
-        return [rows[i] for i in ids if i in rows]
+        sql = f"SELECT rowid, id FROM kx_fact WHERE id IN ({marks})"
+        found = {str(r[1]): int(r[0]) for r in await self.db.execute_fetchall(sql, tuple(ids))}
+        return await self._in_order([found[i] for i in ids if i in found])
 
     async def featured(self, limit: int) -> list[Candidate]:
         """Facts marked featured (in date order), topped up with the first facts."""
-        sql = f"{_ROW} WHERE f.featured = 1 LIMIT ?"
-        rows = [_candidate(r) for r in await self.db.execute_fetchall(sql, (limit,))]
+        sql = "SELECT rowid FROM kx_fact WHERE featured = 1 LIMIT ?"
+        ids = [int(r[0]) for r in await self.db.execute_fetchall(sql, (limit,))]
+        rows = await self._in_order(ids)
         rows.sort(key=lambda c: (c.start_key is None, c.start_key or 0, c.rowid))
         if len(rows) < limit:
             seen = {c.rowid for c in rows}
@@ -298,17 +416,105 @@ class FactIndex:
         return rows
 
     async def ids_with_tag(self, tag: str, limit: int = 200) -> list[str]:
+        """Ids of the facts with ``tag``, in date order (rowids are in date order)."""
         sql = (
-            "SELECT f.id FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid, json_each(f.data,"
-            " '$.tags') t WHERE t.value = ? ORDER BY d.start_key IS NULL, d.start_key, f.rowid"
-            " LIMIT ?"
+            "SELECT f.id FROM kx_tag t JOIN kx_fact f ON f.rowid = t.fact WHERE t.tag = ?"
+            " ORDER BY t.fact LIMIT ?"
         )
         async with self.db.execute(sql, (tag, limit)) as cur:
             return [str(r[0]) for r in await cur.fetchall()]
 
 
-def _want(base: FactBase) -> str:
-    return f"{base.content_hash}:{ANALYZER_VERSION}"
+async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
+    """Write the index of ``base`` into the empty database ``db``, one chunk at a time."""
+    known, protected = stemmer_data(base.facts)
+    analyzer = Analyzer(KazakhStemmer(protected, known=known))
+    names = base.names
+    for stmt in _SCHEMA.split(";"):
+        await db.execute(stmt)
+    df: dict[str, int] = {}
+    titles: set[str] = set()
+    years: set[int] = set()
+    span = 0
+    count = 0
+    last: tuple[tuple[int, int, int], str] | None = None
+    fact_rows: list[tuple[object, ...]] = []
+    date_rows: list[tuple[int, int, int, int]] = []
+    tag_rows: list[tuple[str, int]] = []
+    fts_rows: list[tuple[int, str, str]] = []
+
+    async def flush() -> None:
+        await db.executemany("INSERT INTO kx_fact VALUES (?,?,?,?,?,?)", fact_rows)
+        await db.executemany("INSERT INTO kx_date VALUES (?,?,?,?)", date_rows)
+        await db.executemany("INSERT OR IGNORE INTO kx_tag VALUES (?,?)", tag_rows)
+        await db.executemany("INSERT INTO kx_fts(rowid, head, body) VALUES (?,?,?)", fts_rows)
+        for rows in (fact_rows, date_rows, tag_rows, fts_rows):
+            rows.clear()
+
+    await db.execute("BEGIN")
+    try:
+        for rowid, fact in enumerate(base.facts, start=1):
+            order = (fact.sort_key, fact.id)
+            if last is not None and order < last:
+                # Rowids are in date order: the date and tag queries rely on it.
+                raise ValueError(f"facts not sorted by date and id: {fact.id!r} after {last[1]!r}")
+            last = order
+            head_terms, body_terms, title = doc_terms(analyzer, fact, names)
+            titles |= title
+            terms = set(head_terms) | set(body_terms)
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+            fact_rows.append(
+                (
+                    rowid,
+                    fact.id,
+                    int(fact.featured),
+                    " ".join(sorted(terms)),
+                    "\n".join(fact_head_lines(fact, names)),
+                    fact.model_dump_json(exclude_defaults=True),
+                )
+            )
+            dk = _date_key(fact)
+            if dk:
+                date_rows.append((rowid, *dk))
+                years.update(range(dk[0], dk[1] + 1))
+                span = max(span, dk[1] - dk[0])
+            tag_rows += [(t, rowid) for t in fact.tags]
+            fts_rows.append((rowid, " ".join(head_terms), " ".join(body_terms)))
+            count = rowid
+            if len(fact_rows) >= BUILD_CHUNK:
+                await flush()
+        await flush()
+        await db.executemany("INSERT INTO kx_vocab VALUES (?,?)", sorted(df.items()))
+        for stmt in _INDEXES.split(";"):
+            await db.execute(stmt)
+        meta = {
+            "key": key,
+            "count": str(count),
+            "stemmer": json.dumps([known, protected], ensure_ascii=False),
+            "titles": json.dumps(sorted(titles), ensure_ascii=False),
+            "years": json.dumps(sorted(years)),
+            "span": str(span),
+        }
+        await db.executemany("INSERT INTO kx_meta VALUES (?,?)", list(meta.items()))
+        await db.commit()
+    except BaseException:
+        await db.rollback()
+        raise
+
+
+def _remove_others(keep: Path) -> None:
+    """Remove the other index files beside ``keep`` (their readers keep their open files), and
+    build files left over from a crash."""
+    now = time.time()
+    for p in keep.parent.iterdir():
+        if p == keep:
+            continue
+        try:
+            if p.suffix == ".sqlite3" or now - p.stat().st_mtime > STALE_BUILD_S:
+                p.unlink()
+        except OSError:
+            pass
 
 
 def _candidate(r: Sequence[object]) -> Candidate:
@@ -324,11 +530,5 @@ def _candidate(r: Sequence[object]) -> Candidate:
     )
 
 
-async def _run_script(db: aiosqlite.Connection, script: str) -> None:
-    for stmt in script.split(";"):
-        if stmt.strip():
-            await db.execute(stmt)
-
-
 def loads_fact(data: str) -> Fact:
-    return Fact.model_validate(json.loads(data))
+    return Fact.model_validate_json(data)
