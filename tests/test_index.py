@@ -161,3 +161,38 @@ async def test_date_queries_agree_with_a_scan(tmp_path: Path) -> None:
             assert await engine.index.ids_with_tag(tag) == want, tag
     finally:
         await engine.close()
+
+
+async def test_postings_rank_as_fts5_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The numpy scoring of postings (for terms in many facts) gives FTS5's BM25 order."""
+    base = load_facts()
+    engine = await Engine.open(":memory:", base)
+    try:
+        questions = [
+            DIPLOMATIC, "Abai 150", "Chinese Bridge", "Алматы мен Шанхай мәдениет күндері",
+            "культурные дни Казахстана в Китае", "Confucius Institute in Astana", "Xi Jinping",
+            "books translated into Chinese", "Қытайдағы қазақ кітаптары", "Синьцзян выставка",
+        ]  # fmt: skip
+        compared = 0
+        for q in questions:
+            groups = [engine.ranker.correct(g) for g in engine.understand(q).terms.groups]
+            terms = engine.ranker.retrieval_terms(groups)
+            monkeypatch.setattr(ix, "POSTINGS_FROM", 10**9)
+            fts5 = [c.rowid for c in await engine.index.search(terms, 24)]
+            monkeypatch.setattr(ix, "POSTINGS_FROM", -1)
+            postings = [c.rowid for c in await engine.index.search(terms, 24)]
+            assert postings == fts5, q
+            compared += bool(fts5)
+        assert compared >= 8
+    finally:
+        await engine.close()
+
+
+def test_the_build_analyzer_gives_the_analyzer_terms() -> None:
+    base = load_facts()
+    known, protected = ix.stemmer_data(base.facts)
+    plain = Analyzer(ix.KazakhStemmer(protected, known=known))
+    memo = ix._BuildAnalyzer(ix.KazakhStemmer(protected, known=known))
+    for f in base.facts:
+        assert ix.doc_terms(memo, f, base.names) == ix.doc_terms(plain, f, base.names), f.id
+        assert ix.fact_head_lines(f, base.names, memo.norm) == ix.fact_head_lines(f, base.names)
