@@ -41,6 +41,7 @@ import gc
 import hashlib
 import io
 import json
+import pickle
 import pstats
 import random
 import subprocess
@@ -955,21 +956,29 @@ async def _time_queries(
         await engine.ask(q)
     gc.collect()
     samples: dict[str, list[int]] = {}
+    cpu: dict[str, list[int]] = {}
     kinds: dict[str, Counter[str]] = {}
     hits: dict[str, list[int]] = {}
     pauses = GcPauses()
     gc.callbacks.append(pauses)
     try:
         for cat, q in queries:
+            c0 = time.process_time_ns()
             t0 = time.perf_counter_ns()
             answer = await engine.ask(q)
             samples.setdefault(cat, []).append(time.perf_counter_ns() - t0)
+            cpu.setdefault(cat, []).append(time.process_time_ns() - c0)
             kinds.setdefault(cat, Counter())[answer.kind] += 1
             hits.setdefault(cat, []).append(len(answer.hits))
     finally:
         gc.callbacks.remove(pauses)
     stats = {
-        cat: {**summary_ms(ns), "kinds": dict(kinds[cat]), "mean_hits": sum(hits[cat]) / len(ns)}
+        cat: {
+            **summary_ms(ns),
+            "cpu": summary_ms(cpu[cat]),
+            "kinds": dict(kinds[cat]),
+            "mean_hits": sum(hits[cat]) / len(ns),
+        }
         for cat, ns in samples.items()
     }
     return stats, pauses.summary()
@@ -988,8 +997,9 @@ async def _profiled(engine: Engine, queries: Sequence[tuple[str, str]]) -> str:
 
 
 class StreamedFacts:
-    """A synthetic fact base read back from a file of JSON lines, one fact at a time, as the
-    index build asks for it (in date order): nothing holds every fact at once."""
+    """A synthetic fact base read back from a file, one fact at a time, as the index build asks
+    for it (in date order): nothing holds every fact at once. The facts are pickled (already
+    validated, as load_facts leaves them), so reading one costs about what holding it did."""
 
     def __init__(self, path: Path, offsets: list[int], content_hash: str) -> None:
         self.path = path
@@ -1002,17 +1012,17 @@ class StreamedFacts:
         with self.path.open("rb") as f:
             for off in self.offsets:
                 f.seek(off)
-                yield Fact.model_validate_json(f.readline())
+                yield pickle.load(f)
 
 
 def write_facts(size: int, path: Path) -> StreamedFacts:
-    """Generate ``size`` facts into ``path`` (one JSON line each), sorted by date then id."""
+    """Generate ``size`` facts into ``path`` (pickled one after another), sorted by date."""
     order: list[tuple[tuple[int, int, int], str, int]] = []
     with path.open("wb") as out:
         for i in range(size):
             fact = make_fact(i)
             order.append((fact.sort_key, fact.id, out.tell()))
-            out.write(fact.model_dump_json(exclude_defaults=True).encode() + b"\n")
+            pickle.dump(fact, out, protocol=pickle.HIGHEST_PROTOCOL)
     order.sort()
     digest = hashlib.sha256(f"synthetic:{SEED}:{size}".encode()).hexdigest()
     return StreamedFacts(path, [off for _, _, off in order], digest)
@@ -1031,7 +1041,7 @@ async def run_one(size: int, n_queries: int, profile: bool) -> dict[str, Any]:
     res: dict[str, Any] = {"size": size}
     with tempfile.TemporaryDirectory(prefix="dostyq-scale-") as tmp:
         t0 = time.perf_counter()
-        base = write_facts(size, Path(tmp) / "facts.jsonl")
+        base = write_facts(size, Path(tmp) / "facts.pickles")
         res["gen_s"] = time.perf_counter() - t0
         res["rss_after_gen_mb"] = peak_rss_mb()
         db = Path(tmp) / "db" / "index.sqlite3"
@@ -1062,7 +1072,9 @@ async def run_one(size: int, n_queries: int, profile: bool) -> dict[str, Any]:
 # -- parent: one child per size, table --------------------------------------------------------
 
 
-def run_child(size: int, n_queries: int) -> dict[str, Any]:
+def run_child(size: int, n_queries: int, tree: Path | None = None) -> dict[str, Any]:
+    """One size in a fresh child process; ``tree``: a checkout of other code (its own
+    ``benchmarks.scale --one``, as it measures itself), for a before/after in the same run."""
     cmd = [
         sys.executable,
         "-m",
@@ -1073,7 +1085,9 @@ def run_child(size: int, n_queries: int) -> dict[str, Any]:
         str(n_queries),
     ]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, cwd=tree or Path.cwd()
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"size {size} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     res: dict[str, Any] = json.loads(proc.stdout)
@@ -1087,25 +1101,33 @@ def _q(res: dict[str, Any], cat: str, key: str) -> float:
 
 def table_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     lines = [
-        "| facts | vocab terms | generate s | index build s | reopen s | DB MiB"
+        "| code | facts | vocab terms | generate s | index build s | reopen s | DB MiB"
         " | topical p50 / p99 ms | off-topic p50 / p99 ms | year p50 / p99 ms | year hits"
-        " | peak RSS MiB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | build peak RSS MiB | steady RSS MiB | peak RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        build_peak = r.get("build_peak_rss_mb")
+        steady = r.get("steady_rss_mb")
         cells = [
-            f"{r['size']:,}", f"{r['vocab']:,}", f"{r['gen_s']:.1f}", f"{r['build_s']:.2f}",
+            r.get("code", "this"), f"{r['size']:,}", f"{r['vocab']:,}", f"{r['gen_s']:.1f}",
+            f"{r['build_s']:.2f}",
             f"{r['reopen_s']:.2f}", f"{r['db_mb']:.1f}",
             f"{_q(r, 'topical', 'p50'):.2f} / {_q(r, 'topical', 'p99'):.2f}",
             f"{_q(r, 'off-topic', 'p50'):.2f} / {_q(r, 'off-topic', 'p99'):.2f}",
             f"{_q(r, 'year', 'p50'):.2f} / {_q(r, 'year', 'p99'):.2f}",
-            f"{_q(r, 'year', 'mean_hits'):.0f}", f"{r['rss_mb']:.0f}",
+            f"{_q(r, 'year', 'mean_hits'):.0f}",
+            "—" if build_peak is None else f"{build_peak:.0f}",
+            "—" if steady is None else f"{steady:.0f}", f"{r['rss_mb']:.0f}",
         ]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
 def growth_lines(results: Sequence[dict[str, Any]]) -> list[str]:
+    results = [r for r in results if "code" not in r]
+    if not results:
+        return []
     lo, hi = results[0], results[-1]
     if lo is hi:
         return []
@@ -1120,6 +1142,21 @@ def growth_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     ]
 
 
+def cpu_lines(results: Sequence[dict[str, Any]]) -> list[str]:
+    """CPU time per question (the whole process's), which other load on the machine does not
+    inflate as it does wall time; only runs of this code record it."""
+    out = []
+    for r in results:
+        if "cpu" not in r["queries"]["topical"]:
+            continue
+        parts = [
+            f"{cat} {r['queries'][cat]['cpu']['p50']:.2f} / {r['queries'][cat]['cpu']['p99']:.2f}"
+            for cat in ("topical", "off-topic", "year")
+        ]
+        out.append(f"- {r.get('code', 'this')}, {r['size']:,} facts: " + "; ".join(parts))
+    return ["CPU time per question, p50 / p99 ms (process time, not wall):", *out] if out else []
+
+
 def kinds_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     out = ["Answer kinds per question category (a sanity check that the queries exercise the"
            " fact, year and 'none' paths):"]  # fmt: skip
@@ -1128,7 +1165,7 @@ def kinds_lines(results: Sequence[dict[str, Any]]) -> list[str]:
             f"{cat} {dict(sorted(r['queries'][cat]['kinds'].items()))}"
             for cat in ("topical", "off-topic", "year")
         ]
-        out.append(f"- {r['size']:,} facts: " + "; ".join(parts))
+        out.append(f"- {r.get('code', 'this')}, {r['size']:,} facts: " + "; ".join(parts))
     return out
 
 
@@ -1137,7 +1174,8 @@ def gc_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     for r in results:
         g = r["gc"]
         out.append(
-            f"- {r['size']:,} facts: {g['gen2']:.0f} full (gen 2) collections, longest"
+            f"- {r.get('code', 'this')}, {r['size']:,} facts: {g['gen2']:.0f} full (gen 2)"
+            f" collections, longest"
             f" {g['gen2_max_ms']:.0f} ms; all collections {g['total_ms']:.0f} ms in total"
         )
     return out
@@ -1149,11 +1187,16 @@ def report(results: Sequence[dict[str, Any]], n_queries: int) -> list[str]:
         f"{n_queries} queries per size in kk/ru/en: {n['topical']} topical, {n['off-topic']}"
         f" off-topic, {n['year']} year questions; each timed once after one warm-up pass."
         " Index build = `Engine.open` on an empty DB; reopen = `Engine.open` on the built DB."
-        " Year lists are capped at 120 facts (the answer says how many there are).",
+        " Year lists are capped at 120 facts (the answer says how many there are)."
+        " Build peak RSS = the process's peak after the build (facts read from a file as the"
+        " build asks for them; `before` held the whole generated FactBase, as its own run did);"
+        " steady RSS = VmRSS after every query, the fact objects gone; peak RSS = the whole run.",
         "",
         *table_lines(results),
         "",
         *growth_lines(results),
+        "",
+        *cpu_lines(results),
         "",
         *kinds_lines(results),
         "",
@@ -1170,6 +1213,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--one", type=int, metavar="SIZE", help="measure one size, print JSON")
     p.add_argument("--profile", action="store_true", help="with --one: cProfile to stderr")
     p.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
+    p.add_argument(
+        "--before",
+        type=Path,
+        metavar="DIR",
+        help="also measure each size with the code checked out in DIR (e.g. a `git worktree`"
+        " of main), in the same run",
+    )
     return p
 
 
@@ -1181,6 +1231,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results = []
     for size in sizes:
+        if args.before:
+            print(f"size {size:,}, before ({args.before}) ...", file=sys.stderr, flush=True)
+            res = run_child(size, args.queries, args.before.resolve())
+            res["code"] = "before"
+            print(f"  done in {res['child_wall_s']:.0f} s", file=sys.stderr, flush=True)
+            results.append(res)
         print(f"size {size:,} ...", file=sys.stderr, flush=True)
         res = run_child(size, args.queries)
         print(f"  done in {res['child_wall_s']:.0f} s", file=sys.stderr, flush=True)

@@ -16,12 +16,11 @@ mean something; the caller keeps it and passes it back while it is fresh.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-
-import aiosqlite
 
 from .analyze import Analyzer
 from .compose import EXAMPLES, context_of, list_items, suggestion
@@ -61,7 +60,7 @@ FACT_CACHE = 2048
 class Engine:
     """Answers questions from one fact base; open with :meth:`open`, close with :meth:`close`."""
 
-    def __init__(self, db: aiosqlite.Connection, index: FactIndex, vocab: dict[str, int]) -> None:
+    def __init__(self, db: sqlite3.Connection, index: FactIndex, vocab: dict[str, int]) -> None:
         self.db = db
         self.index = index
         self.vocab = vocab
@@ -446,7 +445,9 @@ class Engine:
 
     def _fact(self, c: Candidate) -> Fact:
         fact = self._facts.get(c.fact_id)
-        if fact is None:
+        if fact is not None:
+            self._facts.move_to_end(c.fact_id)  # least recently used goes first
+        else:
             fact = loads_fact(c.data)
             self._facts[c.fact_id] = fact
             if len(self._facts) > FACT_CACHE:

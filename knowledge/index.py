@@ -21,10 +21,14 @@ from SQLite (with a bounded cache) and needs no FactBase.
 from __future__ import annotations
 
 import ast
+import asyncio
+import contextlib
 import hashlib
 import json
 import math
 import os
+import sqlite3
+import tempfile
 import time
 import uuid
 from array import array
@@ -37,13 +41,13 @@ from typing import Any, Protocol
 
 import aiosqlite
 
-from .analyze import Analyzer, kazakh_words
+from .analyze import Analyzer
 from .models import LANGS, Fact, Lang, Name
 from .stem import KazakhStemmer, learned_stems, protected_from_vocabulary
-from .text import loose, normalise, words
+from .text import is_latin, loose, normalise, words
 
 #: Parsed fact rows kept in memory (the whole fact base, unless it is large).
-ROW_CACHE = 8192
+ROW_CACHE = 4096
 #: Facts analysed and inserted per transaction step while building.
 BUILD_CHUNK = 2000
 #: A temporary build file older than this is left over from a crash, and may be removed.
@@ -219,15 +223,13 @@ def _date_key(fact: Fact) -> tuple[int, int, int] | None:
 
 
 def stemmer_data(facts: Iterable[Fact]) -> tuple[list[str], list[str]]:
-    """The Kazakh stemmer's vocabulary and protected words, from the facts' Kazakh text."""
-    found: set[str] = set()
-    texts: list[str] = []
+    """The Kazakh stemmer's vocabulary and protected words, from the facts' Kazakh text (the
+    set of :func:`~knowledge.analyze.kazakh_words`, each distinct word looked at once)."""
+    seen: set[str] = set()
     for f in facts:
-        texts += [f.title.kk, f.text.kk, *f.aliases.kk]
-        if len(texts) >= 4 * BUILD_CHUNK:
-            found.update(kazakh_words(texts))
-            texts = []
-    found.update(kazakh_words(texts))
+        for t in (f.title.kk, f.text.kk, *f.aliases.kk):
+            seen.update(words(normalise(t)))
+    found = {w for w in seen if not is_latin(w) and not w.isdigit()}
     return sorted(found | learned_stems(found)), sorted(protected_from_vocabulary(found))
 
 
@@ -242,7 +244,8 @@ class _BuildAnalyzer(Analyzer):
 
     def __init__(self, kk_stemmer: KazakhStemmer) -> None:
         super().__init__(kk_stemmer)
-        self._memo: dict[tuple[str, bool], list[str]] = {}
+        self._memo: dict[str, list[str]] = {}
+        self._memo_ru: dict[str, list[str]] = {}
         self._norms: dict[str, str] = {}
 
     def norm(self, text: str) -> str:
@@ -254,15 +257,15 @@ class _BuildAnalyzer(Analyzer):
         return n
 
     def doc_terms(self, text: str, lang: Lang) -> list[str]:
-        memo = self._memo
-        ru = lang == "ru"
+        # Russian text stems Cyrillic words as Russian, any other as Kazakh: two memos.
+        memo = self._memo_ru if lang == "ru" else self._memo
         out: list[str] = []
         for w in words(self.norm(text)):
-            t = memo.get((w, ru))
+            t = memo.get(w)
             if t is None:
                 if len(memo) >= self.MEMO:
                     memo.clear()
-                t = memo[w, ru] = super().doc_terms(w, lang)
+                t = memo[w] = super().doc_terms(w, lang)
             out += t
         return out
 
@@ -290,9 +293,9 @@ def doc_terms(
 
 
 class FactIndex:
-    """Queries the ``kx_`` tables of one built index over one aiosqlite connection."""
+    """Queries the ``kx_`` tables of one built index over one read-only SQLite connection."""
 
-    def __init__(self, db: aiosqlite.Connection, analyzer: Analyzer, meta: dict[str, str]):
+    def __init__(self, db: sqlite3.Connection, analyzer: Analyzer, meta: dict[str, str]):
         self.db = db
         self.analyzer = analyzer
         self.key = meta["key"]
@@ -315,13 +318,9 @@ class FactIndex:
         """
         key = index_key(base)
         if str(db_path) == ":memory:":
-            conn = await aiosqlite.connect(":memory:", isolation_level=None)
-            try:
-                await _build(conn, base, key)
-                return await cls._over(conn)
-            except BaseException:
-                await conn.close()
-                raise
+            # Built in a file of its own that is gone once open: only this process reads it.
+            with tempfile.TemporaryDirectory(prefix="dostyq-index-") as scratch:
+                return await cls.open(Path(scratch) / "index.sqlite3", base)
         path = index_path(db_path, key)
         index = await cls._open_file(path, key)
         if index is not None:
@@ -352,36 +351,41 @@ class FactIndex:
             return None
         uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
         try:
-            conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
-        except aiosqlite.Error:
-            return None  # removed meanwhile: build it again
-        try:
-            index = await cls._over(conn)
-        except aiosqlite.Error:
-            await conn.close()
-            return None
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            index = cls._over(conn)
+        except sqlite3.Error:
+            return None  # removed meanwhile, or not an index: build it again
         if index.key != key:
-            await conn.close()
+            conn.close()
             return None
         return index
 
     @classmethod
-    async def _over(cls, conn: aiosqlite.Connection) -> FactIndex:
-        async with conn.execute("SELECT key, value FROM kx_meta") as cur:
-            meta = {str(k): str(v) for k, v in await cur.fetchall()}
+    def _over(cls, conn: sqlite3.Connection) -> FactIndex:
+        try:
+            meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM kx_meta")}
+        except BaseException:
+            conn.close()
+            raise
         known, protected = json.loads(meta["stemmer"])
         return cls(conn, Analyzer(KazakhStemmer(protected, known=known)), meta)
 
     async def close(self) -> None:
-        await self.db.close()
+        self.db.close()
+
+    def _all(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        # In the event loop's thread: every query is bounded (a LIMIT, a rowid list, a range
+        # of the date index, a few postings) and the file is immutable, so a thread hop (as
+        # aiosqlite makes) would cost more than the query.
+        return self.db.execute(sql, params).fetchall()
 
     # -- queries --------------------------------------------------------------------------
 
     async def vocabulary(self) -> dict[str, int]:
         """Every term, with the number of facts it is in (read once, then shared)."""
         if self._df is None:
-            async with self.db.execute("SELECT term, df FROM kx_vocab") as cur:
-                self._df = {str(t): int(n) for t, n in await cur.fetchall()}
+            rows = self._all("SELECT term, df FROM kx_vocab")
+            self._df = {str(t): int(n) for t, n in rows}
         return self._df
 
     async def count(self) -> int:
@@ -404,7 +408,7 @@ class FactIndex:
             f"SELECT rowid, bm25(kx_fts, {HEAD_WEIGHT}, {BODY_WEIGHT}) AS rank FROM kx_fts"
             " WHERE kx_fts MATCH ? ORDER BY rank LIMIT ?"
         )
-        hits = await self.db.execute_fetchall(sql, (match, limit))
+        hits = self._all(sql, (match, limit))
         return await self._in_order([int(r[0]) for r in hits])
 
     async def _bm25_postings(self, terms: Sequence[str], limit: int) -> list[int]:
@@ -412,9 +416,7 @@ class FactIndex:
         import numpy as np
 
         if self._doclen is None:
-            async with self.db.execute("SELECT data FROM kx_blob WHERE name='doclen'") as cur:
-                row = await cur.fetchone()
-            assert row is not None
+            (row,) = self._all("SELECT data FROM kx_blob WHERE name='doclen'")
             dl = np.frombuffer(bytes(row[0]), dtype=np.uint16).astype(np.float64)
             avg = float(dl[1:].mean()) if len(dl) > 1 else 1.0
             self._doclen = BM25_K1 * (1.0 - BM25_B + BM25_B * dl / avg)
@@ -424,7 +426,7 @@ class FactIndex:
         n = self.n_facts
         docs_parts = []
         score_parts = []
-        for docs_b, freq_b in await self.db.execute_fetchall(sql, tuple(terms)):
+        for docs_b, freq_b in self._all(sql, tuple(terms)):
             docs = np.frombuffer(bytes(docs_b), dtype=np.uint32)
             freq = np.frombuffer(bytes(freq_b), dtype=np.float32).astype(np.float64)
             nt = len(docs)
@@ -453,7 +455,7 @@ class FactIndex:
         if missing:
             marks = ",".join("?" * len(missing))
             sql = f"{_ROW} WHERE f.rowid IN ({marks})"
-            for r in await self.db.execute_fetchall(sql, tuple(missing)):
+            for r in self._all(sql, tuple(missing)):
                 c = _candidate(r)
                 out[c.rowid] = c
                 self._cache[c.rowid] = c
@@ -477,16 +479,15 @@ class FactIndex:
             "SELECT fact FROM kx_date WHERE start_key >= ? AND start_key < ? AND end_year >= ?"
             " ORDER BY start_key, fact LIMIT ?"
         )
-        hits = await self.db.execute_fetchall(sql, (*self._date_range(start, end), limit))
+        hits = self._all(sql, (*self._date_range(start, end), limit))
         return await self._in_order([int(r[0]) for r in hits])
 
     async def count_dates(self, start: int, end: int) -> int:
         sql = (
             "SELECT count(*) FROM kx_date WHERE start_key >= ? AND start_key < ? AND end_year >= ?"
         )
-        async with self.db.execute(sql, self._date_range(start, end)) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        ((n,),) = self._all(sql, self._date_range(start, end))
+        return int(n)
 
     async def years(self) -> list[int]:
         """Every year that has at least one fact."""
@@ -497,13 +498,13 @@ class FactIndex:
             return []
         marks = ",".join("?" * len(ids))
         sql = f"SELECT rowid, id FROM kx_fact WHERE id IN ({marks})"
-        found = {str(r[1]): int(r[0]) for r in await self.db.execute_fetchall(sql, tuple(ids))}
+        found = {str(r[1]): int(r[0]) for r in self._all(sql, tuple(ids))}
         return await self._in_order([found[i] for i in ids if i in found])
 
     async def featured(self, limit: int) -> list[Candidate]:
         """Facts marked featured (in date order), topped up with the first facts."""
         sql = "SELECT rowid FROM kx_fact WHERE featured = 1 LIMIT ?"
-        ids = [int(r[0]) for r in await self.db.execute_fetchall(sql, (limit,))]
+        ids = [int(r[0]) for r in self._all(sql, (limit,))]
         rows = await self._in_order(ids)
         rows.sort(key=lambda c: (c.start_key is None, c.start_key or 0, c.rowid))
         if len(rows) < limit:
@@ -519,8 +520,7 @@ class FactIndex:
             "SELECT f.id FROM kx_tag t JOIN kx_fact f ON f.rowid = t.fact WHERE t.tag = ?"
             " ORDER BY t.fact LIMIT ?"
         )
-        async with self.db.execute(sql, (tag, limit)) as cur:
-            return [str(r[0]) for r in await cur.fetchall()]
+        return [str(r[0]) for r in self._all(sql, (tag, limit))]
 
 
 async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
@@ -543,13 +543,24 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
     tag_rows: list[tuple[str, int]] = []
     fts_rows: list[tuple[int, str, str]] = []
 
+    async def insert(chunk: tuple[list[Any], ...]) -> None:
+        facts, dates, tags, fts = chunk
+        await db.executemany("INSERT INTO kx_fact VALUES (?,?,?,?,?,?)", facts)
+        await db.executemany("INSERT INTO kx_date VALUES (?,?,?,?)", dates)
+        await db.executemany("INSERT OR IGNORE INTO kx_tag VALUES (?,?)", tags)
+        await db.executemany("INSERT INTO kx_fts(rowid, head, body) VALUES (?,?,?)", fts)
+
+    pending: asyncio.Future[None] | None = None
+
     async def flush() -> None:
-        await db.executemany("INSERT INTO kx_fact VALUES (?,?,?,?,?,?)", fact_rows)
-        await db.executemany("INSERT INTO kx_date VALUES (?,?,?,?)", date_rows)
-        await db.executemany("INSERT OR IGNORE INTO kx_tag VALUES (?,?)", tag_rows)
-        await db.executemany("INSERT INTO kx_fts(rowid, head, body) VALUES (?,?,?)", fts_rows)
-        for rows in (fact_rows, date_rows, tag_rows, fts_rows):
-            rows.clear()
+        # SQLite inserts one chunk (in aiosqlite's thread, without the GIL) while the next
+        # is analysed: at most two chunks are held.
+        nonlocal pending, fact_rows, date_rows, tag_rows, fts_rows
+        if pending is not None:
+            await pending
+        chunk = (fact_rows, date_rows, tag_rows, fts_rows)
+        fact_rows, date_rows, tag_rows, fts_rows = [], [], [], []
+        pending = asyncio.ensure_future(insert(chunk))
 
     await db.execute("BEGIN")
     try:
@@ -595,6 +606,8 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
             if len(fact_rows) >= BUILD_CHUNK:
                 await flush()
         await flush()
+        assert pending is not None
+        await pending
         await db.executemany(
             "INSERT INTO kx_vocab VALUES (?,?)", [(t, len(p[0])) for t, p in postings.items()]
         )
@@ -619,6 +632,9 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
         await db.executemany("INSERT INTO kx_meta VALUES (?,?)", list(meta.items()))
         await db.commit()
     except BaseException:
+        if pending is not None:
+            with contextlib.suppress(BaseException):
+                await pending
         await db.rollback()
         raise
 

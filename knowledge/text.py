@@ -166,7 +166,8 @@ def normalise(text: str) -> str:
         # Only a text with both scripts can have a word that mixes them.
         text = _MIXED_WORD_RE.sub(lambda m: fold_lookalikes(m.group(0)), text)
     text = text.casefold().replace("\u0307", "").translate(_PUNCT)
-    text = re.sub(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]", " ", text)
+    if not text.isprintable():  # every character below is unprintable
+        text = re.sub(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]", " ", text)
     return " ".join(text.split())
 
 
