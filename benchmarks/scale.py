@@ -12,8 +12,10 @@ What is measured, and how:
   names) are pseudo-words from a pool of 1.7 million, drawn with a Zipf-like law, so that the
   vocabulary grows sub-linearly with the number of facts, about as in real text (Heaps' law,
   exponent about 0.5).
-* **Index build**: ``Engine.open`` on an empty temporary SQLite file (FTS5 build included), then
-  **reopen**: ``Engine.open`` again on the built file (index reused by content hash).
+* **Index build**: the facts are generated into a file first (pickled, sorted by date; not
+  timed), then ``Engine.open`` on an empty temporary database builds the index, reading the
+  facts from the file as it asks for them (:class:`StreamedFacts`), so that no process holds the
+  whole fact base; then **reopen**: ``Engine.open`` again (the index file reused by its key).
 * **Query latency**: a fixed set of ``--queries`` questions (default 300) in all three
   languages, generated the same way and with the same texts at every size: 50 % topical
   (paraphrases of one of the first 100 facts, some with a year, some lowercased without
@@ -22,10 +24,14 @@ What is measured, and how:
   then each ``await engine.ask(q)`` is timed with ``time.perf_counter_ns``. Year questions list
   every fact of the year (the index caps a year list at 500), so they are reported apart from
   topical and off-topic questions.
-* **Peak RSS**: each size runs in its own fresh child process (``python -m benchmarks.scale
-  --one SIZE`` prints JSON) and reports ``ru_maxrss``, which includes the generated fact base
-  held in memory, as ``load_facts()`` holds it in the bot. Garbage-collection pauses during the
-  timed pass are recorded with ``gc.callbacks``.
+* **Memory**: each size runs in its own fresh child process (``python -m benchmarks.scale
+  --one SIZE`` prints JSON): **build peak RSS** is ``ru_maxrss`` after the build, **steady
+  RSS** is VmRSS after every query, **peak RSS** ``ru_maxrss`` at the end. Garbage-collection
+  pauses during the timed pass are recorded with ``gc.callbacks``, and CPU time per question
+  with ``time.process_time_ns`` beside the wall time.
+* **Before and after in one run**: ``--before DIR`` also runs each size with the code checked
+  out in DIR (its own ``benchmarks.scale --one``, as that code measured itself; it held the
+  generated FactBase in memory).
 
 The table ends with the growth of topical p50/p99 from the smallest to the largest size.
 ``--write`` replaces the ``scale`` section of ``benchmarks/RESULTS.md``. ``--one SIZE
