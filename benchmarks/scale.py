@@ -12,8 +12,10 @@ What is measured, and how:
   names) are pseudo-words from a pool of 1.7 million, drawn with a Zipf-like law, so that the
   vocabulary grows sub-linearly with the number of facts, about as in real text (Heaps' law,
   exponent about 0.5).
-* **Index build**: ``Engine.open`` on an empty temporary SQLite file (FTS5 build included), then
-  **reopen**: ``Engine.open`` again on the built file (index reused by content hash).
+* **Index build**: the facts are generated into a file first (pickled, sorted by date; not
+  timed), then ``Engine.open`` on an empty temporary database builds the index, reading the
+  facts from the file as it asks for them (:class:`StreamedFacts`), so that no process holds the
+  whole fact base; then **reopen**: ``Engine.open`` again (the index file reused by its key).
 * **Query latency**: a fixed set of ``--queries`` questions (default 300) in all three
   languages, generated the same way and with the same texts at every size: 50 % topical
   (paraphrases of one of the first 100 facts, some with a year, some lowercased without
@@ -22,10 +24,14 @@ What is measured, and how:
   then each ``await engine.ask(q)`` is timed with ``time.perf_counter_ns``. Year questions list
   every fact of the year (the index caps a year list at 500), so they are reported apart from
   topical and off-topic questions.
-* **Peak RSS**: each size runs in its own fresh child process (``python -m benchmarks.scale
-  --one SIZE`` prints JSON) and reports ``ru_maxrss``, which includes the generated fact base
-  held in memory, as ``load_facts()`` holds it in the bot. Garbage-collection pauses during the
-  timed pass are recorded with ``gc.callbacks``.
+* **Memory**: each size runs in its own fresh child process (``python -m benchmarks.scale
+  --one SIZE`` prints JSON): **build peak RSS** is ``ru_maxrss`` after the build, **steady
+  RSS** is VmRSS after every query, **peak RSS** ``ru_maxrss`` at the end. Garbage-collection
+  pauses during the timed pass are recorded with ``gc.callbacks``, and CPU time per question
+  with ``time.process_time_ns`` beside the wall time.
+* **Before and after in one run**: ``--before DIR`` also runs each size with the code checked
+  out in DIR (its own ``benchmarks.scale --one``, as that code measured itself; it held the
+  generated FactBase in memory).
 
 The table ends with the growth of topical p50/p99 from the smallest to the largest size.
 ``--write`` replaces the ``scale`` section of ``benchmarks/RESULTS.md``. ``--one SIZE
@@ -41,6 +47,7 @@ import gc
 import hashlib
 import io
 import json
+import pickle
 import pstats
 import random
 import subprocess
@@ -48,7 +55,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -955,21 +962,29 @@ async def _time_queries(
         await engine.ask(q)
     gc.collect()
     samples: dict[str, list[int]] = {}
+    cpu: dict[str, list[int]] = {}
     kinds: dict[str, Counter[str]] = {}
     hits: dict[str, list[int]] = {}
     pauses = GcPauses()
     gc.callbacks.append(pauses)
     try:
         for cat, q in queries:
+            c0 = time.process_time_ns()
             t0 = time.perf_counter_ns()
             answer = await engine.ask(q)
             samples.setdefault(cat, []).append(time.perf_counter_ns() - t0)
+            cpu.setdefault(cat, []).append(time.process_time_ns() - c0)
             kinds.setdefault(cat, Counter())[answer.kind] += 1
             hits.setdefault(cat, []).append(len(answer.hits))
     finally:
         gc.callbacks.remove(pauses)
     stats = {
-        cat: {**summary_ms(ns), "kinds": dict(kinds[cat]), "mean_hits": sum(hits[cat]) / len(ns)}
+        cat: {
+            **summary_ms(ns),
+            "cpu": summary_ms(cpu[cat]),
+            "kinds": dict(kinds[cat]),
+            "mean_hits": sum(hits[cat]) / len(ns),
+        }
         for cat, ns in samples.items()
     }
     return stats, pauses.summary()
@@ -987,31 +1002,71 @@ async def _profiled(engine: Engine, queries: Sequence[tuple[str, str]]) -> str:
     return buf.getvalue()
 
 
+class StreamedFacts:
+    """A synthetic fact base read back from a file, one fact at a time, as the index build asks
+    for it (in date order): nothing holds every fact at once. The facts are pickled (already
+    validated, as load_facts leaves them), so reading one costs about what holding it did."""
+
+    def __init__(self, path: Path, offsets: list[int], content_hash: str) -> None:
+        self.path = path
+        self.offsets = offsets
+        self.content_hash = content_hash
+        self.names: dict[str, Any] = {}
+
+    @property
+    def facts(self) -> Iterator[Fact]:
+        with self.path.open("rb") as f:
+            for off in self.offsets:
+                f.seek(off)
+                yield pickle.load(f)
+
+
+def write_facts(size: int, path: Path) -> StreamedFacts:
+    """Generate ``size`` facts into ``path`` (pickled one after another), sorted by date."""
+    order: list[tuple[tuple[int, int, int], str, int]] = []
+    with path.open("wb") as out:
+        for i in range(size):
+            fact = make_fact(i)
+            order.append((fact.sort_key, fact.id, out.tell()))
+            pickle.dump(fact, out, protocol=pickle.HIGHEST_PROTOCOL)
+    order.sort()
+    digest = hashlib.sha256(f"synthetic:{SEED}:{size}".encode()).hexdigest()
+    return StreamedFacts(path, [off for _, _, off in order], digest)
+
+
+def current_rss_mb() -> float:
+    """Resident set size of this process now, in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 async def run_one(size: int, n_queries: int, profile: bool) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    base = make_base(size)
-    gen_s = time.perf_counter() - t0
-    rss_gen = peak_rss_mb()
     queries = make_queries(n_queries, size)
-    res: dict[str, Any] = {"size": size, "gen_s": gen_s, "rss_after_gen_mb": rss_gen}
+    res: dict[str, Any] = {"size": size}
     with tempfile.TemporaryDirectory(prefix="dostyq-scale-") as tmp:
-        db = Path(tmp) / "index.sqlite3"
+        t0 = time.perf_counter()
+        base = write_facts(size, Path(tmp) / "facts.pickles")
+        res["gen_s"] = time.perf_counter() - t0
+        res["rss_after_gen_mb"] = peak_rss_mb()
+        db = Path(tmp) / "db" / "index.sqlite3"
         t0 = time.perf_counter()
         engine = await Engine.open(db, base)
         res["build_s"] = time.perf_counter() - t0
+        res["build_peak_rss_mb"] = peak_rss_mb()
         res["vocab"] = len(engine.vocab)
         await engine.close()
-        res["db_mb"] = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 2**20
+        res["db_mb"] = sum(p.stat().st_size for p in db.parent.rglob("*") if p.is_file()) / 2**20
         t0 = time.perf_counter()
         engine = await Engine.open(db, base)
         res["reopen_s"] = time.perf_counter() - t0
-        # As the bot does after start-up: the engine works from SQLite, so the fact objects
-        # can go, and what is left is frozen out of the collector's full passes.
         del base
         gc.collect()
         gc.freeze()
         try:
             res["queries"], res["gc"] = await _time_queries(engine, queries)
+            res["steady_rss_mb"] = current_rss_mb()
             if profile:
                 print(await _profiled(engine, queries), file=sys.stderr)
         finally:
@@ -1023,7 +1078,9 @@ async def run_one(size: int, n_queries: int, profile: bool) -> dict[str, Any]:
 # -- parent: one child per size, table --------------------------------------------------------
 
 
-def run_child(size: int, n_queries: int) -> dict[str, Any]:
+def run_child(size: int, n_queries: int, tree: Path | None = None) -> dict[str, Any]:
+    """One size in a fresh child process; ``tree``: a checkout of other code (its own
+    ``benchmarks.scale --one``, as it measures itself), for a before/after in the same run."""
     cmd = [
         sys.executable,
         "-m",
@@ -1034,7 +1091,9 @@ def run_child(size: int, n_queries: int) -> dict[str, Any]:
         str(n_queries),
     ]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, cwd=tree or Path.cwd()
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"size {size} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     res: dict[str, Any] = json.loads(proc.stdout)
@@ -1048,25 +1107,33 @@ def _q(res: dict[str, Any], cat: str, key: str) -> float:
 
 def table_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     lines = [
-        "| facts | vocab terms | generate s | index build s | reopen s | DB MiB"
+        "| code | facts | vocab terms | generate s | index build s | reopen s | DB MiB"
         " | topical p50 / p99 ms | off-topic p50 / p99 ms | year p50 / p99 ms | year hits"
-        " | peak RSS MiB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | build peak RSS MiB | steady RSS MiB | peak RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        build_peak = r.get("build_peak_rss_mb")
+        steady = r.get("steady_rss_mb")
         cells = [
-            f"{r['size']:,}", f"{r['vocab']:,}", f"{r['gen_s']:.1f}", f"{r['build_s']:.2f}",
+            r.get("code", "this"), f"{r['size']:,}", f"{r['vocab']:,}", f"{r['gen_s']:.1f}",
+            f"{r['build_s']:.2f}",
             f"{r['reopen_s']:.2f}", f"{r['db_mb']:.1f}",
             f"{_q(r, 'topical', 'p50'):.2f} / {_q(r, 'topical', 'p99'):.2f}",
             f"{_q(r, 'off-topic', 'p50'):.2f} / {_q(r, 'off-topic', 'p99'):.2f}",
             f"{_q(r, 'year', 'p50'):.2f} / {_q(r, 'year', 'p99'):.2f}",
-            f"{_q(r, 'year', 'mean_hits'):.0f}", f"{r['rss_mb']:.0f}",
+            f"{_q(r, 'year', 'mean_hits'):.0f}",
+            "—" if build_peak is None else f"{build_peak:.0f}",
+            "—" if steady is None else f"{steady:.0f}", f"{r['rss_mb']:.0f}",
         ]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
 def growth_lines(results: Sequence[dict[str, Any]]) -> list[str]:
+    results = [r for r in results if "code" not in r]
+    if not results:
+        return []
     lo, hi = results[0], results[-1]
     if lo is hi:
         return []
@@ -1081,6 +1148,21 @@ def growth_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     ]
 
 
+def cpu_lines(results: Sequence[dict[str, Any]]) -> list[str]:
+    """CPU time per question (the whole process's), which other load on the machine does not
+    inflate as it does wall time; only runs of this code record it."""
+    out = []
+    for r in results:
+        if "cpu" not in r["queries"]["topical"]:
+            continue
+        parts = [
+            f"{cat} {r['queries'][cat]['cpu']['p50']:.2f} / {r['queries'][cat]['cpu']['p99']:.2f}"
+            for cat in ("topical", "off-topic", "year")
+        ]
+        out.append(f"- {r.get('code', 'this')}, {r['size']:,} facts: " + "; ".join(parts))
+    return ["CPU time per question, p50 / p99 ms (process time, not wall):", *out] if out else []
+
+
 def kinds_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     out = ["Answer kinds per question category (a sanity check that the queries exercise the"
            " fact, year and 'none' paths):"]  # fmt: skip
@@ -1089,7 +1171,7 @@ def kinds_lines(results: Sequence[dict[str, Any]]) -> list[str]:
             f"{cat} {dict(sorted(r['queries'][cat]['kinds'].items()))}"
             for cat in ("topical", "off-topic", "year")
         ]
-        out.append(f"- {r['size']:,} facts: " + "; ".join(parts))
+        out.append(f"- {r.get('code', 'this')}, {r['size']:,} facts: " + "; ".join(parts))
     return out
 
 
@@ -1098,7 +1180,8 @@ def gc_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     for r in results:
         g = r["gc"]
         out.append(
-            f"- {r['size']:,} facts: {g['gen2']:.0f} full (gen 2) collections, longest"
+            f"- {r.get('code', 'this')}, {r['size']:,} facts: {g['gen2']:.0f} full (gen 2)"
+            f" collections, longest"
             f" {g['gen2_max_ms']:.0f} ms; all collections {g['total_ms']:.0f} ms in total"
         )
     return out
@@ -1110,11 +1193,16 @@ def report(results: Sequence[dict[str, Any]], n_queries: int) -> list[str]:
         f"{n_queries} queries per size in kk/ru/en: {n['topical']} topical, {n['off-topic']}"
         f" off-topic, {n['year']} year questions; each timed once after one warm-up pass."
         " Index build = `Engine.open` on an empty DB; reopen = `Engine.open` on the built DB."
-        " Year lists are capped at 120 facts (the answer says how many there are).",
+        " Year lists are capped at 120 facts (the answer says how many there are)."
+        " Build peak RSS = the process's peak after the build (facts read from a file as the"
+        " build asks for them; `before` held the whole generated FactBase, as its own run did);"
+        " steady RSS = VmRSS after every query, the fact objects gone; peak RSS = the whole run.",
         "",
         *table_lines(results),
         "",
         *growth_lines(results),
+        "",
+        *cpu_lines(results),
         "",
         *kinds_lines(results),
         "",
@@ -1131,6 +1219,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--one", type=int, metavar="SIZE", help="measure one size, print JSON")
     p.add_argument("--profile", action="store_true", help="with --one: cProfile to stderr")
     p.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
+    p.add_argument(
+        "--before",
+        type=Path,
+        metavar="DIR",
+        help="also measure each size with the code checked out in DIR (e.g. a `git worktree`"
+        " of main), in the same run",
+    )
     return p
 
 
@@ -1142,6 +1237,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results = []
     for size in sizes:
+        if args.before:
+            print(f"size {size:,}, before ({args.before}) ...", file=sys.stderr, flush=True)
+            res = run_child(size, args.queries, args.before.resolve())
+            res["code"] = "before"
+            print(f"  done in {res['child_wall_s']:.0f} s", file=sys.stderr, flush=True)
+            results.append(res)
         print(f"size {size:,} ...", file=sys.stderr, flush=True)
         res = run_child(size, args.queries)
         print(f"  done in {res['child_wall_s']:.0f} s", file=sys.stderr, flush=True)

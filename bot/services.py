@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import aiosqlite
-
 from handlers.context import BotData
 from knowledge.engine import Engine
 from knowledge.factbase import FactBase, load_configured
@@ -57,29 +55,13 @@ def check_database(path: Path | str) -> None:
         raise DatabaseError(f"DOSTYQ_DB {path}: damaged ({row[0] if row else 'no answer'})")
 
 
-async def _connect(path: Path | str) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
-    try:
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-    except BaseException:
-        await conn.close()
-        raise
-    return conn
-
-
 async def open_services(data: BotData, settings: Settings) -> None:
     """Load the facts and open the engine and the store into ``data``; all or nothing."""
     check_database(settings.db)
     data.base = load_base(settings)
     try:
-        index = index_db(settings.db)  # the SQLite file, or memory beside PostgreSQL
-        conn = await _connect(index)
-        try:
-            data.engine = await Engine.open(index, data.base, conn=conn)
-        except BaseException:
-            await conn.close()
-            raise
+        # The index goes in a file of its own beside the SQLite file (memory beside PostgreSQL).
+        data.engine = await Engine.open(index_db(settings.db), data.base)
         key = settings.log_salt.get_secret_value() if settings.log_salt else None
         data.store = await Store.open(settings.db, log_days=settings.log_days, key=key)
     except (sqlite3.Error, OSError) as e:

@@ -16,22 +16,19 @@ mean something; the caller keeps it and passes it back while it is fresh.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import aiosqlite
-
-from .analyze import Analyzer, kazakh_words
+from .analyze import Analyzer
 from .compose import EXAMPLES, context_of, list_items, suggestion
 from .dates import DateQuery
-from .factbase import FactBase
-from .index import Candidate, FactIndex, loads_fact
+from .index import Candidate, FactIndex, FactSource, loads_fact
 from .lexicon import Lexicon
 from .models import LANGS, Answer, Context, Fact, Hit, Lang, Name
 from .rank import DATE_MATCH, Ranker, Scored, date_factor
-from .stem import KazakhStemmer, learned_stems, protected_from_vocabulary
 from .text import normalise, words
 from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 
@@ -66,7 +63,7 @@ FACT_CACHE = 2048
 class Engine:
     """Answers questions from one fact base; open with :meth:`open`, close with :meth:`close`."""
 
-    def __init__(self, db: aiosqlite.Connection, index: FactIndex, vocab: dict[str, int]) -> None:
+    def __init__(self, db: sqlite3.Connection, index: FactIndex, vocab: dict[str, int]) -> None:
         self.db = db
         self.index = index
         self.vocab = vocab
@@ -81,36 +78,25 @@ class Engine:
     # -- life cycle -------------------------------------------------------------------------
 
     @classmethod
-    async def open(
-        cls, db_path: Path | str, base: FactBase, *, conn: aiosqlite.Connection | None = None
-    ) -> Engine:
-        """Open (and if the facts changed, rebuild) the index in ``db_path``."""
-        if conn is None:
-            if str(db_path) != ":memory:":
-                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(str(db_path), isolation_level=None)
-            await conn.execute("PRAGMA journal_mode=WAL")
-            await conn.execute("PRAGMA synchronous=NORMAL")
-        index = FactIndex(conn, None)
-        stemmer_data = await index.stemmer_data(base)
-        if stemmer_data is None:
-            words = set(_kk_texts(base.facts))
-            known = sorted(words | learned_stems(words))
-            stemmer_data = (known, sorted(protected_from_vocabulary(words)))
-        known, protected = stemmer_data
-        index.analyzer = Analyzer(KazakhStemmer(protected, known=known))
-        await index.ensure(base, stemmer_data)
-        engine = cls(conn, index, await index.vocabulary())
+    async def open(cls, db_path: Path | str, base: FactSource) -> Engine:
+        """Open the index of ``base`` for database ``db_path``, building it if there is none.
+
+        The index lives in a file of its own, named by its key (the facts' and the analysis
+        code's hash): see :mod:`knowledge.index`. The engine keeps nothing of ``base`` but its
+        names; fact rows come from SQLite.
+        """
+        index = await FactIndex.open(db_path, base)
+        engine = cls(index.db, index, await index.vocabulary())
         engine.n_facts = await index.count()
         engine.ranker.n_facts = engine.n_facts
         engine.years = await index.years()
         engine.names = dict(base.names)
-        engine.topic_terms = _topic_terms(index.analyzer, base)
-        engine.ranker.set_names(_name_terms(index.analyzer, base))
+        engine.topic_terms = index.title_terms | _topic_name_terms(index.analyzer, base.names)
+        engine.ranker.set_names(_name_terms(index.analyzer, base.names))
         return engine
 
     async def close(self) -> None:
-        await self.db.close()
+        await self.index.close()
 
     # -- answering --------------------------------------------------------------------------
 
@@ -485,7 +471,9 @@ class Engine:
 
     def _fact(self, c: Candidate) -> Fact:
         fact = self._facts.get(c.fact_id)
-        if fact is None:
+        if fact is not None:
+            self._facts.move_to_end(c.fact_id)  # least recently used goes first
+        else:
             fact = loads_fact(c.data)
             self._facts[c.fact_id] = fact
             if len(self._facts) > FACT_CACHE:
@@ -615,10 +603,10 @@ def _direction(q: Question) -> tuple[str | None, str | None]:
     return host or (other[guest] if guest else None), guest or (other[host] if host else None)
 
 
-def _name_terms(analyzer: Analyzer, base: FactBase) -> frozenset[str]:
+def _name_terms(analyzer: Analyzer, names: Mapping[str, Name]) -> frozenset[str]:
     """The terms of every person's, place's and organisation's name, in every language."""
     out: set[str] = set()
-    for n in base.names.values():
+    for n in names.values():
         for lang in LANGS:
             for form in [n.get(lang), *n.aliases.get(lang)]:
                 for w in words(normalise(form)):
@@ -627,14 +615,11 @@ def _name_terms(analyzer: Analyzer, base: FactBase) -> frozenset[str]:
     return frozenset(out)
 
 
-def _topic_terms(analyzer: Analyzer, base: FactBase) -> frozenset[str]:
-    """The terms of the facts' titles and of every name but the two countries': what a
-    question can be about, as opposed to what it says about it."""
+def _topic_name_terms(analyzer: Analyzer, names: Mapping[str, Name]) -> frozenset[str]:
+    """The terms of every name but the two countries'. With the terms of the facts' titles
+    (kept by the index), what a question can be about, as opposed to what it says about it."""
     out: set[str] = set()
-    for f in base.facts:
-        for lang in LANGS:
-            out.update(analyzer.doc_terms(f.title.get(lang), lang))
-    for n in base.names.values():
+    for n in names.values():
         if n.kind == "country":
             continue
         for lang in LANGS:
@@ -643,13 +628,6 @@ def _topic_terms(analyzer: Analyzer, base: FactBase) -> frozenset[str]:
                     if len(w) > 2 and not w.isdigit():
                         out |= analyzer.alternatives(w)
     return frozenset(out)
-
-
-def _kk_texts(facts: Sequence[Fact]) -> list[str]:
-    texts: list[str] = []
-    for f in facts:
-        texts += [f.title.kk, f.text.kk, *f.aliases.kk]
-    return kazakh_words(texts)
 
 
 __all__ = ["LANGS", "MAX_QUESTION_CHARS", "Engine"]

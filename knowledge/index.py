@@ -1,31 +1,72 @@
 """The SQLite index of the fact base (FTS5 over normalised terms, and a table of dates).
 
-The index is derived data. It is rebuilt when the fact files change, detected by a content hash
-(plus :data:`ANALYZER_VERSION`, so that a change in analysis also rebuilds it), and not on every
-start. Its tables carry the ``kx_`` prefix so that they can share a database file with the bot's
-own store.
+The index is derived data, and its key is computed, never typed: :func:`index_key` hashes the
+fact files (facts, ``sources.yaml``, ``names.yaml``: :attr:`FactBase.content_hash`) together
+with :func:`analysis_version`, a hash of the source of this module and of every ``knowledge``
+module it imports (text, stem, analyze, lexicon, dates, models ...) and of the lexicon's word
+lists. A change in any of them gives a new key, and so a new index.
+
+Each key has its own file (:func:`index_path`: ``bot.index/<key>.sqlite3`` beside
+``bot.sqlite3``), built under a temporary name, opened, then renamed into place, and read-only
+(SQLite's ``immutable``) from then on. Nothing ever writes to a built index, so two processes on
+the same database never change tables under each other: a process with other facts or other code
+builds and reads a file of its own. Files of other keys are removed once a new one is in place; a
+process still reading one keeps its open file (POSIX unlink), so its answers do not change either.
+
+The build reads the facts once, in chunks of :data:`BUILD_CHUNK`, and keeps only counters between
+chunks, so its memory does not grow with the fact base; afterwards the engine reads fact rows
+from SQLite (with a bounded cache) and needs no FactBase.
 """
 
 from __future__ import annotations
 
+import ast
+import asyncio
+import contextlib
+import hashlib
 import json
+import math
+import os
+import sqlite3
+import tempfile
+import time
+import uuid
+from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
 
 import aiosqlite
 
 from .analyze import Analyzer
-from .factbase import FactBase
-from .models import LANGS, Fact, Name
-from .text import loose, normalise
+from .models import LANGS, Fact, Lang, Name
+from .stem import KazakhStemmer, learned_stems, protected_from_vocabulary
+from .text import is_latin, loose, normalise, words
 
 #: Parsed fact rows kept in memory (the whole fact base, unless it is large).
-ROW_CACHE = 8192
-#: Bump when analysis changes, so that existing indexes are rebuilt.
-ANALYZER_VERSION = "6"
+ROW_CACHE = 4096
+#: Facts analysed and inserted per transaction step while building.
+BUILD_CHUNK = 2000
+#: A temporary build file older than this is left over from a crash, and may be removed.
+STALE_BUILD_S = 3600.0
+#: A search whose terms are in more than this many facts in all (their postings) scores its
+#: candidates from the postings with numpy instead of FTS5's ``bm25()``, which ranks every
+#: matching row before the LIMIT. Same formula (FTS5's BM25, k1 1.2, b 0.75, head x2); the
+#: packaged fact base never comes near it.
+POSTINGS_FROM = 4000
+#: Weights of the head (titles, aliases, names) and body (texts) columns in BM25.
+HEAD_WEIGHT, BODY_WEIGHT = 2.0, 1.0
+BM25_K1, BM25_B = 1.2, 0.75
+#: Version of the index's file layout (the schema below); part of the key.
+LAYOUT = "8"
+
+_PACKAGE = Path(__file__).resolve().parent
 
 _SCHEMA = """
+CREATE TABLE kx_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE kx_fact(
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -40,19 +81,34 @@ CREATE TABLE kx_date(
     end_year INTEGER NOT NULL,
     start_key INTEGER NOT NULL
 );
-CREATE INDEX kx_date_years ON kx_date(start_year, end_year);
-CREATE INDEX kx_fact_featured ON kx_fact(featured) WHERE featured = 1;
+CREATE TABLE kx_tag(tag TEXT NOT NULL, fact INTEGER NOT NULL, PRIMARY KEY(tag, fact))
+    WITHOUT ROWID;
 CREATE VIRTUAL TABLE kx_fts USING fts5(
     head, body, content='', tokenize='unicode61 remove_diacritics 0'
 );
 CREATE TABLE kx_vocab(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE kx_post(term TEXT PRIMARY KEY, docs BLOB NOT NULL, freq BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE kx_blob(name TEXT PRIMARY KEY, data BLOB NOT NULL)
 """
-_DROP = """
-DROP TABLE IF EXISTS kx_fts;
-DROP TABLE IF EXISTS kx_date;
-DROP TABLE IF EXISTS kx_vocab;
-DROP TABLE IF EXISTS kx_fact;
+#: Made after the rows are in (cheaper than keeping them up to date row by row).
+_INDEXES = """
+CREATE INDEX kx_date_order ON kx_date(start_key, fact, end_year);
+CREATE INDEX kx_fact_featured ON kx_fact(featured) WHERE featured = 1
 """
+
+
+class FactSource(Protocol):
+    """What the index is built from: a :class:`~knowledge.factbase.FactBase`, or anything that
+    can give the facts (sorted by date, then id) without holding them all."""
+
+    @property
+    def content_hash(self) -> str: ...
+
+    @property
+    def facts(self) -> Iterable[Fact]: ...
+
+    @property
+    def names(self) -> Mapping[str, Name]: ...
 
 
 @dataclass(frozen=True)
@@ -69,11 +125,71 @@ class Candidate:
     data: str
 
 
-#: The columns a Candidate is built from (see _candidate), with the fact's date when it has one.
 _ROW = (
     "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data"
     " FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid"
 )
+
+
+# -- the key --------------------------------------------------------------------------------
+
+
+def analysis_sources() -> list[Path]:
+    """The files whose content decides what the index holds: this module, every ``knowledge``
+    module it imports (transitively, read from their ``import`` statements) and the lexicon's
+    word lists."""
+    seen: dict[str, Path] = {}
+    todo = ["index"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        path = _PACKAGE / f"{name}.py"
+        seen[name] = path
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    todo.append(node.module.split(".")[0])
+                else:
+                    todo += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("knowledge."):
+                todo.append((node.module or "").split(".")[1])
+    return sorted(seen.values()) + sorted((_PACKAGE / "words").glob("*.yaml"))
+
+
+@lru_cache(maxsize=8)
+def _digest_files(paths: tuple[Path, ...], stamps: tuple[tuple[int, int], ...]) -> str:
+    del stamps  # part of the cache key only
+    h = hashlib.sha256(LAYOUT.encode())
+    for p in paths:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def analysis_version() -> str:
+    """A hash of :func:`analysis_sources`: changes whenever the analysis code or data does."""
+    paths = tuple(analysis_sources())
+    stamps = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    return _digest_files(paths, stamps)
+
+
+def index_key(base: FactSource) -> str:
+    """The index's key: the fact files' hash and the analysis code's, together."""
+    return hashlib.sha256(f"{base.content_hash}\0{analysis_version()}".encode()).hexdigest()[:32]
+
+
+def index_dir(db_path: Path | str) -> Path:
+    """Where the index files of database ``db_path`` live (a directory beside it)."""
+    p = Path(db_path)
+    return p.with_name(p.stem + ".index")
+
+
+def index_path(db_path: Path | str, key: str) -> Path:
+    return index_dir(db_path) / f"{key}.sqlite3"
+
+
+# -- helpers of the build ---------------------------------------------------------------------
 
 
 def name_forms(fact: Fact, names: Mapping[str, Name] | None = None) -> list[str]:
@@ -82,7 +198,9 @@ def name_forms(fact: Fact, names: Mapping[str, Name] | None = None) -> list[str]
     return [names[k].en if k in names else k for k in fact.places + fact.people + fact.orgs]
 
 
-def fact_head_lines(fact: Fact, names: Mapping[str, Name] | None = None) -> list[str]:
+def fact_head_lines(
+    fact: Fact, names: Mapping[str, Name] | None = None, norm: Callable[[str], str] = normalise
+) -> list[str]:
     """Title, aliases and names of a fact, each normalised to its loose form."""
     lines: list[str] = []
     for lang in LANGS:
@@ -91,7 +209,7 @@ def fact_head_lines(fact: Fact, names: Mapping[str, Name] | None = None) -> list
     lines.extend(name_forms(fact, names))
     out = []
     for line in lines:
-        n = loose(normalise(line))
+        n = loose(norm(line))
         if n and n not in out:
             out.append(n)
     return out
@@ -104,143 +222,231 @@ def _date_key(fact: Fact) -> tuple[int, int, int] | None:
     return fact.date.start.year, (fact.date.end or fact.date.start).year, y * 10000 + m * 100 + d
 
 
+def stemmer_data(facts: Iterable[Fact]) -> tuple[list[str], list[str]]:
+    """The Kazakh stemmer's vocabulary and protected words, from the facts' Kazakh text (the
+    set of :func:`~knowledge.analyze.kazakh_words`, each distinct word looked at once)."""
+    seen: set[str] = set()
+    for f in facts:
+        for t in (f.title.kk, f.text.kk, *f.aliases.kk):
+            seen.update(words(normalise(t)))
+    found = {w for w in seen if not is_latin(w) and not w.isdigit()}
+    return sorted(found | learned_stems(found)), sorted(protected_from_vocabulary(found))
+
+
+class _BuildAnalyzer(Analyzer):
+    """The analyzer with each word's term remembered: a fact base repeats its words, and the
+    build analyses every fact. A word's term is what the analyzer gives for the word alone
+    (tests check that this is the same as in its text)."""
+
+    MEMO = 400_000
+    #: Normalised texts remembered (a fact's title is read for its terms and its head lines).
+    NORMS = 20_000
+
+    def __init__(self, kk_stemmer: KazakhStemmer) -> None:
+        super().__init__(kk_stemmer)
+        self._memo: dict[str, list[str]] = {}
+        self._memo_ru: dict[str, list[str]] = {}
+        self._norms: dict[str, str] = {}
+
+    def norm(self, text: str) -> str:
+        n = self._norms.get(text)
+        if n is None:
+            if len(self._norms) >= self.NORMS:
+                self._norms.clear()
+            n = self._norms[text] = normalise(text)
+        return n
+
+    def doc_terms(self, text: str, lang: Lang) -> list[str]:
+        # Russian text stems Cyrillic words as Russian, any other as Kazakh: two memos.
+        memo = self._memo_ru if lang == "ru" else self._memo
+        out: list[str] = []
+        for w in words(self.norm(text)):
+            t = memo.get(w)
+            if t is None:
+                if len(memo) >= self.MEMO:
+                    memo.clear()
+                t = memo[w] = super().doc_terms(w, lang)
+            out += t
+        return out
+
+
+def doc_terms(
+    a: Analyzer, fact: Fact, names: Mapping[str, Name] | None = None
+) -> tuple[list[str], list[str], set[str]]:
+    """A fact's head terms (title, aliases, names), body terms, and its title's terms."""
+    head: list[str] = []
+    body: list[str] = []
+    title: set[str] = set()
+    for lang in LANGS:
+        t = a.doc_terms(fact.title.get(lang), lang)
+        head += t
+        title.update(t)
+        for alias in fact.aliases.get(lang):
+            head += a.doc_terms(alias, lang)
+        body += a.doc_terms(fact.text.get(lang), lang)
+    for name in name_forms(fact, names):
+        head += a.doc_terms(name, "en")
+    return head, body, title
+
+
+# -- the index --------------------------------------------------------------------------------
+
+
 class FactIndex:
-    """Builds and queries the ``kx_`` tables over one aiosqlite connection."""
+    """Queries the ``kx_`` tables of one built index over one read-only SQLite connection."""
 
-    def __init__(self, db: aiosqlite.Connection, analyzer: Analyzer | None) -> None:
+    def __init__(self, db: sqlite3.Connection, analyzer: Analyzer, meta: dict[str, str]):
         self.db = db
-        self._analyzer = analyzer
+        self.analyzer = analyzer
+        self.key = meta["key"]
+        self.n_facts = int(meta["count"])
+        self.title_terms: frozenset[str] = frozenset(json.loads(meta["titles"]))
+        self._years: list[int] = json.loads(meta["years"])
+        #: The longest span of a fact's date, in years (bounds the date queries).
+        self._span = int(meta["span"])
         self._cache: OrderedDict[int, Candidate] = OrderedDict()
+        self._df: dict[str, int] | None = None
+        self._doclen: Any = None  # k1 * (1 - b + b * len / avg) per rowid, as numpy loads it
 
-    @property
-    def analyzer(self) -> Analyzer:
-        if self._analyzer is None:
-            raise RuntimeError("the index has no analyzer yet")
-        return self._analyzer
+    # -- opening and building ------------------------------------------------------------
 
-    @analyzer.setter
-    def analyzer(self, value: Analyzer) -> None:
-        self._analyzer = value
+    @classmethod
+    async def open(cls, db_path: Path | str, base: FactSource) -> FactIndex:
+        """The index of ``base`` for database ``db_path``: its file if built, else built now.
 
-    async def stemmer_data(self, base: FactBase) -> tuple[list[str], list[str]] | None:
-        """The Kazakh stemmer's vocabulary and protected words, if the index is current."""
-        if await self.stored_hash() != _want(base):
-            return None
-        async with self.db.execute("SELECT value FROM kx_meta WHERE key='stemmer'") as cur:
-            row = await cur.fetchone()
-        if not row:
-            return None
-        data = json.loads(str(row[0]))
-        return list(data["known"]), list(data["protected"])
-
-    async def stored_hash(self) -> str | None:
-        await self.db.execute(
-            "CREATE TABLE IF NOT EXISTS kx_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-        )
-        async with self.db.execute("SELECT value FROM kx_meta WHERE key='hash'") as cur:
-            row = await cur.fetchone()
-        return str(row[0]) if row else None
-
-    async def ensure(self, base: FactBase, stemmer: tuple[list[str], list[str]]) -> bool:
-        """Rebuild the index if the fact base changed; True when it rebuilt."""
-        want = _want(base)
-        if await self.stored_hash() == want:
-            return False
-        await self.rebuild(base.facts, want, stemmer, base.names)
-        return True
-
-    async def rebuild(
-        self,
-        facts: Iterable[Fact],
-        content_hash: str,
-        stemmer: tuple[list[str], list[str]],
-        names: Mapping[str, Name] | None = None,
-    ) -> None:
-        db = self.db
-        self._cache.clear()
-        await db.execute("BEGIN IMMEDIATE")
+        ``":memory:"`` builds it in memory (a database that is not a file, e.g. PostgreSQL).
+        """
+        key = index_key(base)
+        if str(db_path) == ":memory:":
+            # Built in a file of its own that is gone once open: only this process reads it.
+            with tempfile.TemporaryDirectory(prefix="dostyq-index-") as scratch:
+                return await cls.open(Path(scratch) / "index.sqlite3", base)
+        path = index_path(db_path, key)
+        index = await cls._open_file(path, key)
+        if index is not None:
+            return index
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.build-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
-            await _run_script(db, _DROP + _SCHEMA)
-            df: dict[str, int] = {}
-            fact_rows, date_rows, fts_rows = [], [], []
-            for rowid, fact in enumerate(facts, start=1):
-                head_terms, body_terms = self._terms(fact, names)
-                terms = set(head_terms) | set(body_terms)
-                for t in terms:
-                    df[t] = df.get(t, 0) + 1
-                fact_rows.append(
-                    (
-                        rowid,
-                        fact.id,
-                        int(fact.featured),
-                        " ".join(sorted(terms)),
-                        "\n".join(fact_head_lines(fact, names)),
-                        fact.model_dump_json(exclude_defaults=True),
-                    )
-                )
-                key = _date_key(fact)
-                if key:
-                    date_rows.append((rowid, *key))
-                fts_rows.append((rowid, " ".join(head_terms), " ".join(body_terms)))
-            await db.executemany("INSERT INTO kx_fact VALUES (?,?,?,?,?,?)", fact_rows)
-            await db.executemany("INSERT INTO kx_date VALUES (?,?,?,?)", date_rows)
-            await db.executemany("INSERT INTO kx_fts(rowid, head, body) VALUES (?,?,?)", fts_rows)
-            await db.executemany("INSERT INTO kx_vocab VALUES (?,?)", list(df.items()))
-            known, protected = stemmer
-            await db.execute(
-                "INSERT OR REPLACE INTO kx_meta VALUES ('hash', ?), ('count', ?), ('stemmer', ?)",
-                (
-                    content_hash,
-                    str(len(fact_rows)),
-                    json.dumps({"known": known, "protected": protected}, ensure_ascii=False),
-                ),
-            )
-            await db.commit()
-        except BaseException:
-            await db.rollback()
-            raise
+            writer = await aiosqlite.connect(str(tmp), isolation_level=None)
+            try:
+                await writer.execute("PRAGMA journal_mode=OFF")
+                await writer.execute("PRAGMA synchronous=OFF")
+                await _build(writer, base, key)
+            finally:
+                await writer.close()
+            # Open before the rename: whatever happens to the name, this process keeps its file.
+            index = await cls._open_file(tmp, key)
+            if index is None:
+                raise RuntimeError(f"the index just built in {tmp} does not open")
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        _remove_others(path)
+        return index
 
-    def _terms(
-        self, fact: Fact, names: Mapping[str, Name] | None = None
-    ) -> tuple[list[str], list[str]]:
-        a = self.analyzer
-        head: list[str] = []
-        body: list[str] = []
-        for lang in LANGS:
-            head += a.doc_terms(fact.title.get(lang), lang)
-            for alias in fact.aliases.get(lang):
-                head += a.doc_terms(alias, lang)
-            body += a.doc_terms(fact.text.get(lang), lang)
-        for name in name_forms(fact, names):
-            head += a.doc_terms(name, "en")
-        return head, body
+    @classmethod
+    async def _open_file(cls, path: Path, key: str) -> FactIndex | None:
+        if not path.exists():
+            return None
+        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            index = cls._over(conn)
+        except sqlite3.Error:
+            return None  # removed meanwhile, or not an index: build it again
+        if index.key != key:
+            conn.close()
+            return None
+        return index
+
+    @classmethod
+    def _over(cls, conn: sqlite3.Connection) -> FactIndex:
+        try:
+            meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM kx_meta")}
+        except BaseException:
+            conn.close()
+            raise
+        known, protected = json.loads(meta["stemmer"])
+        return cls(conn, Analyzer(KazakhStemmer(protected, known=known)), meta)
+
+    async def close(self) -> None:
+        self.db.close()
+
+    def _all(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        # In the event loop's thread: every query is bounded (a LIMIT, a rowid list, a range
+        # of the date index, a few postings) and the file is immutable, so a thread hop (as
+        # aiosqlite makes) would cost more than the query.
+        return self.db.execute(sql, params).fetchall()
+
+    # -- queries --------------------------------------------------------------------------
 
     async def vocabulary(self) -> dict[str, int]:
-        async with self.db.execute("SELECT term, df FROM kx_vocab") as cur:
-            return {str(t): int(n) for t, n in await cur.fetchall()}
+        """Every term, with the number of facts it is in (read once, then shared)."""
+        if self._df is None:
+            rows = self._all("SELECT term, df FROM kx_vocab")
+            self._df = {str(t): int(n) for t, n in rows}
+        return self._df
 
     async def count(self) -> int:
-        async with self.db.execute("SELECT count(*) FROM kx_fact") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        return self.n_facts
 
     async def search(self, terms: Sequence[str], limit: int) -> list[Candidate]:
         """Facts matching any of ``terms``, best BM25 first (head weighs double).
 
-        Only rowids and ranks come from FTS5; the rows themselves come from a small cache of
-        parsed rows, and only the ones it lacks are read.
+        Only rowids and ranks come from SQLite; the rows themselves come from a small cache of
+        parsed rows, and only the ones it lacks are read. When the terms are in many facts in all
+        (:data:`POSTINGS_FROM`), their postings are scored instead of FTS5's whole-result sort.
         """
         if not terms:
             return []
+        df = await self.vocabulary()
+        if sum(df.get(t, 0) for t in terms) > POSTINGS_FROM:
+            return await self._in_order(await self._bm25_postings(terms, limit))
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         sql = (
-            "SELECT rowid, bm25(kx_fts, 2.0, 1.0) AS rank FROM kx_fts"
+            f"SELECT rowid, bm25(kx_fts, {HEAD_WEIGHT}, {BODY_WEIGHT}) AS rank FROM kx_fts"
             " WHERE kx_fts MATCH ? ORDER BY rank LIMIT ?"
         )
-        hits = await self.db.execute_fetchall(sql, (match, limit))
-        rows = await self.rows([int(r[0]) for r in hits])
-        # In BM25 order (best first), which the ranker uses to break ties.
-        return [rows[int(r[0])] for r in hits if int(r[0]) in rows]
+        hits = self._all(sql, (match, limit))
+        return await self._in_order([int(r[0]) for r in hits])
+
+    async def _bm25_postings(self, terms: Sequence[str], limit: int) -> list[int]:
+        """The ``limit`` best rowids by BM25 as FTS5 computes it, from the terms' postings."""
+        import numpy as np
+
+        if self._doclen is None:
+            (row,) = self._all("SELECT data FROM kx_blob WHERE name='doclen'")
+            dl = np.frombuffer(bytes(row[0]), dtype=np.uint16).astype(np.float64)
+            avg = float(dl[1:].mean()) if len(dl) > 1 else 1.0
+            self._doclen = BM25_K1 * (1.0 - BM25_B + BM25_B * dl / avg)
+        norm = self._doclen
+        marks = ",".join("?" * len(terms))
+        sql = f"SELECT docs, freq FROM kx_post WHERE term IN ({marks})"
+        n = self.n_facts
+        docs_parts = []
+        score_parts = []
+        for docs_b, freq_b in self._all(sql, tuple(terms)):
+            docs = np.frombuffer(bytes(docs_b), dtype=np.uint32)
+            freq = np.frombuffer(bytes(freq_b), dtype=np.float32).astype(np.float64)
+            nt = len(docs)
+            idf = math.log((n - nt + 0.5) / (nt + 0.5))
+            idf = idf if idf > 0 else 1e-6
+            docs_parts.append(docs)
+            score_parts.append(idf * (freq * (BM25_K1 + 1.0)) / (freq + norm[docs]))
+        if not docs_parts:
+            return []
+        scores = np.bincount(
+            np.concatenate(docs_parts), weights=np.concatenate(score_parts), minlength=n + 1
+        )
+        matched = np.flatnonzero(scores > 0)
+        if len(matched) > limit:
+            part = np.argpartition(-scores[matched], limit - 1)[:limit]
+            # Ties at the edge: every row scoring as the last one kept competes, by rowid.
+            edge = scores[matched[part]].min()
+            matched = matched[scores[matched] >= edge]
+        order = sorted(matched.tolist(), key=lambda i: (-scores[i], i))
+        return order[:limit]
 
     async def rows(self, rowids: Sequence[int] | range) -> dict[int, Candidate]:
         """Fact rows by rowid, from the cache or (one query for the rest) the database."""
@@ -249,7 +455,7 @@ class FactIndex:
         if missing:
             marks = ",".join("?" * len(missing))
             sql = f"{_ROW} WHERE f.rowid IN ({marks})"
-            for r in await self.db.execute_fetchall(sql, tuple(missing)):
+            for r in self._all(sql, tuple(missing)):
                 c = _candidate(r)
                 out[c.rowid] = c
                 self._cache[c.rowid] = c
@@ -257,38 +463,49 @@ class FactIndex:
                 self._cache.popitem(last=False)
         return out
 
+    async def _in_order(self, rowids: Sequence[int]) -> list[Candidate]:
+        rows = await self.rows(rowids)
+        return [rows[i] for i in rowids if i in rows]
+
+    def _date_range(self, start: int, end: int) -> tuple[int, int, int]:
+        # A fact overlaps start..end if it starts by ``end`` and ends from ``start``; no fact
+        # spans more than ``_span`` years, so it starts in start-_span..end: a bounded walk of
+        # the (start_key, fact, end_year) index, in order, that stops at the LIMIT.
+        return (start - self._span) * 10000, (end + 1) * 10000, start
+
     async def by_dates(self, start: int, end: int, limit: int = 500) -> list[Candidate]:
         """Facts whose date overlaps the years ``start..end``, in date order."""
         sql = (
-            f"{_ROW} WHERE d.start_year <= ? AND d.end_year >= ? ORDER BY d.start_key, f.id LIMIT ?"
+            "SELECT fact FROM kx_date WHERE start_key >= ? AND start_key < ? AND end_year >= ?"
+            " ORDER BY start_key, fact LIMIT ?"
         )
-        rows = await self.db.execute_fetchall(sql, (end, start, limit))
-        return [_candidate(r) for r in rows]
+        hits = self._all(sql, (*self._date_range(start, end), limit))
+        return await self._in_order([int(r[0]) for r in hits])
 
     async def count_dates(self, start: int, end: int) -> int:
-        sql = "SELECT count(*) FROM kx_date WHERE start_year <= ? AND end_year >= ?"
-        async with self.db.execute(sql, (end, start)) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        sql = (
+            "SELECT count(*) FROM kx_date WHERE start_key >= ? AND start_key < ? AND end_year >= ?"
+        )
+        ((n,),) = self._all(sql, self._date_range(start, end))
+        return int(n)
 
     async def years(self) -> list[int]:
         """Every year that has at least one fact."""
-        async with self.db.execute("SELECT start_year, end_year FROM kx_date") as cur:
-            rows = await cur.fetchall()
-        return sorted({y for a, b in rows for y in range(int(a), int(b) + 1)})
+        return list(self._years)
 
     async def by_ids(self, ids: Sequence[str]) -> list[Candidate]:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        sql = f"{_ROW} WHERE f.id IN ({marks})"
-        rows = {r[1]: _candidate(r) for r in await self.db.execute_fetchall(sql, tuple(ids))}
-        return [rows[i] for i in ids if i in rows]
+        sql = f"SELECT rowid, id FROM kx_fact WHERE id IN ({marks})"
+        found = {str(r[1]): int(r[0]) for r in self._all(sql, tuple(ids))}
+        return await self._in_order([found[i] for i in ids if i in found])
 
     async def featured(self, limit: int) -> list[Candidate]:
         """Facts marked featured (in date order), topped up with the first facts."""
-        sql = f"{_ROW} WHERE f.featured = 1 LIMIT ?"
-        rows = [_candidate(r) for r in await self.db.execute_fetchall(sql, (limit,))]
+        sql = "SELECT rowid FROM kx_fact WHERE featured = 1 LIMIT ?"
+        ids = [int(r[0]) for r in self._all(sql, (limit,))]
+        rows = await self._in_order(ids)
         rows.sort(key=lambda c: (c.start_key is None, c.start_key or 0, c.rowid))
         if len(rows) < limit:
             seen = {c.rowid for c in rows}
@@ -298,17 +515,142 @@ class FactIndex:
         return rows
 
     async def ids_with_tag(self, tag: str, limit: int = 200) -> list[str]:
+        """Ids of the facts with ``tag``, in date order (rowids are in date order)."""
         sql = (
-            "SELECT f.id FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid, json_each(f.data,"
-            " '$.tags') t WHERE t.value = ? ORDER BY d.start_key IS NULL, d.start_key, f.rowid"
-            " LIMIT ?"
+            "SELECT f.id FROM kx_tag t JOIN kx_fact f ON f.rowid = t.fact WHERE t.tag = ?"
+            " ORDER BY t.fact LIMIT ?"
         )
-        async with self.db.execute(sql, (tag, limit)) as cur:
-            return [str(r[0]) for r in await cur.fetchall()]
+        return [str(r[0]) for r in self._all(sql, (tag, limit))]
 
 
-def _want(base: FactBase) -> str:
-    return f"{base.content_hash}:{ANALYZER_VERSION}"
+async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
+    """Write the index of ``base`` into the empty database ``db``, one chunk at a time."""
+    known, protected = stemmer_data(base.facts)
+    analyzer = _BuildAnalyzer(KazakhStemmer(protected, known=known))
+    names = base.names
+    for stmt in _SCHEMA.split(";"):
+        await db.execute(stmt)
+    # Per term, the rowids it is in and its weighted frequency there (compact arrays).
+    postings: dict[str, tuple[array[int], array[float]]] = {}
+    doclen = array("H", [0])  # per rowid (0 unused): how many terms the fact has
+    titles: set[str] = set()
+    years: set[int] = set()
+    span = 0
+    count = 0
+    last: tuple[tuple[int, int, int], str] | None = None
+    fact_rows: list[tuple[object, ...]] = []
+    date_rows: list[tuple[int, int, int, int]] = []
+    tag_rows: list[tuple[str, int]] = []
+    fts_rows: list[tuple[int, str, str]] = []
+
+    async def insert(chunk: tuple[list[Any], ...]) -> None:
+        facts, dates, tags, fts = chunk
+        await db.executemany("INSERT INTO kx_fact VALUES (?,?,?,?,?,?)", facts)
+        await db.executemany("INSERT INTO kx_date VALUES (?,?,?,?)", dates)
+        await db.executemany("INSERT OR IGNORE INTO kx_tag VALUES (?,?)", tags)
+        await db.executemany("INSERT INTO kx_fts(rowid, head, body) VALUES (?,?,?)", fts)
+
+    pending: asyncio.Future[None] | None = None
+
+    async def flush() -> None:
+        # SQLite inserts one chunk (in aiosqlite's thread, without the GIL) while the next
+        # is analysed: at most two chunks are held.
+        nonlocal pending, fact_rows, date_rows, tag_rows, fts_rows
+        if pending is not None:
+            await pending
+        chunk = (fact_rows, date_rows, tag_rows, fts_rows)
+        fact_rows, date_rows, tag_rows, fts_rows = [], [], [], []
+        pending = asyncio.ensure_future(insert(chunk))
+
+    await db.execute("BEGIN")
+    try:
+        for rowid, fact in enumerate(base.facts, start=1):
+            order = (fact.sort_key, fact.id)
+            if last is not None and order < last:
+                # Rowids are in date order: the date and tag queries rely on it.
+                raise ValueError(f"facts not sorted by date and id: {fact.id!r} after {last[1]!r}")
+            last = order
+            head_terms, body_terms, title = doc_terms(analyzer, fact, names)
+            titles |= title
+            terms = set(head_terms) | set(body_terms)
+            freq: dict[str, float] = {}
+            for t in head_terms:
+                freq[t] = freq.get(t, 0.0) + HEAD_WEIGHT
+            for t in body_terms:
+                freq[t] = freq.get(t, 0.0) + BODY_WEIGHT
+            for t, f in freq.items():
+                post = postings.get(t)
+                if post is None:
+                    post = postings[t] = (array("I"), array("f"))
+                post[0].append(rowid)
+                post[1].append(f)
+            doclen.append(min(len(head_terms) + len(body_terms), 65535))
+            fact_rows.append(
+                (
+                    rowid,
+                    fact.id,
+                    int(fact.featured),
+                    " ".join(sorted(terms)),
+                    "\n".join(fact_head_lines(fact, names, analyzer.norm)),
+                    fact.model_dump_json(exclude_defaults=True),
+                )
+            )
+            dk = _date_key(fact)
+            if dk:
+                date_rows.append((rowid, *dk))
+                years.update(range(dk[0], dk[1] + 1))
+                span = max(span, dk[1] - dk[0])
+            tag_rows += [(t, rowid) for t in fact.tags]
+            fts_rows.append((rowid, " ".join(head_terms), " ".join(body_terms)))
+            count = rowid
+            if len(fact_rows) >= BUILD_CHUNK:
+                await flush()
+        await flush()
+        assert pending is not None
+        await pending
+        await db.executemany(
+            "INSERT INTO kx_vocab VALUES (?,?)", [(t, len(p[0])) for t, p in postings.items()]
+        )
+        items = sorted(postings)
+        for i in range(0, len(items), BUILD_CHUNK):
+            rows = []
+            for t in items[i : i + BUILD_CHUNK]:
+                docs, fr = postings.pop(t)
+                rows.append((t, docs.tobytes(), fr.tobytes()))
+            await db.executemany("INSERT INTO kx_post VALUES (?,?,?)", rows)
+        await db.execute("INSERT INTO kx_blob VALUES ('doclen', ?)", (doclen.tobytes(),))
+        for stmt in _INDEXES.split(";"):
+            await db.execute(stmt)
+        meta = {
+            "key": key,
+            "count": str(count),
+            "stemmer": json.dumps([known, protected], ensure_ascii=False),
+            "titles": json.dumps(sorted(titles), ensure_ascii=False),
+            "years": json.dumps(sorted(years)),
+            "span": str(span),
+        }
+        await db.executemany("INSERT INTO kx_meta VALUES (?,?)", list(meta.items()))
+        await db.commit()
+    except BaseException:
+        if pending is not None:
+            with contextlib.suppress(BaseException):
+                await pending
+        await db.rollback()
+        raise
+
+
+def _remove_others(keep: Path) -> None:
+    """Remove the other index files beside ``keep`` (their readers keep their open files), and
+    build files left over from a crash."""
+    now = time.time()
+    for p in keep.parent.iterdir():
+        if p == keep:
+            continue
+        try:
+            if p.suffix == ".sqlite3" or now - p.stat().st_mtime > STALE_BUILD_S:
+                p.unlink()
+        except OSError:
+            pass
 
 
 def _candidate(r: Sequence[object]) -> Candidate:
@@ -324,11 +666,5 @@ def _candidate(r: Sequence[object]) -> Candidate:
     )
 
 
-async def _run_script(db: aiosqlite.Connection, script: str) -> None:
-    for stmt in script.split(";"):
-        if stmt.strip():
-            await db.execute(stmt)
-
-
 def loads_fact(data: str) -> Fact:
-    return Fact.model_validate(json.loads(data))
+    return Fact.model_validate_json(data)

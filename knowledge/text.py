@@ -162,9 +162,12 @@ def fold_lookalikes(word: str) -> str:
 def normalise(text: str) -> str:
     """NFC, look-alike letters, case folding, quote/dash variants; whitespace collapsed."""
     text = unicodedata.normalize("NFC", text).replace("İ", "i")
-    text = _MIXED_WORD_RE.sub(lambda m: fold_lookalikes(m.group(0)), text)
+    if _HAS_CYR.search(text) and _HAS_LATIN.search(text):
+        # Only a text with both scripts can have a word that mixes them.
+        text = _MIXED_WORD_RE.sub(lambda m: fold_lookalikes(m.group(0)), text)
     text = text.casefold().replace("\u0307", "").translate(_PUNCT)
-    text = re.sub(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]", " ", text)
+    if not text.isprintable():  # every character below is unprintable
+        text = re.sub(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]", " ", text)
     return " ".join(text.split())
 
 

@@ -115,12 +115,12 @@ async def test_index_is_rebuilt_only_when_facts_change(base: FactBase, tmp_path:
     db = tmp_path / "i.sqlite3"
     e1 = await Engine.open(db, base)
     assert e1.n_facts == len(base.facts)
-    h1 = await e1.index.stored_hash()
+    h1 = e1.index.key
     await e1.close()
     e2 = await Engine.open(db, base)
-    assert await e2.index.stored_hash() == h1
+    assert e2.index.key == h1
     await e2.close()
     smaller = FB(base.facts[:10], base.sources, "changed", base.files)
     e3 = await Engine.open(db, smaller)
-    assert e3.n_facts == 10 and await e3.index.stored_hash() != h1
+    assert e3.n_facts == 10 and e3.index.key != h1
     await e3.close()

@@ -1,0 +1,198 @@
+"""The index is derived data: its key follows the facts and the analysis code, and a built index
+is never changed under a process that reads it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge import index as ix
+from knowledge.analyze import Analyzer
+from knowledge.engine import Engine
+from knowledge.factbase import DEFAULT_FACTS_DIR, DEFAULT_NAMES, DEFAULT_SOURCES, load_facts
+
+ROOT = Path(__file__).resolve().parent.parent
+DIPLOMATIC = "When were diplomatic relations established?"
+
+
+def test_the_analysis_modules_are_hashed() -> None:
+    names = {p.name for p in ix.analysis_sources()}
+    for module in ("index.py", "text.py", "stem.py", "analyze.py", "lexicon.py", "models.py"):
+        assert module in names
+    assert {"en.yaml", "kk.yaml", "ru.yaml"} <= names
+    assert "engine.py" not in names  # answering is not analysis: it does not rebuild the index
+
+
+async def test_the_index_follows_a_change_in_the_analysis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = load_facts()
+    extra = tmp_path / "analysis_extra.py"
+    extra.write_text("MARK = ''\n")
+    real = ix.analysis_sources
+    monkeypatch.setattr(ix, "analysis_sources", lambda: [*real(), extra])
+    db = tmp_path / "d.sqlite3"
+    e1 = await Engine.open(db, base)
+    key1 = e1.index.key
+    assert "zzmark" not in e1.vocab
+    await e1.close()
+
+    # The analysis changes: its (hashed) source, and what it does with a fact's text.
+    doc_terms = Analyzer.doc_terms
+    monkeypatch.setattr(
+        Analyzer, "doc_terms", lambda self, text, lang: [*doc_terms(self, text, lang), "zzmark"]
+    )
+    extra.write_text("MARK = 'zzmark'\n")
+    e2 = await Engine.open(db, base)
+    try:
+        assert e2.index.key != key1
+        assert e2.vocab["zzmark"] == len(base.facts)
+        assert [p.name for p in ix.index_dir(db).iterdir()] == [f"{e2.index.key}.sqlite3"]
+    finally:
+        await e2.close()
+
+
+async def test_the_same_facts_and_code_reuse_the_built_file(tmp_path: Path) -> None:
+    base = load_facts()
+    db = tmp_path / "d.sqlite3"
+    e1 = await Engine.open(db, base)
+    path = ix.index_path(db, e1.index.key)
+    stamp = path.stat().st_mtime_ns
+    await e1.close()
+    e2 = await Engine.open(db, base)
+    try:
+        assert e2.index.key == e1.index.key and path.stat().st_mtime_ns == stamp
+        assert await e2.index.count() == len(base.facts)
+    finally:
+        await e2.close()
+
+
+def _edited_facts(tmp: Path) -> Path:
+    """A copy of the packaged fact files with one fact added before every other."""
+    facts = tmp / "facts"
+    shutil.copytree(DEFAULT_FACTS_DIR, facts)
+    shutil.copy(DEFAULT_SOURCES, tmp / "sources.yaml")
+    shutil.copy(DEFAULT_NAMES, tmp / "names.yaml")
+    path = facts / "1990s.yaml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    new = dict(next(f for f in items if f["id"] == "diplomatic-relations-1992"))
+    new["id"] = "aa-first-fact-1990"
+    new["date"] = "1990-01-02"
+    path.write_text(yaml.safe_dump([new, *items], allow_unicode=True), encoding="utf-8")
+    return facts
+
+
+async def test_ask_with_edited_facts_does_not_change_a_running_engine(tmp_path: Path) -> None:
+    db = tmp_path / "bot.sqlite3"
+    base = load_facts()
+    engine = await Engine.open(db, base)
+    try:
+        before = await engine.ask(DIPLOMATIC)
+        rows_before = await engine.index.rows(range(1, len(base.facts) + 1))
+        assert [f.id for f in before.facts][:1] == ["diplomatic-relations-1992"]
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DOSTYQ_"))}
+        env["DOSTYQ_DB"] = str(db)
+        env["DOSTYQ_FACTS_DIR"] = str(_edited_facts(tmp_path))
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "--json", "-"],
+            input="1990\n" + DIPLOMATIC + "\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+            check=True,
+        )
+        year_1990, _ = (json.loads(line) for line in proc.stdout.splitlines())
+        # The other process did read the edited facts (from an index of its own).
+        assert "aa-first-fact-1990" in [f["id"] for f in year_1990["facts"]]
+
+        engine.index._cache.clear()  # read every row from the database again
+        engine._facts.clear()
+        after = await engine.ask(DIPLOMATIC)
+        rows_after = await engine.index.rows(range(1, len(base.facts) + 1))
+        assert [f.id for f in after.facts] == [f.id for f in before.facts]
+        assert after.kind == before.kind
+        assert rows_after == rows_before
+        assert [c.fact_id for c in (await engine.index.by_dates(1992, 1992))][:1] == [
+            "diplomatic-relations-1992"
+        ]
+        assert await engine.index.count() == len(base.facts)
+    finally:
+        await engine.close()
+
+
+async def test_an_index_built_in_memory_answers_as_the_file(tmp_path: Path) -> None:
+    base = load_facts()
+    mem = await Engine.open(":memory:", base)
+    disk = await Engine.open(tmp_path / "d.sqlite3", base)
+    try:
+        for q in (DIPLOMATIC, "2004", "Abai 150", "Chinese Bridge"):
+            a, b = await mem.ask(q), await disk.ask(q)
+            assert [f.id for f in a.facts] == [f.id for f in b.facts], q
+    finally:
+        await mem.close()
+        await disk.close()
+
+
+async def test_date_queries_agree_with_a_scan(tmp_path: Path) -> None:
+    base = load_facts()
+    engine = await Engine.open(tmp_path / "d.sqlite3", base)
+    try:
+        for start, end in ((1992, 1992), (2004, 2006), (1990, 2030), (2008, 2008), (1800, 1801)):
+            want = [
+                f.id
+                for f in base.facts
+                if f.date and f.date.start.year <= end and max(f.date.years) >= start
+            ]
+            got = [c.fact_id for c in await engine.index.by_dates(start, end, limit=500)]
+            assert got == want, (start, end)
+            assert await engine.index.count_dates(start, end) == len(want)
+        for tag in {t for f in base.facts for t in f.tags}:
+            want = [f.id for f in base.facts if tag in f.tags]
+            assert await engine.index.ids_with_tag(tag) == want, tag
+    finally:
+        await engine.close()
+
+
+async def test_postings_rank_as_fts5_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The numpy scoring of postings (for terms in many facts) gives FTS5's BM25 order."""
+    base = load_facts()
+    engine = await Engine.open(":memory:", base)
+    try:
+        questions = [
+            DIPLOMATIC, "Abai 150", "Chinese Bridge", "Алматы мен Шанхай мәдениет күндері",
+            "культурные дни Казахстана в Китае", "Confucius Institute in Astana", "Xi Jinping",
+            "books translated into Chinese", "Қытайдағы қазақ кітаптары", "Синьцзян выставка",
+        ]  # fmt: skip
+        compared = 0
+        for q in questions:
+            groups = [engine.ranker.correct(g) for g in engine.understand(q).terms.groups]
+            terms = engine.ranker.retrieval_terms(groups)
+            monkeypatch.setattr(ix, "POSTINGS_FROM", 10**9)
+            fts5 = [c.rowid for c in await engine.index.search(terms, 24)]
+            monkeypatch.setattr(ix, "POSTINGS_FROM", -1)
+            postings = [c.rowid for c in await engine.index.search(terms, 24)]
+            assert postings == fts5, q
+            compared += bool(fts5)
+        assert compared >= 8
+    finally:
+        await engine.close()
+
+
+def test_the_build_analyzer_gives_the_analyzer_terms() -> None:
+    base = load_facts()
+    known, protected = ix.stemmer_data(base.facts)
+    plain = Analyzer(ix.KazakhStemmer(protected, known=known))
+    memo = ix._BuildAnalyzer(ix.KazakhStemmer(protected, known=known))
+    for f in base.facts:
+        assert ix.doc_terms(memo, f, base.names) == ix.doc_terms(plain, f, base.names), f.id
+        assert ix.fact_head_lines(f, base.names, memo.norm) == ix.fact_head_lines(f, base.names)
