@@ -336,6 +336,11 @@ def _month(toks: list[_Tok], spans: list[tuple[int, int]]) -> tuple[int | None, 
     return None, None
 
 
+def is_month_word(w: str) -> bool:
+    """A month's name in any of the three languages ("september", «қыркүйекте», «мая»)."""
+    return any(r.match(w) for r in _MONTH_RES)
+
+
 def _near_number(toks: list[_Tok], i: int) -> bool:
     return any(toks[j].text.isdigit() for j in (i - 1, i + 1) if 0 <= j < len(toks))
 

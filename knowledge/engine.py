@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .analyze import Analyzer
 from .compose import EXAMPLES, context_of, list_items, suggestion
-from .dates import DateQuery
+from .dates import DateQuery, is_month_word
 from .index import Candidate, FactIndex, FactSource, loads_fact
 from .lexicon import Lexicon
 from .models import LANGS, Answer, Context, Fact, Hit, Lang, Name
@@ -91,7 +91,8 @@ class Engine:
         engine.ranker.n_facts = engine.n_facts
         engine.years = await index.years()
         engine.names = dict(base.names)
-        engine.topic_terms = index.title_terms | _topic_name_terms(index.analyzer, base.names)
+        places = _name_terms(index.analyzer, base.names, countries=False)
+        engine.topic_terms = index.title_terms | places
         engine.ranker.set_names(_name_terms(index.analyzer, base.names))
         return engine
 
@@ -534,7 +535,7 @@ def stated_number(fact: Fact, q: Question) -> int | None:
             after = text[m.end() : m.end() + 12]
             if 1000 <= n <= 2100 or after.lstrip().startswith(("th", "st", "nd", "rd", "-")):
                 continue
-            if any(month in after for month in _MONTHS) or n in asked:
+            if any(is_month_word(w) for w in words(after)[:1]) or n in asked:
                 continue
             found.add(n)
         for w in re.findall(r"[^\W\d_]+", text):
@@ -544,46 +545,6 @@ def stated_number(fact: Fact, q: Question) -> int | None:
         if len(found) == 1:
             return found.pop()
     return None
-
-
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "қаңтар",
-    "ақпан",
-    "наурыз",
-    "сәуір",
-    "мамыр",
-    "маусым",
-    "шілде",
-    "тамыз",
-    "қыркүйек",
-    "қазан",
-    "қараша",
-    "желтоқсан",
-    "январ",
-    "феврал",
-    "март",
-    "апрел",
-    "мая",
-    "июн",
-    "июл",
-    "август",
-    "сентябр",
-    "октябр",
-    "ноябр",
-    "декабр",
-)
 
 
 def _direction_ok(f: Fact, q: Question, *, strict: bool = False) -> bool:
@@ -603,24 +564,16 @@ def _direction(q: Question) -> tuple[str | None, str | None]:
     return host or (other[guest] if guest else None), guest or (other[host] if host else None)
 
 
-def _name_terms(analyzer: Analyzer, names: Mapping[str, Name]) -> frozenset[str]:
-    """The terms of every person's, place's and organisation's name, in every language."""
+def _name_terms(
+    analyzer: Analyzer, names: Mapping[str, Name], *, countries: bool = True
+) -> frozenset[str]:
+    """The terms of every person's, place's and organisation's name, in every language.
+
+    Without ``countries``, and with the terms of the facts' titles (kept by the index): what a
+    question can be about, as opposed to what it says about it."""
     out: set[str] = set()
     for n in names.values():
-        for lang in LANGS:
-            for form in [n.get(lang), *n.aliases.get(lang)]:
-                for w in words(normalise(form)):
-                    if len(w) > 2 and not w.isdigit():
-                        out |= analyzer.alternatives(w)
-    return frozenset(out)
-
-
-def _topic_name_terms(analyzer: Analyzer, names: Mapping[str, Name]) -> frozenset[str]:
-    """The terms of every name but the two countries'. With the terms of the facts' titles
-    (kept by the index), what a question can be about, as opposed to what it says about it."""
-    out: set[str] = set()
-    for n in names.values():
-        if n.kind == "country":
+        if n.kind == "country" and not countries:
             continue
         for lang in LANGS:
             for form in [n.get(lang), *n.aliases.get(lang)]:
