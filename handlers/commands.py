@@ -11,7 +11,6 @@ from telegram.constants import ChatType
 from knowledge.models import TAGS
 
 from .context import Ctx
-from .conversation import CONVERSATIONS
 from .i18n import ui
 from .keyboards import examples_menu, fact_keyboard, lang_menu, topics_menu
 from .render import render
@@ -133,6 +132,5 @@ async def forget(update: Update, context: Ctx) -> None:
     if n is None:
         await send_html(message, html.escape(ui("forget_failed", lang)), None, quote=False)
         return
-    context.bot_data.memory.forget_user(user.id)
-    CONVERSATIONS.forget_user(user.id)
+    context.bot_data.memory.forget_user(user.id)  # questions and conversations
     await send_html(message, html.escape(ui("forgot", lang, n=n)), None, quote=False)

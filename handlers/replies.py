@@ -15,7 +15,6 @@ from knowledge.engine import MAX_QUESTION_CHARS
 from knowledge.models import LANGS, Answer, Fact, Hit, Lang
 
 from .context import Ctx
-from .conversation import CONVERSATIONS
 from .i18n import ui
 from .keyboards import answer_keyboard, examples_menu, year_keyboard, years_keyboard
 from .render import render, years_with_events
@@ -100,7 +99,7 @@ async def answer_question(update: Update, context: Ctx, question: str) -> None:
     fallback = telegram_lang(user) or default_lang(context)
     typing = asyncio.create_task(_typing(context, message)) if private else None
     user_id = user.id if user is not None else 0
-    previous = CONVERSATIONS.get(message.chat_id, user_id)
+    previous = context.bot_data.memory.context(message.chat_id, user_id)
     try:
         answer = await engine.ask(question, lang=forced, fallback_lang=fallback, context=previous)
     finally:
@@ -118,7 +117,7 @@ async def answer_question(update: Update, context: Ctx, question: str) -> None:
             top.score if top else None,
         )
     if answer.kind != "chat":
-        CONVERSATIONS.put(message.chat_id, user_id, answer.context)
+        context.bot_data.memory.keep_context(message.chat_id, user_id, answer.context)
     if not private and answer.kind == "none":
         await _group_none(message, context, answer.lang)
         return

@@ -20,6 +20,8 @@ from bot import store as store_mod
 from bot.store import Store, index_db, is_url
 from bot.store_schema import MIGRATIONS
 from handlers.memory import Memory
+from knowledge.compose import CONTEXT_SECONDS
+from knowledge.models import Context
 from tests import pg
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -401,6 +403,20 @@ def test_memory_is_bounded_and_per_user() -> None:
     for chat in (1, 2, 3):
         assert memory.swap_last_none(chat, 1.0) is None
     assert memory.swap_last_none(3, 2.0) == 1.0 and memory.swap_last_none(1, 2.0) is None
+
+
+def test_memory_keeps_each_conversations_context_for_a_while() -> None:
+    memory = Memory(contexts=2)
+    ctx = Context(intent="date", kind="year", lang="kk", start=2004, end=2004, year=2004)
+    memory.keep_context(-100, 11, ctx, now=0.0)
+    assert memory.context(-100, 11, now=1.0) == ctx
+    assert memory.context(-100, 22, now=1.0) is None  # another member of the group
+    assert memory.context(-100, 11, now=CONTEXT_SECONDS + 1) is None  # expired, and dropped
+    for user in (1, 2, 3):
+        memory.keep_context(5, user, ctx, now=0.0)
+    assert memory.context(5, 1, now=0.0) is None and memory.context(5, 3, now=0.0) == ctx
+    memory.forget_user(3)
+    assert memory.context(5, 3, now=0.0) is None
 
 
 # -- replicas ----------------------------------------------------------------------------------
