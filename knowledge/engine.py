@@ -191,7 +191,7 @@ class Engine:
     def _knows(self, q: Question) -> bool:
         """Whether any specific content word is a term of the index (typos corrected)."""
         return any(
-            not gen and any(t in self.vocab for t in self.ranker.correct(g))
+            not gen and self.ranker.knows(g)
             for g, gen in zip(q.terms.groups, q.terms.generic, strict=True)
         )
 
@@ -202,9 +202,7 @@ class Engine:
 
     async def _fact_answer(self, q: Question, lang: Lang) -> Answer:
         date = self._bounded(q.date)
-        if date is not None and not q.has_content:
-            return await self._date_answer(q, lang)
-        if date is not None and q.terms.only_generic:
+        if date is not None and (not q.has_content or q.terms.only_generic):
             return await self._date_answer(q, lang)
         scored = self._focus(q, await self.ranker.rank(q.terms, date))
         best = scored[0].score if scored else 0.0
@@ -348,7 +346,7 @@ class Engine:
         unknown = [
             g
             for g, gen in zip(other.groups, other.generic, strict=True)
-            if not gen and not any(t in self.vocab for t in self.ranker.correct(g))
+            if not gen and not self.ranker.knows(g)
         ]
         # "How many times did Putin visit China?": a word the fact base does not know narrows
         # the kind to nothing it holds, so the kind alone does not make the list.

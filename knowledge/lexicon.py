@@ -204,10 +204,6 @@ class Lexicon:
         """Whether the question word ``w`` (normalised) is in list ``key``."""
         return key in self.lists_of(w)
 
-    def phrase_spans(self, key: str, ws: Sequence[str]) -> list[tuple[int, int]]:
-        """Where the phrases of list ``key`` stand in the words ``ws`` (start, end)."""
-        return self.phrases_in(ws).get(key, [])
-
     def phrases_in(self, ws: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
         """Every list's phrases in the words ``ws``: list -> spans (start, end), longest first
         and never overlapping within a list. One pass, one dictionary look-up per word."""
@@ -234,12 +230,8 @@ class Lexicon:
         return out
 
 
-def _stems(w: str, kk_stem: Callable[[str], str]) -> frozenset[str]:
-    return _stems_cached(w, kk_stem)
-
-
 @lru_cache(maxsize=65536)
-def _stems_cached(w: str, kk_stem: Callable[[str], str]) -> frozenset[str]:
+def _stems(w: str, kk_stem: Callable[[str], str]) -> frozenset[str]:
     """The question word's stem in each language it may be in, tagged with the language."""
     if w.isdigit():
         return frozenset()

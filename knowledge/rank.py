@@ -52,6 +52,8 @@ MONTH_MATCH, MONTH_MISMATCH = 1.1, 0.8
 TYPO_CUTOFF = 84
 TYPO_MIN_LEN = 5
 TYPO_SHARE = 0.6
+#: Corrections remembered (a word the index does not know, asked for again and again).
+CORRECTED_CACHE = 8192
 #: Names ("Jintau" for Jintao, "Назарбаеф") are corrected more freely: against the fact base's
 #: own names only, from this length and this ``ratio``.
 NAME_TYPO_CUTOFF = 80
@@ -86,10 +88,12 @@ class Ranker:
                 self._by_len.setdefault((len(term), term[0]), []).append(term)
         self._sorted = sorted(t for t in vocab if not t.isdigit())
         self._names: dict[str, list[str]] = {}
+        self._corrected: dict[frozenset[str], frozenset[str]] = {}
 
     def set_names(self, terms: frozenset[str]) -> None:
         """The terms of the fact base's names, for typo correction of names."""
         self._names = {}
+        self._corrected.clear()
         for t in terms:
             if t in self.vocab and not t.isdigit() and self.vocab[t] <= NAME_TYPO_MAX_DF:
                 self._names.setdefault(t[0], []).append(t)
@@ -187,9 +191,23 @@ class Ranker:
 
     def correct(self, group: frozenset[str]) -> frozenset[str]:
         """For a word the index does not know: terms it is a prefix of (or that are prefixes of
-        it), and the nearest term by edit distance (a typo)."""
+        it), and the nearest term by edit distance (a typo). Remembered: the engine asks for
+        the same word when it understands, ranks and lists one question."""
         if any(t in self.vocab for t in group):
             return group
+        got = self._corrected.get(group)
+        if got is None:
+            got = self._correct(group)
+            if len(self._corrected) >= CORRECTED_CACHE:
+                self._corrected.clear()
+            self._corrected[group] = got
+        return got
+
+    def knows(self, group: frozenset[str]) -> bool:
+        """Whether a question word is a term of the index, typos and prefixes corrected."""
+        return any(t in self.vocab for t in self.correct(group))
+
+    def _correct(self, group: frozenset[str]) -> frozenset[str]:
         extra = set()
         for t in group:
             if t.isdigit():

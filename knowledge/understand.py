@@ -94,16 +94,14 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         for a, b in phrases.get(key, ()):
             kinds.add(kind)
             kind_words.update(ws[a:b])
-        for w, lists in zip(ws, member, strict=True):
-            if key in lists:
-                kinds.add(kind)
-                kind_words.add(w)
+    for w, lists in zip(ws, member, strict=True):
+        for key in lists & KIND_LISTS.keys():
+            kinds.add(KIND_LISTS[key])
+            kind_words.add(w)
     # Direction cues ("in China", "Қазақстан мәдениеті") keep their words as content words.
-    for key in _DIRECTIONS:
+    for key, (h, g) in _DIRECTIONS.items():
         if any(key in lists for lists in member) or phrases.get(key):
             cues.add(key)
-    for key, (h, g) in _DIRECTIONS.items():
-        if key in cues:
             host, guest = host or h, guest or g
     if {"guest_cn", "guest_kz"} <= cues:
         guest = None  # "Kazakhstan's culture days in China's cities": the host cue decides
