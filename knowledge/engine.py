@@ -512,8 +512,8 @@ _NUMBER_WORDS: dict[str, int] = {
             "eight сегіз восемь",
             "nine тоғыз девять",
             "ten он десять",
-            "eleven он бір одиннадцать",
-            "twelve он екі двенадцать",
+            "eleven одиннадцать",  # Kazakh «он бір» is two words: not a number word
+            "twelve двенадцать",
         )
     )
     for w in forms.split()

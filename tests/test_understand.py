@@ -172,3 +172,11 @@ async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
         assert a.kind == "chat" and a.lang == lang and len(a.suggestions) == 3
+
+
+def test_number_words_are_single_words() -> None:
+    from knowledge.engine import _NUMBER_WORDS
+
+    # «он бір» (eleven) is two words; its parts keep their own values.
+    assert (_NUMBER_WORDS["бір"], _NUMBER_WORDS["екі"], _NUMBER_WORDS["он"]) == (1, 2, 10)
+    assert _NUMBER_WORDS["төрт"] == _NUMBER_WORDS["four"] == _NUMBER_WORDS["четыре"] == 4
