@@ -7,37 +7,19 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from handlers.callback_data import parse
 from tests import factories as F
-from tests.e2e import BotProcess, running_bot
+from tests.e2e import BotProcess
 from tests.fakebotapi import BOT_USERNAME, Call, FakeBotAPI
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 WAIT = 10.0
 _users = itertools.count(520_001)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def server() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as s:
-        yield s
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(
-    server: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[BotProcess]:
-    db: Path = tmp_path_factory.mktemp("conversation") / "bot.sqlite3"
-    async with running_bot(server, db) as bp:
-        yield bp
 
 
 async def say(server: FakeBotAPI, uid: int, text: str, **kw: Any) -> Call:

@@ -7,35 +7,19 @@ questions are asked in kk, ru and en in a private chat.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 
 from knowledge.factbase import FactBase
 from knowledge.models import Lang
 from tests import factories as F
-from tests.e2e import BotProcess, running_bot
+from tests.e2e import BotProcess
 from tests.fakebotapi import FakeBotAPI
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 WAIT = 10.0
 _users = itertools.count(350_001)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def server() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as s:
-        yield s
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(
-    server: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[BotProcess]:
-    async with running_bot(server, tmp_path_factory.mktemp("dates") / "bot.sqlite3") as bp:
-        yield bp
 
 
 async def ask(server: FakeBotAPI, text: str) -> str:

@@ -4,18 +4,15 @@ process talking HTTP to the fake Bot API (every call checked against the Bot API
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from handlers.i18n import events
 from knowledge.factbase import FactBase
 from knowledge.models import LANGS, Lang
 from tests import factories as F
-from tests.e2e import BotProcess, running_bot
+from tests.e2e import BotProcess
 from tests.fakebotapi import BOT_USERNAME, Call, FakeBotAPI
 from tests.fakebotapi.spec import UploadedFile
 
@@ -35,21 +32,6 @@ SHANGHAI_DAYS = {
     "en": "Almaty days in Shanghai 2004",
 }
 FILM = {"kk": "кино", "ru": "кино", "en": "film"}
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def server() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as s:
-        yield s
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(
-    server: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[BotProcess]:
-    db: Path = tmp_path_factory.mktemp("timeline") / "bot.sqlite3"
-    async with running_bot(server, db) as bp:
-        yield bp
 
 
 def to_chat(chat_id: int) -> Any:
