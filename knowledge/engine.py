@@ -25,7 +25,7 @@ from pathlib import Path
 from .analyze import Analyzer
 from .compose import EXAMPLES, context_of, list_items, suggestion
 from .dates import DateQuery, is_month_word
-from .index import Candidate, FactIndex, FactSource, loads_fact
+from .index import EVENT_TAG, Candidate, FactIndex, FactSource, loads_fact
 from .lexicon import Lexicon
 from .models import LANGS, Answer, Context, Fact, Hit, Lang, Name
 from .rank import DATE_MATCH, Ranker, Scored, date_factor
@@ -52,6 +52,8 @@ LIST_THRESHOLD_SHARE = 1.0
 LIST_MIN_COVERAGE = 0.3
 LIST_CANDIDATES = 60
 MAX_LIST = 40
+#: Topic words narrow a list of one event kind only to fewer than this share of the kind.
+KIND_NARROWS = 0.75
 #: A fact naming the question's rarest word (in at most FOCUS_MAX_DF facts) only in its text,
 #: not in its title, aliases or names, keeps this share of its score.
 PASSING_FACTOR = 0.7
@@ -295,10 +297,16 @@ class Engine:
                 count = len(answer.hits) if q.intent == "count" else None
                 return answer.model_copy(update={"intent": q.intent, "count": count})
             return await self._none(q, lang, [])
-        scored = await self.ranker.rank(q.terms, date, candidates=LIST_CANDIDATES, closeness_for=4)
-        if not scored or scored[0].score < CONFIDENCE_THRESHOLD * LIST_THRESHOLD_SHARE:
-            return await self._none(q, lang, [s.cand for s in scored[:3]])
-        facts = await self._list_facts(q, date, scored)
+        facts = await self._kind_facts(q, date)
+        if facts is None:
+            scored = await self.ranker.rank(
+                q.terms, date, candidates=LIST_CANDIDATES, closeness_for=4
+            )
+            if not scored or scored[0].score < CONFIDENCE_THRESHOLD * LIST_THRESHOLD_SHARE:
+                return await self._none(q, lang, [s.cand for s in scored[:3]])
+            facts = await self._list_facts(q, date, scored)
+        if not facts:
+            return await self._none(q, lang, [])
         if q.order is not None and facts:
             dated = [f for f in facts if f.date] or facts
             one = dated[0] if q.order == "first" else dated[-1]
@@ -331,44 +339,50 @@ class Engine:
             count=count,
         )
 
+    async def _kind_facts(self, q: Question, date: DateQuery | None) -> list[Fact] | None:
+        """The facts of the event kinds a list question names ("visits", «сапарлар»,
+        «направления»), in date order; None when it names none, or names a word the fact base
+        does not know ("How many times did Putin visit China?": the kind alone is not the list).
+
+        The kind is the subject, so the whole kind is listed (from the index's event tags),
+        narrowed only by topic words: names and the words of fact titles ("Xi's visits",
+        "books about the Wusun"), not verbs such as "hosted". Then the date and the direction.
+        """
+        if not q.kinds:
+            return None
+        other = q.terms.without(q.kind_words | q.target_words)
+        specific = [g for g, gen in zip(other.groups, other.generic, strict=True) if not gen]
+        if any(not self.ranker.knows(g) for g in specific):
+            return None
+        ids: list[str] = []
+        for kind in sorted(q.kinds):
+            ids += await self.index.ids_with_tag(f"{EVENT_TAG}{kind}", MAX_LIST)
+        cands = await self.index.by_ids(ids)
+        if any(not g.isdisjoint(self.topic_terms) for g in specific):
+            ranked = await self.ranker.rank(other, date, candidates=LIST_CANDIDATES)
+            pool = [s for s in ranked if self._fact(s.cand).event in q.kinds]
+            best = max((s.coverage for s in pool), default=0.0)
+            narrowed = [s.cand for s in pool if s.coverage >= best * LIST_SHARE]
+            if len(narrowed) < len(cands) * KIND_NARROWS:
+                # A word most of the kind shares describes the kind ("the programme's
+                # directions"); one that few share picks among it ("Xi's visits").
+                cands = narrowed
+        cands = [c for c in cands if date is None or date_factor(date, c) >= DATE_MATCH]
+        return self._in_direction(q, [self._fact(c) for c in cands[:MAX_LIST]])
+
     async def _list_facts(
         self, q: Question, date: DateQuery | None, scored: list[Scored]
     ) -> list[Fact]:
-        """The facts a list question is about, in date order.
-
-        With an event kind named ("visits", "көрмелер"), every candidate of that kind that also
-        has the question's other specific words ("Xi"); otherwise the candidates whose coverage
-        is close to the best one's. Then the date and the direction of the exchange.
-        """
+        """The facts a list question without an event kind is about, in date order: the
+        candidates whose coverage is close to the best one's, of the date and direction."""
         dated = [s for s in scored if date is None or date_factor(date, s.cand) >= DATE_MATCH]
-        facts: list[Fact] = []
-        other = q.terms.without(q.kind_words | q.target_words)
-        unknown = [
-            g
-            for g, gen in zip(other.groups, other.generic, strict=True)
-            if not gen and not self.ranker.knows(g)
-        ]
-        # "How many times did Putin visit China?": a word the fact base does not know narrows
-        # the kind to nothing it holds, so the kind alone does not make the list.
-        if q.kinds and not unknown:
-            pool = [s for s in dated if self._fact(s.cand).event in q.kinds]
-            # Only topic words narrow a kind: names and the words of fact titles ("Xi's
-            # visits", "books about the Wusun"); verbs such as "hosted" do not.
-            specific = [
-                g
-                for g, gen in zip(other.groups, other.generic, strict=True)
-                if not gen and not g.isdisjoint(self.topic_terms)
-            ]
-            if pool and specific:
-                ranked = await self.ranker.rank(other, date, candidates=LIST_CANDIDATES)
-                cover = {s.cand.rowid: s.coverage for s in ranked}
-                best = max((cover.get(s.cand.rowid, 0.0) for s in pool), default=0.0)
-                pool = [s for s in pool if cover.get(s.cand.rowid, 0.0) >= best * LIST_SHARE]
-            facts = [self._fact(s.cand) for s in pool[:MAX_LIST]]
-        if not facts:
-            best = max((s.coverage for s in dated), default=0.0)
-            keep = [s for s in dated if s.coverage >= max(LIST_MIN_COVERAGE, best * LIST_SHARE)]
-            facts = [self._fact(s.cand) for s in keep[:MAX_LIST]]
+        best = max((s.coverage for s in dated), default=0.0)
+        keep = [s for s in dated if s.coverage >= max(LIST_MIN_COVERAGE, best * LIST_SHARE)]
+        return self._in_direction(q, [self._fact(s.cand) for s in keep[:MAX_LIST]])
+
+    @staticmethod
+    def _in_direction(q: Question, facts: list[Fact]) -> list[Fact]:
+        """The facts in the asked direction of an exchange (strictly if any), in date order."""
         facts = (
             [f for f in facts if _direction_ok(f, q, strict=True)]
             or [f for f in facts if _direction_ok(f, q)]

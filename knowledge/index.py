@@ -50,6 +50,8 @@ from .text import is_latin, loose, normalise, words
 ROW_CACHE = 4096
 #: Facts analysed and inserted per transaction step while building.
 BUILD_CHUNK = 2000
+#: Each fact's event kind is also a tag, under this prefix (tags themselves are slugs).
+EVENT_TAG = "event:"
 #: A temporary build file older than this is left over from a crash, and may be removed.
 STALE_BUILD_S = 3600.0
 #: A search whose terms are in more than this many facts in all (their postings) scores its
@@ -601,6 +603,8 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
                 years.update(range(dk[0], dk[1] + 1))
                 span = max(span, dk[1] - dk[0])
             tag_rows += [(t, rowid) for t in fact.tags]
+            if fact.event:
+                tag_rows.append((f"{EVENT_TAG}{fact.event}", rowid))
             fts_rows.append((rowid, " ".join(head_terms), " ".join(body_terms)))
             count = rowid
             if len(fact_rows) >= BUILD_CHUNK:

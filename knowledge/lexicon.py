@@ -145,7 +145,10 @@ class Lexicon:
                         if lang == "kk":
                             kk_read.add(self._kk_loose(w))
                         s = stem(w)
-                        if len(s) >= MIN_STEM and not w.isdigit():
+                        # A three-letter stem of a longer word is too loose to match by
+                        # ("визит" stems to "виз", which "визу", a visa, shares).
+                        short = len(s) < MIN_STEM + 1 and s != w
+                        if len(s) >= MIN_STEM and not short and not w.isdigit():
                             # Stems compare within one language: a Russian stem never matches
                             # a Kazakh one ("меню" and "мен").
                             stems.add(f"{lang}:{loose(s)}")

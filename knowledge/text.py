@@ -102,6 +102,7 @@ _LATIN_DIGRAPHS = (
     ("yu", "ю"),
     ("ts", "ц"),
 )
+_DATIVE_AFTER_N = re.compile(r"n(g[ae])$")
 _LATIN_SINGLE = str.maketrans(
     {
         "a": "а",
@@ -191,6 +192,8 @@ def is_cyrillic(word: str) -> bool:
 
 def latin_to_cyrillic(word: str) -> str:
     """Read a Latin word as Kazakh (2021 alphabet or informal Latin) and write it in Cyrillic."""
+    # A final "nga"/"nge" is the dative after н (Qazaqstanga: Қазақстанға), not ң.
+    word = _DATIVE_AFTER_N.sub(r"н\1", word)
     for lat, cyr in _LATIN_DIGRAPHS:
         word = word.replace(lat, cyr)
     # In the 2021 alphabet "i" is both И and Й: after a vowel it is Й (Qytai, Abai, bailanys).

@@ -47,6 +47,9 @@ def test_loose_is_what_a_russian_keyboard_types() -> None:
         ("şanhai", "шанһай"),
         ("urimzhi", "уримжи"),
         ("äbeñ", "әбең"),
+        ("mening", "мениң"),  # "ng" is ң ...
+        ("qazaqstanga", "қазақстанга"),  # ... but a final "nga" is the dative after н
+        ("pekinge", "пекинге"),
     ],
 )
 def test_latin_kazakh_to_cyrillic(latin: str, cyrillic: str) -> None:

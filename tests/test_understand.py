@@ -9,6 +9,7 @@ import pytest
 
 from knowledge.dates import parse_dates
 from knowledge.engine import Engine
+from knowledge.factbase import FactBase
 from knowledge.lexicon import LISTS, Lexicon, LexiconError, load_raw
 from knowledge.models import LANGS
 from knowledge.text import normalise, words
@@ -39,6 +40,10 @@ def test_lists_compare_on_the_stemmed_form(engine: Engine) -> None:
     assert not lex.has("help", "men")
     # Direction lists match forms: "Алматыда" is where it was held, "Алматы" is not.
     assert lex.has("host_kz", "алматыда") and not lex.has("host_kz", "алматы")
+    # A three-letter stem of a longer entry does not match: "визит" stems to "виз", and a
+    # visa ("визу") is not a visit.
+    assert lex.has("kind_visit", "визит") and not lex.has("kind_visit", "визу")
+    assert lex.has("generic", "qazaqstanga")
 
 
 @pytest.mark.parametrize(
@@ -166,6 +171,34 @@ async def test_lists_and_counts_keep_the_direction(engine: Engine) -> None:
     assert {"Beijing", "Shanghai", "Urumqi"} <= {i.label for i in a.items}
     n = await engine.ask("how many times did Xi Jinping visit Kazakhstan?")
     assert n.count == len(n.facts) and all(f.host == "KZ" for f in n.facts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "сколько раз китайские лидеры приезжали в казахстан",
+        "qytai basshylary qazaqstanga neshe ret keldi",
+        "how many times did chinese leaders visit kazakhstan?",
+    ],
+)
+async def test_a_count_of_one_kind_counts_the_whole_kind(
+    engine: Engine, base: FactBase, text: str
+) -> None:
+    # The kind is the subject: every visit to Kazakhstan by China's side, not just the facts
+    # that share the question's other words (the article never says "leaders").
+    want = {f.id for f in base.facts if f.event == "visit" and f.host == "KZ" and f.guest == "CN"}
+    a = await engine.ask(text)
+    assert len(want) >= 2 and {f.id for f in a.facts} == want and a.count == len(want)
+
+
+async def test_a_word_most_of_a_kind_shares_does_not_narrow_it(
+    engine: Engine, base: FactBase
+) -> None:
+    want = {f.id for f in base.facts if f.event == "programme-direction"}
+    a = await engine.ask("Бағдарламаның мәдени-гуманитарлық саласы неше бағыттан тұрады?")
+    assert {f.id for f in a.facts} == want and a.count == len(want)
+    xi = await engine.ask("how many times did Xi Jinping visit Kazakhstan?")
+    assert 0 < len(xi.facts) < len([f for f in base.facts if f.event == "visit"])
 
 
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
