@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import replace
 from pathlib import Path
 
@@ -76,6 +76,7 @@ class Engine:
         self._facts: OrderedDict[str, Fact] = OrderedDict()
         self.names: dict[str, Name] = {}
         self.topic_terms: frozenset[str] = frozenset()
+        self.name_terms: frozenset[str] = frozenset()
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -95,7 +96,8 @@ class Engine:
         engine.names = dict(base.names)
         places = _name_terms(index.analyzer, base.names, countries=False)
         engine.topic_terms = index.title_terms | places
-        engine.ranker.set_names(_name_terms(index.analyzer, base.names))
+        engine.name_terms = _name_terms(index.analyzer, base.names)
+        engine.ranker.set_names(engine.name_terms)
         return engine
 
     async def close(self) -> None:
@@ -149,7 +151,7 @@ class Engine:
             chat = next((c for c in ("thanks", "help", "greeting") if c in q.cues), None)
             if chat is not None:
                 return self._chat(q, lang, chat)
-            if q.date is not None:
+            if q.date is not None and not self._names_unknown(q):
                 q = replace(q, intent="date")
         if q.intent == "empty":
             return await self._none(q, lang, [])
@@ -197,6 +199,30 @@ class Engine:
             for g, gen in zip(q.terms.groups, q.terms.generic, strict=True)
         )
 
+    def _names_unknown(self, q: Question) -> bool:
+        """Whether the question names something the fact base does not know at all: a
+        specific word that is no term of the index, typos corrected ("What did Putin do in
+        2006?" is not a question about 2006's events)."""
+        return any(
+            not gen and not weak and not self.ranker.knows(g)
+            for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True)
+        )
+
+    async def _beside_the_date(self, q: Question, date: DateQuery) -> bool:
+        """Whether a specific word of the question is in none of the date's facts: "What did
+        Russia sign with China in 2006?" asks about Russia, which no 2006 fact names."""
+        if date.start is None or date.end is None:
+            return False
+        cands = await self.index.by_dates(date.start, date.end, limit=MAX_DATE_HITS)
+        terms: set[str] = set()
+        for c in cands:
+            terms |= c.terms
+        for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True):
+            known = self.ranker.correct(g) if not gen and not weak else frozenset()
+            if any(t in self.vocab for t in known) and not _mentions(terms, known):
+                return True
+        return False
+
     def _chat(self, q: Question, lang: Lang, intent: str) -> Answer:
         return Answer(
             question=q.text, lang=lang, kind="chat", intent=intent, suggestions=list(EXAMPLES[lang])
@@ -223,6 +249,8 @@ class Engine:
             if date_factor(date, top.cand) >= DATE_MATCH and top.score >= 1.5 * runner_up:
                 # Weak on its own, but the one fact of the asked date that the words point to.
                 return Answer(question=q.text, lang=lang, kind="fact", hits=self._hits([top]))
+            if await self._beside_the_date(q, date):
+                return await self._none(q, lang, [s.cand for s in scored[:3]])
             answer = await self._date_answer(q, lang)
             if len(answer.hits) == 1:
                 # The date pins down one fact: that is the answer to the topical question.
@@ -368,6 +396,10 @@ class Engine:
                 # directions"); one that few share picks among it ("Xi's visits").
                 cands = narrowed
         cands = [c for c in cands if date is None or date_factor(date, c) >= DATE_MATCH]
+        # A name the question gives is in every fact listed: "What did Russia sign with China
+        # in 2006?" lists none of 2006's agreements.
+        named = [self.ranker.correct(g) for g in specific if not g.isdisjoint(self.name_terms)]
+        cands = [c for c in cands if all(_mentions(c.terms, g) for g in named)]
         return self._in_direction(q, [self._fact(c) for c in cands[:MAX_LIST]])
 
     async def _list_facts(
@@ -574,6 +606,15 @@ def _direction(q: Question) -> tuple[str | None, str | None]:
         return None, None
     other = {"KZ": "CN", "CN": "KZ"}
     return host or (other[guest] if guest else None), guest or (other[host] if host else None)
+
+
+def _mentions(terms: Set[str], group: frozenset[str]) -> bool:
+    """Whether a fact's ``terms`` hold the question word ``group``: one of its terms, or a
+    stem cut as the focus test cuts them ("Бейжіңде" is in a fact that says "Бейжіңді")."""
+    if not group.isdisjoint(terms):
+        return True
+    keys = tuple(t[: max(4, len(t) - 2)] for t in group if len(t) >= 5 and not t.isdigit())
+    return bool(keys) and any(term.startswith(keys) for term in terms)
 
 
 def _name_terms(

@@ -16,7 +16,7 @@ from .dates import DateQuery, parse_dates, relative_year
 from .lang import detect_normalised
 from .lexicon import KIND_LISTS, Lexicon
 from .models import Lang
-from .text import normalise, words
+from .text import is_latin, latin_to_cyrillic, loose, normalise, words
 
 #: Questions are cut to this many characters before anything else.
 MAX_QUESTION_CHARS = 1000
@@ -130,6 +130,10 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
                 content.append(w)
                 target_words.add(w)
             continue
+        if hit == "list" and loose(w) in _KK_WHICH:
+            # Kazakh "қандай", "қай" ask "which" of one or of many: the noun's plural says.
+            cues.add("which")
+            continue
         if hit is not None:
             cues.add(hit)
             # "first", "алғаш" are also in the facts' own words ("for the first time").
@@ -147,6 +151,11 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
             cues.add("followup")
             continue
         content.append(w)
+    if "which" in cues and any(
+        _KK_PLURAL.search(latin_to_cyrillic(w) if is_latin(w) else w)
+        for w in [*content, *kind_words]
+    ):
+        cues.add("list")  # "қандай кітаптар", "қай қалаларда"; not "қандай мақал"
     # Kazakh "… ше?" closes a follow-up: "ал 2005 жылы ше?".
     if ws and ws[-1] == "ше":
         cues.add("followup")
@@ -185,6 +194,8 @@ _DIRECTIONS: dict[str, tuple[str | None, str | None]] = {
 }
 
 
+#: Kazakh "which" words (loose forms, Latin as typed too): a list only with a plural noun.
+_KK_WHICH = frozenset({"кандай", "кай", "кайсы", "qandai", "qandaı", "qai", "qaı", "kandai", "kai"})
 _KK_PLURAL = re.compile(
     r"(лар|лер|дар|дер|тар|тер)(ы|і)?(нда|нде|да|де|ды|ді|ға|ге|на|не|н|дың|дің|ның|нің)?$"
 )

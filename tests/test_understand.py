@@ -201,6 +201,33 @@ async def test_a_word_most_of_a_kind_shares_does_not_narrow_it(
     assert 0 < len(xi.facts) < len([f for f in base.facts if f.event == "visit"])
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what did russia sign with china in 2006",
+        "Ресей Қытаймен 2006 жылы не қол қойды?",
+        "что россия подписала с китаем в 2006 году",
+        "what did putin do in 2006",
+    ],
+)
+async def test_a_name_no_fact_of_the_date_holds_is_not_a_question_about_the_date(
+    engine: Engine, text: str
+) -> None:
+    assert (await engine.ask(text)).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("1997 жылы Қытайда қандай кітаптар шықты?", "list"),  # plural: which books
+        ("Си Цзиньпин қандай бастама ұсынды?", "fact"),  # singular: which initiative
+        ("какой театр из ганьсу приезжал и до какого числа", "fact"),  # a date, not a count
+    ],
+)
+def test_which_of_one_or_of_many(engine: Engine, text: str, intent: str) -> None:
+    assert engine.understand(text).intent == intent
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
