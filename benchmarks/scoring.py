@@ -55,7 +55,14 @@ class EvidenceMap:
 
     @cached_property
     def _quotes(self) -> list[tuple[str, list[str]]]:
-        return [(f.id, _words(f.source.quote)) for f in self.base.facts]
+        # Every passage a fact cites: its main source and its further ones (the 2003
+        # programme's entry into force is in its second source).
+        return [
+            (f.id, _words(src.quote))
+            for f in self.base.facts
+            for src in (f.source, *f.more_sources)
+            if src.quote
+        ]
 
     @cached_property
     def _paragraphs(self) -> list[list[list[str]]]:
