@@ -28,22 +28,25 @@ _TOKEN_RE = re.compile(r"\d+|[^\W\d_]+|-")
 _YEAR_WORDS = frozenset(
     "year years yr yrs г гг год года году годы годах годов ж жж жыл жылы жылдар жылдары "
     "жылдың жылғы жылдан жылға жылдарда жылдардағы жылдарға "
-    "jyl jyly jyldan jylga jyldary zhyl zhyly zhyldan zhylga".split()
+    "jyl jyly jyldan jylga jyldar jyldary zhyl zhyly zhyldan zhylga zhyldar zhyldary".split()
 )
 _RANGE_JOIN = frozenset("- to till until through thru по до".split())
 #: "and" joins a range only after "between" or before "аралығында"; else it compares years.
-_AND = frozenset("and и мен бен пен және".split())
+_AND = frozenset("and и мен бен пен және men ben pen jane zhane".split())
 #: "2004 жылдан 2007 жылға дейін": the first year's ablative opens a range.
 _FROM_SUFFIX = frozenset("жылдан нан нен дан ден тан тен jyldan zhyldan".split())
 #: Before the first year of a range (optional): "from", "between", "с", "между".
 _RANGE_OPEN = frozenset("from between с со от между".split())
+#: After the second year: "2004 бен 2007 жылдар аралығында / арасында".
+_BETWEEN_AFTER = frozenset("аралығында аралығы арасында aralygynda aralyghynda arasynda".split())
 #: Kazakh suffixes written after a dash or a space ("2004-2007 жж", "2004-шы", "2004-тен").
 _KK_SUFFIX = frozenset(
     "шы ші ыншы інші нчы нші ншы ы і нан нен дан ден тан тен ға ге қа ке на не да де та те "
     "дағы дегі тағы тегі ғы гі қы кі".split()
 )
 _OR = frozenset("or vs versus или либо әлде ма ме ба бе па пе ма".split())
-_COMPARE = frozenset("compare comparison сравни сравнить сравнение салыстыр салыстыру".split())
+#: Word starts that ask to compare: "compare", "салыстырып бер", "чем отличаются", "difference".
+_COMPARE = ("compar", "differ", "сравн", "отлича", "разниц", "салыстыр", "айырмашы", "salystyr")
 #: Open-ended periods. "since 2010", "с 2012", "2010 жылдан бері" include the year;
 #: "after 2009", "после 2010", "2010 жылдан кейін" start the year after; "before 2000",
 #: "до 2000", "2000 жылға дейін", "2000 жылдан бұрын" end the year before.
@@ -67,6 +70,8 @@ _WORD_DECADES = {
     "eighties": 1980,
     "восьмидесят": 1980,
     "сексенінші": 1980,
+    "мыңыншы": 2000,  # "екі мыңыншы жылдар"
+    "мыныншы": 2000,
 }
 #: Relative years for follow-ups: "the year after", "годом раньше", "келесі жылы".
 _NEXT = (
@@ -200,20 +205,20 @@ def _find(toks: list[_Tok], spans: list[tuple[int, int]]) -> DateQuery | None:
     for (i, a), (k, b) in itertools.pairwise(years):
         gap = words[_skip_suffixes(toks, i) if k > i + 1 else i + 1 : k]
         if k - i - 1 <= MAX_GAP + 2 and a != b:
-            if any(w in _OR for w in gap) or any(w in _COMPARE for w in words):
+            if any(w in _OR for w in gap) or any(w.startswith(_COMPARE) for w in words):
                 ys = tuple(sorted({y for _, y in years}))
                 spans.extend((toks[j].start, toks[j].end) for j, _ in years)
                 return DateQuery(min(ys), max(ys), "compare", years=ys)
             raw = words[i + 1 : k]
             joins = [w for w in gap if w not in _YEAR_WORDS and w not in _KK_SUFFIX]
             opened = i > 0 and words[i - 1] in _RANGE_OPEN
-            between = opened or bool(_after_words(words, k) & {"аралығында", "аралығы"})
+            between = opened or bool(_after_words(words, k) & _BETWEEN_AFTER)
             ok = all(w in _RANGE_JOIN or (w in _AND and between) for w in joins)
             marked = joins or between or any(w in _FROM_SUFFIX for w in raw)
             if ok and len(joins) <= MAX_GAP and marked:
                 lo = i - 1 if opened else i
                 hi = _skip_suffixes(toks, k)
-                hi += sum(1 for w in words[hi : hi + 1] if w.startswith("аралығ"))
+                hi += sum(1 for w in words[hi : hi + 1] if w in _BETWEEN_AFTER)
                 spans.append((toks[lo].start, toks[hi - 1].end))
                 return DateQuery(min(a, b), max(a, b), "range")
     if len(years) >= 2 and len({y for _, y in years}) >= 2:

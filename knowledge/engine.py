@@ -132,6 +132,14 @@ class Engine:
             return self._chat(q, lang, q.intent)
         if q.intent == "more":
             return await self._more(q, lang, context)
+        if context is not None and "then" in q.cues and q.date is None:
+            year = context.year if context.year is not None else context.start
+            if year is not None and (context.end is None or context.end == year):
+                q = replace(q, date=DateQuery(year, year, "year"))
+        if context is not None and "anaphor" in q.cues and (q.date is None or "then" in q.cues):
+            about = await self._about_context(q, lang, context)
+            if about is not None:
+                return about
         if q.intent == "followup" and context is not None:
             q = self._resolve_followup(q, context)
             if q.intent in ("fact", "list") and q.date is not None:
@@ -484,6 +492,39 @@ class Engine:
         before = [y for y in self.years if y < start]
         after = [y for y in self.years if y > end]
         return ([before[-1]] if before else []) + ([after[0]] if after else [])
+
+    async def _about_context(self, q: Question, lang: Lang, ctx: Context) -> Answer | None:
+        """A question that points back ("who signed it?", «а что он там сказал?»): one of the
+        last answer's facts if they hold all its words, else the last topic's words with its
+        own ("who organised them?" after the culture days' cities). None: not about them."""
+        if q.intent not in ("fact", "list", "count", "empty", "followup"):
+            return None
+        specific = [
+            self.ranker.correct(g)
+            for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True)
+            if not gen and not weak
+        ]
+        known = [g for g in specific if any(t in self.vocab for t in g)]
+        words = list(dict.fromkeys([*ctx.words, *q.terms.words]))
+        if ctx.kind == "fact" and ctx.fact_ids:
+            cands = await self.index.by_ids(ctx.fact_ids[:MAX_FACT_HITS])
+            held = [sum(_mentions(c.terms, g) for g in known) for c in cands]
+            if cands and max(held) == len(known):
+                best = cands[held.index(max(held))]
+                answer = Answer(
+                    question=q.text,
+                    lang=lang,
+                    kind="fact",
+                    hits=[Hit(fact=self._fact(best), score=100.0)],
+                )
+                return answer.model_copy(update={"context": context_of(q, answer, words)})
+        if not ctx.words or not q.terms.words:
+            return None
+        terms = self.index.analyzer.terms(q.norm, None, words, frozenset(), self.lexicon)
+        answer = await self._fact_answer(replace(q, intent="fact", terms=terms), lang)
+        if answer.kind == "none":
+            return None
+        return answer.model_copy(update={"context": context_of(q, answer, words)})
 
     def _resolve_followup(self, q: Question, ctx: Context) -> Question:
         """ "and in 2005?", "а годом раньше?": the last question again, for another date."""

@@ -44,6 +44,8 @@ LISTS: tuple[str, ...] = (
     "generic",
     "weak",
     "relative",
+    "anaphor",
+    "then",
     *(
         f"kind_{k.replace('-', '_')}"
         for k in (

@@ -37,7 +37,7 @@ Intent = Literal[
     "empty",  # nothing to go on ("?", "ok")
 ]
 #: Cue lists whose words are not content words.
-_CUES = ("greeting", "thanks", "help", "more", "list", "count", "first", "last")
+_CUES = ("greeting", "thanks", "help", "more", "list", "count", "first", "last", "anaphor", "then")
 _TARGETS = ("places", "people", "works")
 
 
@@ -78,7 +78,17 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     # Phrases first ("tell me more", "how many", "in china"), then single words.
     host = guest = None
     phrases = lexicon.phrases_in(ws)
-    for key in ("help", "more", "thanks", "greeting", "count", "followup", "framing"):
+    for key in (
+        "help",
+        "more",
+        "thanks",
+        "greeting",
+        "count",
+        "followup",
+        "then",
+        "anaphor",
+        "framing",
+    ):
         for a, b in phrases.get(key, ()):
             if any(used[a:b]):
                 continue

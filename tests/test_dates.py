@@ -84,3 +84,21 @@ def test_names_with_years_are_not_dates() -> None:
 def test_date_words_are_removed_from_the_rest() -> None:
     _, rest = parse_dates(normalise("Which city held culture days in Astana in June 2008?"))
     assert "2008" not in rest and "june" not in rest and "astana" in rest
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "start", "end"),
+    [
+        ("2005 пен 2006 жылдарды салыстырып берші", "compare", 2005, 2006),
+        ("чем отличаются 2006 и 2007 годы?", "compare", 2006, 2007),
+        ("what is the difference between 2004 and 2005", "compare", 2004, 2005),
+        ("2013 ben 2016 jyldar arasynda ne boldy", "range", 2013, 2016),
+        ("2004 бен 2007 жылдар арасында", "range", 2004, 2007),
+        ("екі мыңыншы жылдары", "range", 2000, 2009),
+    ],
+)
+def test_comparisons_and_ranges_as_people_type_them(
+    text: str, kind: str, start: int, end: int
+) -> None:
+    d, _ = parse_dates(text)
+    assert d is not None and (d.kind, d.start, d.end) == (kind, start, end)

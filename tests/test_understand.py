@@ -228,6 +228,25 @@ def test_which_of_one_or_of_many(engine: Engine, text: str, intent: str) -> None
     assert engine.understand(text).intent == intent
 
 
+async def test_a_question_that_points_back_is_about_the_last_answer(engine: Engine) -> None:
+    first = await engine.ask("когда был подписан план культурного сотрудничества на 1995-1997")
+    assert first.kind == "fact"
+    it = await engine.ask("а кто его подписал?", context=first.context)
+    assert [f.id for f in it.facts] == [first.facts[0].id]
+    # Without the context the same words are no question about that plan.
+    alone = await engine.ask("а кто его подписал?")
+    assert [f.id for f in alone.facts] != [first.facts[0].id]
+
+
+async def test_then_is_the_last_answers_year(engine: Engine, base: FactBase) -> None:
+    first = await engine.ask("when was the 2003-2008 cooperation programme signed?")
+    year = first.facts[0].date.start.year if first.facts[0].date else None
+    then = await engine.ask("who was visiting kazakhstan then?", context=first.context)
+    assert year is not None and then.facts
+    assert then.facts[0].event == "visit"
+    assert all(f.date and f.date.start.year == year for f in then.facts)
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
