@@ -88,6 +88,27 @@ T: dict[str, dict[Lang, str]] = {
         "ru": "В статье об этом ничего не сказано.",
         "en": "The article says nothing about this.",
     },
+    # A refusal whose subject the article touches, but not the detail asked.
+    "missing_who": {
+        "kk": "Мақалада бұл туралы айтылады, бірақ кім екені көрсетілмейді.",
+        "ru": "Статья об этом упоминает, но не говорит, кто.",
+        "en": "The article mentions this, but does not say who.",
+    },
+    "missing_where": {
+        "kk": "Мақалада бұл туралы айтылады, бірақ қай жерде екені көрсетілмейді.",
+        "ru": "Статья об этом упоминает, но не говорит, где.",
+        "en": "The article mentions this, but does not say where.",
+    },
+    "missing_when": {
+        "kk": "Мақалада бұл туралы айтылады, бірақ қашан екені көрсетілмейді.",
+        "ru": "Статья об этом упоминает, но не говорит, когда.",
+        "en": "The article mentions this, but does not say when.",
+    },
+    "missing_number": {
+        "kk": "Мақалада бұл туралы айтылады, бірақ сан келтірілмейді.",
+        "ru": "Статья об этом упоминает, но не называет число.",
+        "en": "The article mentions this, but gives no number.",
+    },
     "try": {
         "kk": "Мына сұрақтарға жауап бере аламын:",
         "ru": "Могу ответить, например, на это:",

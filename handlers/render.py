@@ -145,7 +145,7 @@ def render(answer: Answer, sources: Sources, *, page: int = 0, html_mode: bool =
         blocks = [st.esc(t(key if key in T else "help", lang))]
         blocks.append("\n".join(f"• {st.esc(s)}" for s in answer.suggestions))
     else:
-        blocks = [st.esc(t("none", lang))]
+        blocks = [st.esc(t(f"missing_{answer.missing}" if answer.missing else "none", lang))]
         if answer.suggestions:
             blocks.append(
                 st.esc(t("try", lang))

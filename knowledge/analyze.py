@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .dates import DateQuery
 from .lexicon import Lexicon
 from .models import Lang
-from .stem import KazakhStemmer, stem_en, stem_ru
+from .stem import KK_VERB, KazakhStemmer, stem_en, stem_ru, strip_one
 from .text import is_latin, latin_to_cyrillic, loose, normalise, words
 
 #: A Latin word's Kazakh stem counts only from this many letters (else its whole reading does).
@@ -51,6 +51,10 @@ class QueryTerms:
         )
 
 
+#: A Kazakh verb root asked for alongside the stem is at least this long (орна, ұсын, көтер).
+KK_VERB_ROOT_MIN = 4
+
+
 class Analyzer:
     """Turns fact text into terms and questions into term groups."""
 
@@ -83,7 +87,13 @@ class Analyzer:
             if len(kk) < MIN_LATIN_KK_STEM < len(cyr):
                 kk = loose(cyr)
             return frozenset((stem_en(w), kk, loose(cyr)))
-        return frozenset((self.kk.stem(w), stem_ru(w), loose(w)))
+        kk = self.kk.stem(w)
+        # A Kazakh verb asked in another form than the facts give it (орнағанын / орнады /
+        # орнату): its root too, when the stem has a verb ending and the root stays long.
+        root = strip_one(kk, KK_VERB)
+        if len(root) < KK_VERB_ROOT_MIN:
+            root = kk
+        return frozenset((kk, root, stem_ru(w), loose(w)))
 
     def terms(
         self,

@@ -27,7 +27,7 @@ from .compose import EXAMPLES, context_of, list_items, suggestion
 from .dates import DateQuery, is_month_word
 from .index import EVENT_TAG, Candidate, FactIndex, FactSource, loads_fact
 from .lexicon import Lexicon
-from .models import LANGS, Answer, Context, Fact, Hit, Lang, Name
+from .models import LANGS, Answer, Context, Fact, Hit, Lang, Missing, Name
 from .rank import DATE_MATCH, Ranker, Scored, date_factor
 from .text import normalise, words
 from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
@@ -77,6 +77,9 @@ class Engine:
         self.names: dict[str, Name] = {}
         self.topic_terms: frozenset[str] = frozenset()
         self.name_terms: frozenset[str] = frozenset()
+        self.name_terms_of: dict[str, frozenset[str]] = {}
+        #: Name forms words alone do not carry ("G20"), compared on the normalised text.
+        self.name_forms_of: dict[str, frozenset[str]] = {}
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -97,6 +100,18 @@ class Engine:
         places = _name_terms(index.analyzer, base.names, countries=False)
         engine.topic_terms = index.title_terms | places
         engine.name_terms = _name_terms(index.analyzer, base.names)
+        engine.name_forms_of = {
+            i: frozenset(
+                f
+                for lang in LANGS
+                for form in [n.get(lang), *n.aliases.get(lang)]
+                if len(f := normalise(form)) > 2 and not f.isalpha()
+            )
+            for i, n in base.names.items()
+        }
+        engine.name_terms_of = {
+            i: _name_terms(index.analyzer, {i: n}) for i, n in base.names.items()
+        }
         engine.ranker.set_names(engine.name_terms)
         return engine
 
@@ -196,7 +211,7 @@ class Engine:
             df = max(self.vocab[t] for t in known)
             if best is None or df < best[0]:
                 best = (df, frozenset(known))
-        if best is None or best[0] > FOCUS_MAX_DF:
+        if best is None or best[0] > FOCUS_MAX_DF or best[1].isdisjoint(self.name_terms):
             return None
         return best[1]
 
@@ -206,6 +221,40 @@ class Engine:
             not gen and self.ranker.knows(g)
             for g, gen in zip(q.terms.groups, q.terms.generic, strict=True)
         )
+
+    @staticmethod
+    def _asked_detail(q: Question) -> Missing | None:
+        """The detail a one-fact question asks for: a date, a place, a person."""
+        if q.intent not in ("fact", "list"):
+            return None
+        if "ask_when" in q.cues:
+            return "when"
+        if "ask_where" in q.cues and "plural" not in q.cues:
+            return "where"
+        if q.target == "people" and "plural" not in q.cues:
+            return "who"
+        return None
+
+    def _tells(self, f: Fact, q: Question, detail: Missing) -> bool:
+        """Whether fact ``f`` gives the detail asked: a date; or a place, person or
+        organisation that the question does not name itself."""
+        if detail == "when":
+            return f.date is not None
+        ids = [*f.places, *f.orgs] if detail == "where" else [*f.people, *f.orgs]
+        asked = [
+            g
+            for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True)
+            if not gen and not weak
+        ]
+        named = [
+            i
+            for i in ids
+            if not all(g.isdisjoint(self.name_terms_of.get(i, ())) for g in asked)
+            or any(form in q.norm for form in self.name_forms_of.get(i, ()))
+        ]
+        if detail == "who" and named and any(i in f.people for i in named):
+            return True  # "Who is K. Sultanov?": the fact that names him says who he is
+        return len(named) < len(ids)
 
     def _names_unknown(self, q: Question) -> bool:
         """Whether the question names something the fact base does not know at all: a
@@ -248,6 +297,14 @@ class Engine:
                 for s in scored[: MAX_FACT_HITS * 2]
                 if s.score >= max(CONFIDENCE_THRESHOLD, best * RUNNER_UP_SHARE)
             ]
+            detail = self._asked_detail(q)
+            if detail is not None:
+                # "Who won the Chinese Bridge contest?": the contest's fact names no winner.
+                told = [s for s in near if self._tells(self._fact(s.cand), q, detail)]
+                if not told:
+                    answer = await self._none(q, lang, [s.cand for s in near])
+                    return answer.model_copy(update={"missing": detail})
+                near = told
             return Answer(
                 question=q.text, lang=lang, kind="fact", hits=self._hits(self._prefer(q, near))
             )
@@ -350,6 +407,10 @@ class Engine:
             return Answer(question=q.text, lang=lang, kind="fact", intent=q.intent, hits=[hit])
         if len(facts) == 1 and q.intent == "list":
             # A list of one is a fact answer ("Which city held its days in Astana in 2008?").
+            detail = self._asked_detail(q)
+            if detail is not None and not self._tells(facts[0], q, detail):
+                answer = await self._none(q, lang, await self.index.by_ids([facts[0].id]))
+                return answer.model_copy(update={"missing": detail})
             hit = Hit(fact=facts[0], score=100.0)
             return Answer(question=q.text, lang=lang, kind="fact", intent="list", hits=[hit])
         items = list_items(facts, q.target, lang, self.names)
@@ -361,10 +422,10 @@ class Engine:
                 # "How many materials…": one fact that states the number.
                 count = stated
             elif len(facts) == 1:
-                # One fact and no number in it: the article does not count; show the fact
-                # rather than a count of 1 ("how many students study in China?").
-                hit = Hit(fact=facts[0], score=100.0)
-                return Answer(question=q.text, lang=lang, kind="fact", intent="count", hits=[hit])
+                # One fact and no number in it: the article does not count ("how many
+                # students study in China?"); say so, and offer the fact.
+                answer = await self._none(q, lang, await self.index.by_ids([facts[0].id]))
+                return answer.model_copy(update={"missing": "number"})
         return Answer(
             question=q.text,
             lang=lang,

@@ -46,6 +46,8 @@ LISTS: tuple[str, ...] = (
     "relative",
     "anaphor",
     "then",
+    "ask_when",
+    "ask_where",
     *(
         f"kind_{k.replace('-', '_')}"
         for k in (

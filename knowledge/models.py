@@ -352,6 +352,8 @@ class Sources(_Strict):
 #: What an answer is: one or a few facts; a year's or a period's events; two or more years side
 #: by side; a list or count over facts; a conversational reply; or "the article says nothing".
 AnswerKind = Literal["fact", "year", "range", "compare", "list", "chat", "none"]
+#: What a question asked that the article's facts on its subject do not say.
+Missing = Literal["who", "where", "when", "number"]
 
 
 class Hit(_Strict):
@@ -407,6 +409,10 @@ class Answer(_Strict):
     count: int | None = Field(default=None, description="the number a count question asked for")
     detail: bool = Field(default=False, description="show the fact in full, with its quote")
     suggested: list[str] = Field(default_factory=list, description="ids behind suggestions")
+    missing: Missing | None = Field(
+        default=None,
+        description="a refusal whose subject the article touches: the detail it does not give",
+    )
     context: Context | None = Field(default=None, description="for the chat's next question")
 
     @property

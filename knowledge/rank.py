@@ -96,7 +96,7 @@ class Ranker:
         self._corrected.clear()
         for t in terms:
             if t in self.vocab and not t.isdigit() and self.vocab[t] <= NAME_TYPO_MAX_DF:
-                self._names.setdefault(t[0], []).append(t)
+                self._names.setdefault(_first_alike(t[0]), []).append(t)
 
     async def rank(
         self,
@@ -218,7 +218,7 @@ class Ranker:
         for t in group:
             if len(t) < NAME_TYPO_MIN_LEN or t.isdigit():
                 continue
-            names = self._names.get(t[0], ())
+            names = self._names.get(_first_alike(t[0]), ())
             best = process.extractOne(t, names, scorer=fuzz.ratio, score_cutoff=NAME_TYPO_CUTOFF)
             if best:
                 extra.add(best[0])
@@ -247,6 +247,16 @@ class Ranker:
             if t[:k] in self.vocab:
                 out.add(t[:k])
         return out
+
+
+#: First letters that transliterations of one name start with ("Szinpin", "Цзиньпин",
+#: "Jinping"; "Hu", "Ху"): names are looked up among those sharing the group's first letter.
+_ALIKE = ("сцзжшчтdjsz", "кқхһгғkqhg", "иийыіiy", "еэёe", "уүұоөuo", "аәa")
+_FIRST = {ch: group[0] for group in _ALIKE for ch in group}
+
+
+def _first_alike(ch: str) -> str:
+    return _FIRST.get(ch, ch)
 
 
 def date_factor(date: DateQuery | None, c: Candidate) -> float:

@@ -113,13 +113,13 @@ class KazakhStemmer:
         for group in (KK_CASE, KK_POSSESSIVE, KK_PLURAL):
             if out in self.protected:
                 break
-            out = _strip_one(out, group)
+            out = strip_one(out, group)
         if out == word and self.known:
-            out = _strip_one(out, KK_VERB)
+            out = strip_one(out, KK_VERB)
         return out
 
 
-def _strip_one(word: str, suffixes: tuple[str, ...]) -> str:
+def strip_one(word: str, suffixes: tuple[str, ...]) -> str:
     for suf in suffixes:
         if word.endswith(suf) and len(word) - len(suf) >= KK_MIN_STEM:
             return word[: -len(suf)]

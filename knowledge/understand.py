@@ -37,7 +37,20 @@ Intent = Literal[
     "empty",  # nothing to go on ("?", "ok")
 ]
 #: Cue lists whose words are not content words.
-_CUES = ("greeting", "thanks", "help", "more", "list", "count", "first", "last", "anaphor", "then")
+_CUES = (
+    "greeting",
+    "thanks",
+    "help",
+    "more",
+    "list",
+    "count",
+    "first",
+    "last",
+    "anaphor",
+    "then",
+    "ask_when",
+    "ask_where",
+)
 _TARGETS = ("places", "people", "works")
 
 
@@ -87,6 +100,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         "followup",
         "then",
         "anaphor",
+        "ask_when",
+        "ask_where",
         "framing",
     ):
         for a, b in phrases.get(key, ()):

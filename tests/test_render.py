@@ -122,3 +122,14 @@ def test_event_counts_agree_with_their_number() -> None:
         "112 событий",
     ]
     assert events(7, "kk") == "7 оқиға"
+
+
+async def test_a_missing_detail_is_named_in_the_refusal(engine: Engine, base: FactBase) -> None:
+    for text, lang, words in (
+        ("who won the Chinese Bridge competition?", "en", "does not say who"),
+        ("кто победил в конкурсе мост китайского языка?", "ru", "не говорит, кто"),
+        ("Болашақ бағдарламасы қай жылы құрылды?", "kk", "қашан екені көрсетілмейді"),
+    ):
+        a = await engine.ask(text)
+        out = render(a, base.sources)
+        assert a.lang == lang and a.missing and words in out and "says nothing" not in out

@@ -247,6 +247,54 @@ async def test_then_is_the_last_answers_year(engine: Engine, base: FactBase) -> 
     assert all(f.date and f.date.start.year == year for f in then.facts)
 
 
+@pytest.mark.parametrize(
+    ("text", "missing", "about"),
+    [
+        ("who won the Chinese Bridge competition?", "who", "chinese-bridge-contest"),
+        ("Болашақ бағдарламасы қай жылы құрылды?", "when", "bolashak-students-china"),
+        ("где проходил саммит g20 в 2016?", "where", "nazarbayev-g20-2016"),
+        ("how many kazakh students study in china?", "number", "bolashak-students-china"),
+    ],
+)
+async def test_a_detail_the_article_does_not_give_is_refused_with_the_fact_offered(
+    engine: Engine, base: FactBase, text: str, missing: str, about: str
+) -> None:
+    a = await engine.ask(text)
+    assert (a.kind, a.missing) == ("none", missing)
+    assert about in a.suggested  # the fact on the subject, offered as a question
+    fact = next(f for f in base.facts if f.id == about)
+    # Derived from the fact's own fields, not from the question: it has no such detail.
+    assert {"who": not fact.people and not fact.orgs, "when": fact.date is None}.get(missing, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who is K. Sultanov",  # the fact that names him says who he is
+        "who signed the communique on diplomatic relations?",
+        "when did Hu Jintao visit Kazakhstan?",
+        "where were the chinese culture days held in kazakhstan?",
+    ],
+)
+async def test_a_fact_that_gives_the_detail_answers(engine: Engine, text: str) -> None:
+    a = await engine.ask(text)
+    assert a.kind in ("fact", "list") and a.missing is None
+
+
+async def test_a_kazakh_verb_meets_its_other_forms(engine: Engine, base: FactBase) -> None:
+    # The fact says «қатынас орнады» and «орнату»; the question «орнағанын».
+    a = await engine.ask("ҚР мен ҚХР арасындағы дипломатиялық қатынас қашан орнағанын айтып берші")
+    assert a.facts and a.facts[0].id == "diplomatic-relations-1992"
+
+
+async def test_a_common_word_in_a_facts_text_is_no_passing_mention(engine: Engine) -> None:
+    # "Level" is in the fact's text only, and it is what the fact is about; a name in a text
+    # only ("France" in Hu Jintao's visit) still is a passing mention.
+    a = await engine.ask("до какого уровня поднялись отношения РК и КНР")
+    assert [f.id for f in a.facts][:1] == ["good-neighbours-to-strategic"]
+    assert (await engine.ask("who is the president of France?")).kind == "none"
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
