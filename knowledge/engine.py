@@ -176,6 +176,10 @@ class Engine:
                 return self._chat(q, lang, chat)
             if q.date is not None and not self._names_unknown(q):
                 q = replace(q, intent="date")
+        if q.intent in ("fact", "list", "count") and self._only_asks_who_or_where(q):
+            # "Who is the president of Kazakhstan?": a role and a country, nothing the
+            # article is about.
+            return await self._none(q, lang, [])
         if q.intent == "empty":
             return await self._none(q, lang, [])
         if q.intent == "date" and q.date is not None:
@@ -202,16 +206,18 @@ class Engine:
         return out
 
     def _rarest(self, q: Question) -> frozenset[str] | None:
-        """The question's rarest specific word's terms, if it is rare (in few facts)."""
+        """The question's rarest name's terms (a person, place or organisation), if it is
+        rare (in few facts). A common word in a fact's text only ("level") is no passing
+        mention: it is often just what the fact is about."""
         best: tuple[int, frozenset[str]] | None = None
         for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True):
             known = [t for t in g if t in self.vocab]
-            if gen or weak or not known:
+            if gen or weak or not known or g.isdisjoint(self.name_terms):
                 continue
             df = max(self.vocab[t] for t in known)
             if best is None or df < best[0]:
                 best = (df, frozenset(known))
-        if best is None or best[0] > FOCUS_MAX_DF or best[1].isdisjoint(self.name_terms):
+        if best is None or best[0] > FOCUS_MAX_DF:
             return None
         return best[1]
 
@@ -255,6 +261,17 @@ class Engine:
         if detail == "who" and named and any(i in f.people for i in named):
             return True  # "Who is K. Sultanov?": the fact that names him says who he is
         return len(named) < len(ids)
+
+    @staticmethod
+    def _only_asks_who_or_where(q: Question) -> bool:
+        """Whether the question's only specific words are what it asks for ("president",
+        "cities"): no subject, no event kind, no date."""
+        if q.date is not None or q.kinds or not q.target_words:
+            return False
+        return all(
+            gen or w in q.target_words
+            for w, gen in zip(q.terms.words, q.terms.generic, strict=True)
+        )
 
     def _names_unknown(self, q: Question) -> bool:
         """Whether the question names something the fact base does not know at all: a
