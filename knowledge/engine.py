@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 from .analyze import Analyzer
 from .compose import EXAMPLES, context_of, list_items, suggestion
@@ -401,7 +402,11 @@ class Engine:
     async def _list(self, q: Question, lang: Lang) -> Answer:
         """Several facts: "which cities…", "how many times…", "the first agreement"."""
         date = self._bounded(q.date)
-        if not q.has_content or q.terms.only_generic:
+        target_only = all(
+            gen or w in q.target_words
+            for w, gen in zip(q.terms.words, q.terms.generic, strict=True)
+        )
+        if not q.has_content or q.terms.only_generic or (target_only and not q.kinds):
             if date is not None:
                 answer = await self._date_answer(q, lang)
                 count = len(answer.hits) if q.intent == "count" else None
@@ -415,6 +420,8 @@ class Engine:
             if not scored or scored[0].score < CONFIDENCE_THRESHOLD * LIST_THRESHOLD_SHARE:
                 return await self._none(q, lang, [s.cand for s in scored[:3]])
             facts = await self._list_facts(q, date, scored)
+        if facts == "period":
+            return await self._date_answer(q, lang)
         if not facts:
             return await self._none(q, lang, [])
         if q.order is not None and facts:
@@ -453,10 +460,13 @@ class Engine:
             count=count,
         )
 
-    async def _kind_facts(self, q: Question, date: DateQuery | None) -> list[Fact] | None:
+    async def _kind_facts(
+        self, q: Question, date: DateQuery | None
+    ) -> list[Fact] | Literal["period"] | None:
         """The facts of the event kinds a list question names ("visits", «сапарлар»,
         «направления»), in date order; None when it names none, or names a word the fact base
-        does not know ("How many times did Putin visit China?": the kind alone is not the list).
+        does not know ("How many times did Putin visit China?": the kind alone is not the list);
+        "period" when the kind has nothing in the asked period (its other events answer).
 
         The kind is the subject, so the whole kind is listed (from the index's event tags),
         narrowed only by topic words: names and the words of fact titles ("Xi's visits",
@@ -471,17 +481,22 @@ class Engine:
         ids: list[str] = []
         for kind in sorted(q.kinds):
             ids += await self.index.ids_with_tag(f"{EVENT_TAG}{kind}", MAX_LIST)
-        cands = await self.index.by_ids(ids)
+
+        def dated(c: Candidate) -> bool:
+            return date is None or date_factor(date, c) >= DATE_MATCH
+
+        cands = [c for c in await self.index.by_ids(ids) if dated(c)]
+        if not cands and date is not None:
+            return "period"  # none of the kind then: the period's own events answer
         if any(not g.isdisjoint(self.topic_terms) for g in specific):
             ranked = await self.ranker.rank(other, date, candidates=LIST_CANDIDATES)
-            pool = [s for s in ranked if self._fact(s.cand).event in q.kinds]
+            pool = [s for s in ranked if self._fact(s.cand).event in q.kinds and dated(s.cand)]
             best = max((s.coverage for s in pool), default=0.0)
             narrowed = [s.cand for s in pool if s.coverage >= best * LIST_SHARE]
-            if len(narrowed) < len(cands) * KIND_NARROWS:
+            if narrowed and len(narrowed) < len(cands) * KIND_NARROWS:
                 # A word most of the kind shares describes the kind ("the programme's
                 # directions"); one that few share picks among it ("Xi's visits").
                 cands = narrowed
-        cands = [c for c in cands if date is None or date_factor(date, c) >= DATE_MATCH]
         # A name the question gives is in every fact listed: "What did Russia sign with China
         # in 2006?" lists none of 2006's agreements.
         named = [self.ranker.correct(g) for g in specific if not g.isdisjoint(self.name_terms)]

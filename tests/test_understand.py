@@ -302,6 +302,33 @@ async def test_a_question_of_only_a_role_and_a_country_is_refused(
     assert (await engine.ask(text)).kind == "none"
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("2004 пен 2005 жылдарды салыстыр", "compare"),
+        ("чем отличаются 2006 и 2007 годы?", "compare"),
+        ("начиная с 2013 года что было", "range"),
+        ("give me a timeline of the 2000s", "range"),
+        ("from 2013 to 2016 what did the leaders do", "range"),
+        ("2006 жылдан кейін кандай келiсiмдер болды", "range"),  # no agreement after 2006
+    ],
+)
+async def test_the_words_around_a_period_do_not_hide_it(
+    engine: Engine, text: str, kind: str
+) -> None:
+    assert (await engine.ask(text)).kind == kind
+
+
+async def test_a_kind_in_a_period_lists_that_kind_then(engine: Engine, base: FactBase) -> None:
+    a = await engine.ask("2004-2008 жылдары жыл сайын қандай мәдениет күндері өтті?")
+    want = {
+        f.id
+        for f in base.facts
+        if f.event == "culture-days" and f.date and 2004 <= f.date.start.year <= 2008
+    }
+    assert a.kind == "list" and {f.id for f in a.facts} == want
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
