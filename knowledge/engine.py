@@ -37,6 +37,9 @@ from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 CONFIDENCE_THRESHOLD = 50.0
 #: Further facts join the top one in a ``fact`` answer if they score at least this share of it.
 RUNNER_UP_SHARE = 0.92
+#: A question asking for a detail (who, where, when, how much) may be answered by a fact
+#: scoring this share of the best one, when the best ones do not give it.
+DETAIL_SHARE = 0.85
 #: At most this many facts in a ``fact`` answer.
 MAX_FACT_HITS = 3
 #: A topical question with a date that matches nothing well falls back to the date's events
@@ -232,6 +235,8 @@ class Engine:
     @staticmethod
     def _asked_detail(q: Question) -> Missing | None:
         """The detail a one-fact question asks for: a date, a place, a person."""
+        if "ask_amount" in q.cues:
+            return "number"
         if q.intent not in ("fact", "list"):
             return None
         if "ask_when" in q.cues:
@@ -247,6 +252,8 @@ class Engine:
         organisation that the question does not name itself."""
         if detail == "when":
             return f.date is not None
+        if detail == "number":
+            return any(_AMOUNT_RE.search(f.text.get(lang).casefold()) for lang in LANGS)
         ids = [*f.places, *f.orgs] if detail == "where" else [*f.people, *f.orgs]
         asked = [
             g
@@ -318,7 +325,14 @@ class Engine:
             detail = self._asked_detail(q)
             if detail is not None:
                 # "Who won the Chinese Bridge contest?": the contest's fact names no winner.
-                told = [s for s in near if self._tells(self._fact(s.cand), q, detail)]
+                # The detail may be in a fact just below the near ones (the grant's sum,
+                # under a fact about the same field that gives none).
+                wider = [
+                    s
+                    for s in scored[: MAX_FACT_HITS * 2]
+                    if s.score >= max(CONFIDENCE_THRESHOLD, best * DETAIL_SHARE)
+                ]
+                told = [s for s in wider if self._tells(self._fact(s.cand), q, detail)]
                 if not told:
                     answer = await self._none(q, lang, [s.cand for s in near])
                     return answer.model_copy(update={"missing": detail})
@@ -698,6 +712,13 @@ _NUMBER_WORDS: dict[str, int] = {
     )
     for w in forms.split()
 }
+
+
+#: An amount of money or a large quantity as the facts write it ("20 million yuan").
+_AMOUNT_RE = re.compile(
+    r"\d[\d\s.,]*\s*(?:million|billion|thousand|млн|миллион|млрд|миллиард|мың|тыс|"
+    r"yuan|юан|dollar|доллар|\$|tenge|теңге|тенге)"
+)
 
 
 def stated_number(fact: Fact, q: Question) -> int | None:

@@ -48,6 +48,7 @@ LISTS: tuple[str, ...] = (
     "then",
     "ask_when",
     "ask_where",
+    "ask_amount",
     *(
         f"kind_{k.replace('-', '_')}"
         for k in (

@@ -50,6 +50,7 @@ _CUES = (
     "then",
     "ask_when",
     "ask_where",
+    "ask_amount",
 )
 _TARGETS = ("places", "people", "works")
 
@@ -102,6 +103,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         "anaphor",
         "ask_when",
         "ask_where",
+        "ask_amount",
         "framing",
     ):
         for a, b in phrases.get(key, ()):

@@ -254,6 +254,11 @@ async def test_then_is_the_last_answers_year(engine: Engine, base: FactBase) -> 
         ("Болашақ бағдарламасы қай жылы құрылды?", "when", "bolashak-students-china"),
         ("где проходил саммит g20 в 2016?", "where", "nazarbayev-g20-2016"),
         ("how many kazakh students study in china?", "number", "bolashak-students-china"),
+        (
+            "на какую сумму подписали инвестиционные контракты в 2015 году?",
+            "number",
+            "nazarbayev-beijing-2015-08",
+        ),
     ],
 )
 async def test_a_detail_the_article_does_not_give_is_refused_with_the_fact_offered(
@@ -274,6 +279,7 @@ async def test_a_detail_the_article_does_not_give_is_refused_with_the_fact_offer
         "who signed the communique on diplomatic relations?",
         "when did Hu Jintao visit Kazakhstan?",
         "where were the chinese culture days held in kazakhstan?",
+        "How much did China give Kazakhstan for education projects?",  # 20 million yuan
     ],
 )
 async def test_a_fact_that_gives_the_detail_answers(engine: Engine, text: str) -> None:
