@@ -432,6 +432,10 @@ class Engine:
                 q.terms, date, candidates=LIST_CANDIDATES, closeness_for=4
             )
             if not scored or scored[0].score < CONFIDENCE_THRESHOLD * LIST_THRESHOLD_SHARE:
+                if date is not None:
+                    # Weak words and a date: the one fact of that date they point to, or the
+                    # date's events (what a one-fact question gets).
+                    return await self._fact_answer(q, lang)
                 return await self._none(q, lang, [s.cand for s in scored[:3]])
             facts = await self._list_facts(q, date, scored)
         if facts == "period":

@@ -178,6 +178,12 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
             cues.add("followup")
             continue
         content.append(w)
+    # English "what" + a plural noun asks for several: "what delegations…", "what books…".
+    if any(
+        w == "what" and i + 1 < len(ws) and _plural(ws[i + 1], "en") and ws[i + 1] in content
+        for i, w in enumerate(ws)
+    ):
+        cues.add("list")
     if "which" in cues and any(
         _KK_PLURAL.search(latin_to_cyrillic(w) if is_latin(w) else w)
         for w in [*content, *kind_words]

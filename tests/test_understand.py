@@ -335,6 +335,14 @@ async def test_a_kind_in_a_period_lists_that_kind_then(engine: Engine, base: Fac
     assert a.kind == "list" and {f.id for f in a.facts} == want
 
 
+async def test_what_with_a_plural_asks_for_a_list(engine: Engine) -> None:
+    q = engine.understand("what delegations did kazakhstan send to china in 2003?")
+    assert q.intent == "list"
+    a = await engine.ask("what delegations did kazakhstan send to china in 2003?")
+    assert a.kind == "list" and len(a.facts) >= 2
+    assert all(f.date and f.date.start.year == 2003 for f in a.facts)
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
