@@ -147,6 +147,9 @@ class Engine:
         return answer
 
     async def _answer(self, q: Question, lang: Lang, context: Context | None) -> Answer:
+        if "task" in q.cues and q.intent != "more":
+            # "Translate 'hello' into Chinese": a request, not a question about the article.
+            return await self._none(q, lang, [])
         if q.intent in ("greeting", "thanks", "help"):
             return self._chat(q, lang, q.intent)
         if q.intent == "more":

@@ -49,6 +49,7 @@ LISTS: tuple[str, ...] = (
     "ask_when",
     "ask_where",
     "ask_amount",
+    "task",
     *(
         f"kind_{k.replace('-', '_')}"
         for k in (
@@ -78,8 +79,9 @@ KIND_LISTS: dict[str, str] = {
 MIN_STEM = 3
 
 
-#: Lists matched on word forms, never by stem.
-_FORM_ONLY = ("host_", "guest_")
+#: Lists matched on word forms, never by stem ("аудар" asks to translate; "аударды", who
+#: translated, is a question).
+_FORM_ONLY = ("host_", "guest_", "task")
 
 
 class LexiconError(ValueError):

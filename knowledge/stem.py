@@ -157,10 +157,16 @@ def protected_from_vocabulary(kk_words: Iterable[str]) -> set[str]:
     return out
 
 
+#: Words Snowball over-stems into another word's stem: "визит" (a visit) as "виз", the stem
+#: of "виза" (a visa).
+_RU_EXCEPTIONS = {"визит": "визит"}
+
+
 @lru_cache(maxsize=100_000)
 def stem_ru(word: str) -> str:
     """Snowball Russian, then the loose fold (ё->е and so on)."""
-    return loose(_RU.stemWord(word.replace("ё", "е")))
+    word = word.replace("ё", "е")
+    return loose(_RU_EXCEPTIONS.get(word) or _RU.stemWord(word))
 
 
 @lru_cache(maxsize=100_000)

@@ -51,6 +51,7 @@ _CUES = (
     "ask_when",
     "ask_where",
     "ask_amount",
+    "task",
 )
 _TARGETS = ("places", "people", "works")
 
@@ -104,6 +105,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         "ask_when",
         "ask_where",
         "ask_amount",
+        "task",
         "framing",
     ):
         for a, b in phrases.get(key, ()):

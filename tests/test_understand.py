@@ -343,6 +343,26 @@ async def test_what_with_a_plural_asks_for_a_list(engine: Engine) -> None:
     assert all(f.date and f.date.start.year == 2003 for f in a.facts)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Translate 'hello' into Chinese",
+        "Переведи «привет» на китайский",
+        "Сәлем сөзін қытайшаға аудар",
+        "Нужна ли виза в Китай для казахстанцев?",  # a visa is not a visit
+    ],
+)
+async def test_requests_and_visas_are_not_questions_about_the_article(
+    engine: Engine, text: str
+) -> None:
+    assert (await engine.ask(text)).kind == "none"
+
+
+async def test_a_question_about_who_translated_is_still_a_question(engine: Engine) -> None:
+    assert "task" not in engine.understand("who translated Abai into Chinese?").cues
+    assert "task" not in engine.understand("Abaidyn shygarmalaryn kim audardy?").cues
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
