@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .dates import DateQuery
 from .lexicon import Lexicon
 from .models import Lang
-from .stem import KK_VERB, KazakhStemmer, stem_en, stem_ru, strip_one
+from .stem import KK_POSSESSIVE, KK_VERB, KazakhStemmer, stem_en, stem_ru, strip_one
 from .text import is_latin, latin_to_cyrillic, loose, normalise, words
 
 #: A Latin word's Kazakh stem counts only from this many letters (else its whole reading does).
@@ -93,7 +93,10 @@ class Analyzer:
         root = strip_one(kk, KK_VERB)
         if len(root) < KK_VERB_ROOT_MIN:
             root = kk
-        return frozenset((kk, root, stem_ru(w), loose(w)))
+        # The facts' stem may keep a possessive the question lacks: «деңгейіне» is stemmed
+        # to «деңгейі» when the facts hold that word, «деңгейге» to «деңгей».
+        owned = {kk + p for p in KK_POSSESSIVE if kk + p in self.kk.known}
+        return frozenset((kk, root, stem_ru(w), loose(w), *owned))
 
     def terms(
         self,

@@ -193,6 +193,11 @@ class Engine:
             return await self._date_answer(q, lang)
         if q.intent in ("list", "count"):
             return await self._list(q, lang)
+        if q.intent == "fact" and q.kinds and q.order is not None:
+            # "When did Xi first come to Kazakhstan?": the first of the kind answers it.
+            answer = await self._list(replace(q, intent="list"), lang)
+            if answer.kind in ("fact", "list"):
+                return answer.model_copy(update={"intent": "fact"})
         return await self._fact_answer(q, lang)
 
     def _focus(self, q: Question, scored: list[Scored]) -> list[Scored]:
@@ -495,7 +500,12 @@ class Engine:
         """
         if not q.kinds:
             return None
-        other = q.terms.without(q.kind_words | q.target_words)
+        # "First"/"last" order the kind; they do not narrow it ("the first agreement" is
+        # not the one whose text says "one of the first").
+        order = frozenset(
+            w for w in q.terms.words if self.lexicon.has("first", w) or self.lexicon.has("last", w)
+        )
+        other = q.terms.without(q.kind_words | q.target_words | order)
         specific = [g for g, gen in zip(other.groups, other.generic, strict=True) if not gen]
         if any(not self.ranker.knows(g) for g in specific):
             return None

@@ -119,14 +119,22 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     # Event kinds ("culture days", "визиты") keep their words as content words too.
     kinds: set[str] = set()
     kind_words: set[str] = set()
+    named_by: list[set[str]] = []  # the kinds each kind word or phrase can name
     for key, kind in KIND_LISTS.items():
         for a, b in phrases.get(key, ()):
             kinds.add(kind)
             kind_words.update(ws[a:b])
+            named_by.append({kind})
     for w, lists in zip(ws, member, strict=True):
-        for key in lists & KIND_LISTS.keys():
-            kinds.add(KIND_LISTS[key])
+        found = {KIND_LISTS[key] for key in lists & KIND_LISTS.keys()}
+        if found:
+            kinds |= found
             kind_words.add(w)
+            named_by.append(found)
+    # A word of two kinds ("signed": agreements and declarations) yields to a word of one
+    # ("the first agreement … signed" is about agreements).
+    sure: set[str] = set().union(*(n for n in named_by if len(n) == 1))
+    kinds = set().union(*((n & sure) or n for n in named_by)) if named_by else set()
     # Direction cues ("in China", "Қазақстан мәдениеті") keep their words as content words.
     for key, (h, g) in _DIRECTIONS.items():
         if any(key in lists for lists in member) or phrases.get(key):

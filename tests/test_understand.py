@@ -363,6 +363,26 @@ async def test_a_question_about_who_translated_is_still_a_question(engine: Engin
     assert "task" not in engine.understand("Abaidyn shygarmalaryn kim audardy?").cues
 
 
+async def test_first_of_a_kind(engine: Engine, base: FactBase) -> None:
+    a = await engine.ask("Си Цзиньпин Қазақстанға алғаш қашан келді?")
+    visits = sorted(
+        (f for f in base.facts if f.event == "visit" and "xi-jinping" in f.people and f.date),
+        key=lambda f: f.sort_key,
+    )
+    assert a.facts and a.facts[0].id == visits[0].id
+    # "First" orders the kind; it does not pick the fact whose text says "one of the first".
+    first = await engine.ask("мәдениет саласындағы алғашқы келісімшарт қашан жасалды")
+    agreements = sorted(
+        (f for f in base.facts if f.event == "agreement" and f.date), key=lambda f: f.sort_key
+    )
+    assert first.facts and first.facts[0].id == agreements[0].id
+
+
+def test_a_word_of_two_kinds_yields_to_a_word_of_one(engine: Engine) -> None:
+    assert engine.understand("the first agreement signed").kinds == {"agreement"}
+    assert engine.understand("which documents were signed").kinds == {"agreement", "declaration"}
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
