@@ -30,7 +30,7 @@ from .index import EVENT_TAG, Candidate, FactIndex, FactSource, loads_fact
 from .lexicon import Lexicon
 from .models import LANGS, Answer, Context, Fact, Hit, Lang, Missing, Name
 from .rank import DATE_MATCH, Ranker, Scored, date_factor
-from .text import normalise, words
+from .text import loose, normalise, words
 from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 
 #: Final scores are 0-100. Below this, the engine says it does not know.
@@ -467,11 +467,31 @@ class Engine:
         count = None
         if q.intent == "count":
             count = len(items) if q.target in ("places", "works") else len(facts)
-            stated = stated_number(facts[0], q) if len(facts) == 1 else None
-            if stated is not None:
-                # "How many materials…": one fact that states the number.
-                count = stated
+            # "How many times…" counts the facts; a number a fact states counts something else.
+            times = not _TIMES.isdisjoint(words(q.norm))
+            stating = [] if times else [(f, n) for f in facts if (n := stated_number(f, q))]
+            if len(stating) == 1:
+                # "How many materials…", «неше телеарна»: the one fact that states the number
+                # of what is counted ("780 materials", "four TV channels").
+                fact, count = stating[0]
+                if len(facts) > 1:
+                    facts = [fact]
+                    items = list_items(facts, q.target, lang, self.names)
             elif len(facts) == 1:
+                counted = None if times else await self._counted_elsewhere(q, date)
+                if counted is not None:
+                    # "How many delegations went to China in 2003?": another fact of the
+                    # question says "two delegations".
+                    fact, n = counted
+                    return Answer(
+                        question=q.text,
+                        lang=lang,
+                        kind="list",
+                        intent="count",
+                        hits=[Hit(fact=fact, score=100.0)],
+                        items=list_items([fact], q.target, lang, self.names),
+                        count=n,
+                    )
                 # One fact and no number in it: the article does not count ("how many
                 # students study in China?"); say so, and offer the fact.
                 answer = await self._none(q, lang, await self.index.by_ids([facts[0].id]))
@@ -485,6 +505,19 @@ class Engine:
             items=items,
             count=count,
         )
+
+    async def _counted_elsewhere(
+        self, q: Question, date: DateQuery | None
+    ) -> tuple[Fact, int] | None:
+        """A fact near the question that states the number of what it counts."""
+        for s in (await self.ranker.rank(q.terms, date))[:MAX_FACT_HITS]:
+            if s.score < CONFIDENCE_THRESHOLD:
+                break
+            fact = self._fact(s.cand)
+            n = stated_number(fact, q)
+            if n is not None:
+                return fact, n
+        return None
 
     async def _kind_facts(
         self, q: Question, date: DateQuery | None
@@ -546,9 +579,17 @@ class Engine:
 
     @staticmethod
     def _in_direction(q: Question, facts: list[Fact]) -> list[Fact]:
-        """The facts in the asked direction of an exchange (strictly if any), in date order."""
+        """The facts in the asked direction of an exchange, in date order: those that state a
+        side of it the asked way and no side the other way, if any (Nazarbayev's G20 trip
+        states only its guest); else those that state no side the other way."""
+        host, guest = _direction(q)
         facts = (
-            [f for f in facts if _direction_ok(f, q, strict=True)]
+            [
+                f
+                for f in facts
+                if _direction_ok(f, q)
+                and ((host and f.host == host) or (guest and f.guest == guest))
+            ]
             or [f for f in facts if _direction_ok(f, q)]
             or facts
         )
@@ -707,6 +748,13 @@ class Engine:
 
 
 _NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?![\w]|[.,]\d)")
+#: "How many times": a count of events, never a number a fact states.
+_TIMES = frozenset({"times", "раз", "рет", "ret", "раза"})
+#: A stated number counts what the question asks about when one of the next this many words
+#: starts like one of the question's specific words (this many letters).
+COUNTED_WITHIN = 6
+COUNTED_WORD_WITHIN = 2
+COUNTED_PREFIX = 5
 #: Number words up to twelve, in the three languages (the article writes "төрт телеарна").
 _NUMBER_WORDS: dict[str, int] = {
     w: n
@@ -743,19 +791,40 @@ def stated_number(fact: Fact, q: Question) -> int | None:
     телеарна"), in digits or in words, leaving out the numbers the question itself names (the
     "5" of the «5 years» collection). None when the fact states none, or several."""
     asked = {int(w) for w in words(q.norm) if w.isdigit()}
+    # What is counted: the question's specific words ("materials", «телеарна»). A number
+    # counts them only if one of them stands close to it ("780 materials", «вышло 780»; not
+    # "the two heads of state" for "how many times did Nazarbayev go to China?").
+    nouns = tuple(
+        loose(w)[:COUNTED_PREFIX]
+        for w, gen in zip(q.terms.words, q.terms.generic, strict=True)
+        if not gen and not w.isdigit() and len(w) >= 3
+    )
+
+    def counts_them(before: str, after: str, within: int = COUNTED_WITHIN) -> bool:
+        near = words(before)[-within:] + words(after)[:within]
+        return any(loose(w).startswith(nouns) for w in near)
+
     for lang in ("en", "ru", "kk"):
         found: set[int] = set()
         text = fact.text.get(lang).casefold()
         for m in _NUMBER_RE.finditer(text):
             n = int(m.group(1).replace(" ", "").replace("\u00a0", ""))
-            after = text[m.end() : m.end() + 12]
+            after = text[m.end() : m.end() + 40]
             if 1000 <= n <= 2100 or after.lstrip().startswith(("th", "st", "nd", "rd", "-")):
                 continue
             if any(is_month_word(w) for w in words(after)[:1]) or n in asked:
                 continue
-            found.add(n)
-        for w in re.findall(r"[^\W\d_]+", text):
-            if w in _NUMBER_WORDS and _NUMBER_WORDS[w] not in asked:
+            if counts_them(text[max(0, m.start() - 40) : m.start()], after):
+                found.add(n)
+        for m in re.finditer(r"[^\W\d_]+", text):
+            w = m.group(0)
+            # A number word counts the noun right after it ("two delegations"), not a word
+            # near it ("students of the two countries").
+            if (
+                w in _NUMBER_WORDS
+                and _NUMBER_WORDS[w] not in asked
+                and counts_them("", text[m.end() : m.end() + 40], COUNTED_WORD_WITHIN)
+            ):
                 found.add(_NUMBER_WORDS[w])
         found.discard(1)  # "one" is mostly "one of", not a count
         if len(found) == 1:

@@ -383,6 +383,28 @@ def test_a_word_of_two_kinds_yields_to_a_word_of_one(engine: Engine) -> None:
     assert engine.understand("which documents were signed").kinds == {"agreement", "declaration"}
 
 
+@pytest.mark.parametrize(
+    ("text", "count", "fact"),
+    [
+        ("сколько телеканалов?", 4, "belt-road-tv-channels"),  # "four TV channels"
+        ("сколько материалов о китае вышло в сми", 780, "media-items-2006-2008"),
+        ("how many delegations from KZ went to china in 2003", 2, "musicians-xiamen-contest-2003"),
+    ],
+)
+async def test_a_stated_number_counts_what_it_stands_beside(
+    engine: Engine, text: str, count: int, fact: str
+) -> None:
+    a = await engine.ask(text)
+    assert a.count == count and [f.id for f in a.facts] == [fact]
+
+
+async def test_a_number_beside_something_else_is_no_count(engine: Engine, base: FactBase) -> None:
+    # The Beijing visit's text says "the two heads of state": no count of visits.
+    a = await engine.ask("how many times did nazarbayev visit china")
+    assert a.count == len(a.facts) >= 2
+    assert (await engine.ask("how many kazakh students study in china?")).missing == "number"
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
