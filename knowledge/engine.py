@@ -158,7 +158,9 @@ class Engine:
             year = context.year if context.year is not None else context.start
             if year is not None and (context.end is None or context.end == year):
                 q = replace(q, date=DateQuery(year, year, "year"))
-        if context is not None and "anaphor" in q.cues and (q.date is None or "then" in q.cues):
+        # "Then" asks the last answer's year (above); a detail alone asks about its fact.
+        points_back = "anaphor" in q.cues or ("then" not in q.cues and self._asks_only_a_detail(q))
+        if context is not None and points_back and (q.date is None or "then" in q.cues):
             about = await self._about_context(q, lang, context)
             if about is not None:
                 return about
@@ -277,6 +279,16 @@ class Engine:
         if detail == "who" and named and any(i in f.people for i in named):
             return True  # "Who is K. Sultanov?": the fact that names him says who he is
         return len(named) < len(ids)
+
+    @staticmethod
+    def _asks_only_a_detail(q: Question) -> bool:
+        """ "Where?", «кім қол қойды?», «в каком году это было?»: a when/where/who and nothing
+        but the words of the last answer's kind; about the last answer, if there is one."""
+        asks = {"ask_when", "ask_where", "target_people", "target_places"} & q.cues
+        return bool(asks) and all(
+            gen or w in q.kind_words or w in q.target_words
+            for w, gen in zip(q.terms.words, q.terms.generic, strict=True)
+        )
 
     @staticmethod
     def _only_asks_who_or_where(q: Question) -> bool:
@@ -676,6 +688,12 @@ class Engine:
             held = [sum(_mentions(c.terms, g) for g in known) for c in cands]
             if cands and max(held) == len(known):
                 best = cands[held.index(max(held))]
+                detail = self._asked_detail(replace(q, intent="fact"))
+                alone = "anaphor" not in q.cues  # "where?"; not "who signed it?"
+                if alone and detail is not None and not self._tells(self._fact(best), q, detail):
+                    # "Where?" after a fact that names no place: the article does not say.
+                    answer = await self._none(q, lang, [best])
+                    return answer.model_copy(update={"missing": detail})
                 answer = Answer(
                     question=q.text,
                     lang=lang,

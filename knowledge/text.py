@@ -151,6 +151,9 @@ _LATIN_SINGLE = str.maketrans(
 
 
 _I_AFTER_VOWEL = re.compile("(?<=[aeouyäöüūıаеоуыәөүұі])i")
+#: Informal Latin writes Й as "y" too, after a vowel and before a consonant or the end:
+#: "qoydy" is «қойды», "bay" «бай»; "Qytai", "jyly" keep their Ы.
+_Y_AFTER_VOWEL = re.compile("(?<=[aeouäöüū])y(?![aeiouyäöüūı])")
 
 
 def fold_lookalikes(word: str) -> str:
@@ -198,6 +201,7 @@ def latin_to_cyrillic(word: str) -> str:
         word = word.replace(lat, cyr)
     # In the 2021 alphabet "i" is both И and Й: after a vowel it is Й (Qytai, Abai, bailanys).
     word = _I_AFTER_VOWEL.sub("й", word)
+    word = _Y_AFTER_VOWEL.sub("й", word)
     return word.translate(_LATIN_SINGLE)
 
 

@@ -50,6 +50,8 @@ def test_loose_is_what_a_russian_keyboard_types() -> None:
         ("mening", "мениң"),  # "ng" is ң ...
         ("qazaqstanga", "қазақстанга"),  # ... but a final "nga" is the dative after н
         ("pekinge", "пекинге"),
+        ("qoydy", "қойды"),  # informal "y" after a vowel before a consonant is Й ...
+        ("jyly", "жылы"),  # ... and Ы elsewhere
     ],
 )
 def test_latin_kazakh_to_cyrillic(latin: str, cyrillic: str) -> None:

@@ -405,6 +405,16 @@ async def test_a_number_beside_something_else_is_no_count(engine: Engine, base: 
     assert (await engine.ask("how many kazakh students study in china?")).missing == "number"
 
 
+async def test_a_detail_alone_asks_about_the_last_answer(engine: Engine) -> None:
+    first = await engine.ask("when were diplomatic relations established?")
+    assert first.facts
+    for text in ("where?", "kim qol qoydy?", "qai qalada?", "где это было?"):
+        a = await engine.ask(text, context=first.context)
+        assert [f.id for f in a.facts] == [first.facts[0].id], text
+    # Alone, with no answer before it, "where?" is about nothing.
+    assert (await engine.ask("where?")).kind == "none"
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
