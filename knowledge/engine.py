@@ -195,8 +195,11 @@ class Engine:
             return await self._date_answer(q, lang)
         if q.intent in ("list", "count"):
             return await self._list(q, lang)
-        if q.intent == "fact" and q.kinds and q.order is not None:
-            # "When did Xi first come to Kazakhstan?": the first of the kind answers it.
+        one_year = q.date is not None and q.date.start == q.date.end and q.date.start is not None
+        named = any(not g.isdisjoint(self.name_terms) for g in q.terms.groups)
+        if q.intent == "fact" and q.kinds and (q.order is not None or (one_year and not named)):
+            # "When did Xi first come to Kazakhstan?": the first of the kind answers it;
+            # "what was signed in 2006?": every one of the kind that year.
             answer = await self._list(replace(q, intent="list"), lang)
             if answer.kind in ("fact", "list"):
                 return answer.model_copy(update={"intent": "fact"})
