@@ -115,4 +115,6 @@ def context_of(q: Question, answer: Answer, words: Sequence[str] | None = None) 
         target=q.target,
         host=q.host,
         guest=q.guest,
+        kinds=sorted(q.kinds),
+        times="times" in q.cues,
     )

@@ -27,7 +27,7 @@ from .analyze import Analyzer
 from .compose import EXAMPLES, context_of, list_items, suggestion
 from .dates import DateQuery, is_month_word
 from .index import EVENT_TAG, Candidate, FactIndex, FactSource, loads_fact
-from .lexicon import Lexicon
+from .lexicon import KIND_LISTS, Lexicon
 from .models import LANGS, Answer, Context, Fact, Hit, Lang, Missing, Name
 from .rank import DATE_MATCH, Ranker, Scored, date_factor
 from .text import loose, normalise, words
@@ -164,6 +164,18 @@ class Engine:
             about = await self._about_context(q, lang, context)
             if about is not None:
                 return about
+        if context is not None and "followup" in q.cues and q.date is None:
+            other = self._with_other_name(q, context)
+            if other is not None:
+                # "How many times did Xi visit Kazakhstan?", then "and Nazarbayev to China?".
+                answer = await self._list(other, lang)
+                if answer.kind == "none" and q.host is None and q.guest is None:
+                    # "And Nazarbayev?": the other side of the exchange, if not this one.
+                    flip = {"KZ": "CN", "CN": "KZ", None: None}
+                    answer = await self._list(
+                        replace(other, host=flip[other.host], guest=flip[other.guest]), lang
+                    )
+                return answer
         if q.intent == "followup" and context is not None:
             q = self._resolve_followup(q, context)
             if q.intent in ("fact", "list") and q.date is not None:
@@ -483,7 +495,7 @@ class Engine:
         if q.intent == "count":
             count = len(items) if q.target in ("places", "works") else len(facts)
             # "How many times…" counts the facts; a number a fact states counts something else.
-            times = not _TIMES.isdisjoint(words(q.norm))
+            times = "times" in q.cues
             stating = [] if times else [(f, n) for f in facts if (n := stated_number(f, q))]
             if len(stating) == 1:
                 # "How many materials…", «неше телеарна»: the one fact that states the number
@@ -579,7 +591,7 @@ class Engine:
         # A name the question gives is in every fact listed: "What did Russia sign with China
         # in 2006?" lists none of 2006's agreements.
         named = [self.ranker.correct(g) for g in specific if not g.isdisjoint(self.name_terms)]
-        cands = [c for c in cands if all(_mentions(c.terms, g) for g in named)]
+        cands = [c for c in cands if all(self._names_it(c, g) for g in named)]
         return self._in_direction(q, [self._fact(c) for c in cands[:MAX_LIST]])
 
     async def _list_facts(
@@ -591,6 +603,16 @@ class Engine:
         best = max((s.coverage for s in dated), default=0.0)
         keep = [s for s in dated if s.coverage >= max(LIST_MIN_COVERAGE, best * LIST_SHARE)]
         return self._in_direction(q, [self._fact(s.cand) for s in keep[:MAX_LIST]])
+
+    def _names_it(self, c: Candidate, group: frozenset[str]) -> bool:
+        """Whether fact ``c`` is about the name the question word stands for: a person among
+        its people (Nazarbayev, not Nazarbayev University), a place among its places, an
+        organisation among its organisations; else a word of its text."""
+        ids = [i for i, terms in self.name_terms_of.items() if not group.isdisjoint(terms)]
+        people = [i for i in ids if self.names[i].kind == "person"]
+        if people:
+            return not set(people).isdisjoint(self._fact(c).people)
+        return _mentions(c.terms, group)
 
     @staticmethod
     def _in_direction(q: Question, facts: list[Fact]) -> list[Fact]:
@@ -712,6 +734,48 @@ class Engine:
             return None
         return answer.model_copy(update={"context": context_of(q, answer, words)})
 
+    def _with_other_name(self, q: Question, ctx: Context) -> Question | None:
+        """ "And Nazarbayev?" after a list or count of one kind: the same question about
+        another name (and the direction this one gives, if it gives one)."""
+        if ctx.intent not in ("list", "count") or not ctx.kinds:
+            return None
+        specific = [
+            g
+            for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True)
+            if not gen and not weak
+        ]
+        if not specific or not all(not g.isdisjoint(self.name_terms) for g in specific):
+            return None
+        analyzer = self.index.analyzer
+        # The last question's frame (its kind and target words), this one's names.
+        frame = KIND_LISTS.keys() | {"target_places", "target_people", "target_works"}
+        kept = [w for w in ctx.words if self.lexicon.lists_of(w) & frame]
+        words = list(dict.fromkeys([*kept, *q.terms.words]))
+        kind_words = frozenset(w for w in words if self.lexicon.lists_of(w) & KIND_LISTS.keys())
+        turned = q.host is not None or q.guest is not None
+        host = q.host
+        if not turned:
+            # «а Назарбаев — Китай?»: a country named alone is where the new one went.
+            countries = {
+                self.names[i].country
+                for g in q.terms.groups
+                for i, terms in self.name_terms_of.items()
+                if self.names[i].kind == "country" and not g.isdisjoint(terms)
+            } - {None}
+            if len(countries) == 1:
+                host, turned = countries.pop(), True
+        return replace(
+            q,
+            intent="count" if ctx.intent == "count" else "list",
+            terms=analyzer.terms(q.norm, None, words, frozenset(), self.lexicon),
+            kinds=frozenset(ctx.kinds),
+            kind_words=kind_words,
+            target=ctx.target,
+            host=host if turned else ctx.host,
+            guest=q.guest if turned else ctx.guest,
+            cues=q.cues | ({"times"} if ctx.times else set()),
+        )
+
     def _resolve_followup(self, q: Question, ctx: Context) -> Question:
         """ "and in 2005?", "а годом раньше?": the last question again, for another date."""
         date = q.date
@@ -769,8 +833,6 @@ class Engine:
 
 
 _NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?![\w]|[.,]\d)")
-#: "How many times": a count of events, never a number a fact states.
-_TIMES = frozenset({"times", "раз", "рет", "ret", "раза"})
 #: A stated number counts what the question asks about when one of the next this many words
 #: starts like one of the question's specific words (this many letters).
 COUNTED_WITHIN = 6

@@ -387,6 +387,8 @@ class Context(_Strict):
     target: str | None = None
     host: str | None = None
     guest: str | None = None
+    kinds: list[str] = Field(default_factory=list, description="the event kinds asked about")
+    times: bool = Field(default=False, description="a count of times (of facts), not of a noun")
 
 
 class Answer(_Strict):

@@ -199,6 +199,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         for w in [*content, *kind_words]
     ):
         cues.add("list")  # "қандай кітаптар", "қай қалаларда"; not "қандай мақал"
+    if "count" in cues and not _TIMES.isdisjoint(ws):
+        cues.add("times")  # "how many times": a count of events, not of what a fact states
     # Kazakh "… ше?" closes a follow-up: "ал 2005 жылы ше?".
     if ws and ws[-1] == "ше":
         cues.add("followup")
@@ -237,6 +239,8 @@ _DIRECTIONS: dict[str, tuple[str | None, str | None]] = {
 }
 
 
+#: "How many times", «сколько раз», «неше рет».
+_TIMES = frozenset({"times", "раз", "раза", "рет", "ret"})
 #: Kazakh "which" words (loose forms, Latin as typed too): a list only with a plural noun.
 _KK_WHICH = frozenset({"кандай", "кай", "кайсы", "qandai", "qandaı", "qai", "qaı", "kandai", "kai"})
 _KK_PLURAL = re.compile(

@@ -415,6 +415,28 @@ async def test_a_detail_alone_asks_about_the_last_answer(engine: Engine) -> None
     assert (await engine.ask("where?")).kind == "none"
 
 
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("how many times did xi jinping visit kazakhstan", "and nazarbayev to china?"),
+        ("how many times did xi jinping visit kazakhstan", "and nazarbayev?"),
+        ("сколько раз си цзиньпин посещал казахстан?", "а назарбаев китай?"),
+        ("Си Цзиньпин Қазақстанға неше рет келді?", "ал Назарбаев Қытайға ше?"),
+    ],
+)
+async def test_and_another_name_repeats_the_count_for_it(
+    engine: Engine, base: FactBase, first: str, then: str
+) -> None:
+    a = await engine.ask(first)
+    xi = {f.id for f in base.facts if f.event == "visit" and "xi-jinping" in f.people}
+    assert a.facts and {f.id for f in a.facts} <= xi and all(f.host == "KZ" for f in a.facts)
+    b = await engine.ask(then, context=a.context)
+    assert b.facts and b.count == len(b.facts)
+    # Nazarbayev's own trips: a person among the facts' people, not Nazarbayev University.
+    assert all(f.event == "visit" and "nursultan-nazarbayev" in f.people for f in b.facts)
+    assert all(f.host != "KZ" for f in b.facts)
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
