@@ -241,17 +241,25 @@ def _items_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> li
     )
     if pages > 1:
         head += f" · {st.esc(t('page', lang, page=page + 1, pages=pages))}"
-    lines = []
+    # Items that come from one fact together ("four books by Nazarbayev" in one sentence)
+    # share one line: their labels, then that fact's date and title once.
+    groups: list[tuple[list[str], list[str]]] = []
     for item in items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        facts = [by_id[i] for i in item.fact_ids if i in by_id]
+        if groups and len(item.fact_ids) == 1 and groups[-1][1] == item.fact_ids:
+            groups[-1][0].append(item.label)
+        else:
+            groups.append(([item.label], list(item.fact_ids)))
+    lines = []
+    for labels, fact_ids in groups:
+        facts = [by_id[i] for i in fact_ids if i in by_id]
         when = "; ".join(
             f"{format_date(f.date, lang)} ({source_label(f, lang)})" for f in facts[:4]
         )
         if len(facts) > 4:
             when += f" {t('and_more', lang, n=len(facts) - 4)}"
-        label = st.b(_cut(item.label, 120))
+        label = "; ".join(st.b(_cut(lb, 120)) for lb in labels)
         detail = ""
-        if len(facts) == 1 and item.label != facts[0].title.get(lang):
+        if len(facts) == 1 and labels != [facts[0].title.get(lang)]:
             detail = f"\n{st.esc(_cut(facts[0].title.get(lang), 120))}"
         lines.append(f"• {label} — {st.esc(when)}{detail}")
     blocks = [head, "\n".join(lines)]

@@ -133,3 +133,15 @@ async def test_a_missing_detail_is_named_in_the_refusal(engine: Engine, base: Fa
         a = await engine.ask(text)
         out = render(a, base.sources)
         assert a.lang == lang and a.missing and words in out and "says nothing" not in out
+
+
+async def test_items_of_one_fact_share_a_line(engine: Engine, base: FactBase) -> None:
+    a = await engine.ask("какие книги назарбаева издали в китае")
+    out = render(a, base.sources, html_mode=False)
+    shared = [i for i in a.items if len(i.fact_ids) == 1]
+    by_fact = {i.fact_ids[0] for i in shared}
+    assert len(by_fact) < len(shared)  # several books from one fact's sentence
+    for fid in by_fact:
+        title = next(f for f in a.facts if f.id == fid).title.get("ru")
+        assert out.count(title) <= 1
+    assert all(i.label in out for i in a.items)
