@@ -89,6 +89,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     date, rest = parse_dates(norm)
     ws = words(rest)
     cues: set[str] = set()
+    if not ws and any(ch in _THANKS_SIGNS for ch in text):
+        cues.add("thanks")  # "👍", "🙏": thanks without a word
     used = [False] * len(ws)
     # Phrases first ("tell me more", "how many", "in china"), then single words.
     host = guest = None
@@ -239,6 +241,8 @@ _DIRECTIONS: dict[str, tuple[str | None, str | None]] = {
 }
 
 
+#: Signs people send instead of "thanks".
+_THANKS_SIGNS = frozenset("👍🙏❤👌🤝💐😊🙂")
 #: "How many times", «сколько раз», «неше рет».
 _TIMES = frozenset({"times", "раз", "раза", "рет", "ret"})
 #: Kazakh "which" words (loose forms, Latin as typed too): a list only with a plural noun.

@@ -63,6 +63,7 @@ def test_lists_compare_on_the_stemmed_form(engine: Engine) -> None:
         ("толығырақ", "more"),
         ("tell me more", "more"),
         ("and in 2005?", "followup"),
+        ("👍", "thanks"),
         ("а в 2005?", "followup"),
         ("ал 2005 жылы ше?", "followup"),
         ("and the year after?", "followup"),
