@@ -354,8 +354,57 @@ def _day(text: str) -> bool:
     return text.isdigit() and len(text) <= 2 and 1 <= int(text) <= 31
 
 
+#: Counted years: "two years later", «через три года», «он жылдан кейін», «5 лет назад».
+_NUMBERS = {
+    **{w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), 1)},
+    **{w: n for n, w in enumerate("бір екі үш төрт бес алты жеті сегіз тоғыз он".split(), 1)},
+    **{
+        loose(w): n for n, w in enumerate("бір екі үш төрт бес алты жеті сегіз тоғыз он".split(), 1)
+    },
+    **dict.fromkeys(("один", "одна", "одного"), 1),
+    **dict.fromkeys(("два", "две", "двух"), 2),
+    **dict.fromkeys(("три", "трёх", "трех"), 3),
+    **dict.fromkeys(("четыре", "четырёх", "четырех"), 4),
+    **{w: n for n, w in enumerate("пять шесть семь восемь девять десять".split(), 5)},
+}
+_N = r"(\d{1,2}|[^\W\d_]+)"
+_LATER = (
+    re.compile(rf"\b{_N} years? (?:later|after|afterwards|on)\b"),
+    re.compile(rf"\bчерез {_N} (?:год|года|лет)\b"),
+    re.compile(rf"\b{_N} (?:год|года|лет) (?:спустя|позже|позднее)\b"),
+    re.compile(rf"\b{_N} (?:жыл|жылдан) (?:кейін|соң|keiin|son)\b"),
+)
+_EARLIER = (
+    re.compile(rf"\b{_N} years? (?:earlier|before|prior|ago)\b"),
+    re.compile(rf"\b{_N} (?:год|года|лет) (?:назад|раньше|ранее)\b"),
+    re.compile(rf"\bза {_N} (?:год|года|лет) до\b"),
+    re.compile(rf"\b{_N} (?:жыл|жылдан) (?:бұрын|buryn|бурын)\b"),
+)
+
+
+def is_number_word(w: str) -> bool:
+    """One to ten in words, in the three languages."""
+    return w in _NUMBERS
+
+
+def _counted_years(text: str) -> int | None:
+    for sign, patterns in ((1, _LATER), (-1, _EARLIER)):
+        for p in patterns:
+            m = p.search(text)
+            if m:
+                w = m.group(1)
+                n = int(w) if w.isdigit() else _NUMBERS.get(w)
+                if n:
+                    return sign * n
+    return None
+
+
 def relative_year(text: str) -> int | None:
-    """+1 for "the year after", -1 for "the year before", 0 for "that year", else None."""
+    """+1 for "the year after", -1 for "the year before", ±N for "N years later/earlier", 0 for
+    "that year", else None."""
+    counted = _counted_years(text)
+    if counted is not None:
+        return counted
     for cue in _NEXT:
         if cue in text:
             return 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .analyze import Analyzer, QueryTerms, names_in
-from .dates import DateQuery, parse_dates, relative_year
+from .dates import DateQuery, is_number_word, parse_dates, relative_year
 from .lang import detect_normalised
 from .lexicon import KIND_LISTS, Lexicon
 from .models import Lang
@@ -208,7 +208,14 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         cues.add("followup")
     relative = relative_year(norm)
     if relative is not None:
-        content = [w for w in content if not lexicon.has("relative", w)]
+        # "Two years later": the count and the year words are the offset, not the topic.
+        content = [
+            w
+            for w in content
+            if not lexicon.has("relative", w)
+            and not (w.isdigit() and len(w) <= 2)
+            and not is_number_word(w)
+        ]
     content = list(dict.fromkeys(content))[:MAX_CONTENT_WORDS]
     terms = analyzer.terms(norm, date, content, names_in(text), lexicon)
     order = "first" if "first" in cues else "last" if "last" in cues else None

@@ -102,3 +102,21 @@ def test_comparisons_and_ranges_as_people_type_them(
 ) -> None:
     d, _ = parse_dates(text)
     assert d is not None and (d.kind, d.start, d.end) == (kind, start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [
+        ("what happened 10 years later", 10),
+        ("and two years after that?", 2),
+        ("а через три года?", 3),
+        ("а 5 лет назад?", -5),
+        ("екі жылдан кейін ше?", 2),
+        ("үш жыл бұрын ше?", -3),
+        ("and the year after?", 1),
+    ],
+)
+def test_counted_relative_years(text: str, offset: int) -> None:
+    from knowledge.dates import relative_year
+
+    assert relative_year(normalise(text)) == offset
