@@ -249,7 +249,7 @@ _DIRECTIONS: dict[str, tuple[str | None, str | None]] = {
 
 
 #: Signs people send instead of "thanks".
-_THANKS_SIGNS = frozenset("👍🙏❤👌🤝💐😊🙂")
+_THANKS_SIGNS = frozenset("👍🙏❤👌💐😊🙂")
 #: "How many times", «сколько раз», «неше рет».
 _TIMES = frozenset({"times", "раз", "раза", "рет", "ret"})
 #: Kazakh "which" words (loose forms, Latin as typed too): a list only with a plural noun.
