@@ -394,7 +394,9 @@ class Engine:
         """Among near-equal facts: the asked direction of an exchange first ("Almaty's days in
         Shanghai", not Shanghai's in Almaty), and for "first"/"last" the earliest or latest."""
         if len(near) > 1:
-            near = sorted(near, key=lambda s: not _direction_ok(self._fact(s.cand), q))
+            # The other way round is another event: "Almaty's days in Urumqi" is not an
+            # answer about China's days in Almaty.
+            near = [s for s in near if _direction_ok(self._fact(s.cand), q)] or near
             if q.order is not None:
                 dated = [s for s in near if s.cand.start_key is not None]
                 rest = [s for s in near if s.cand.start_key is None]

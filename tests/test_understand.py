@@ -438,6 +438,13 @@ async def test_and_another_name_repeats_the_count_for_it(
     assert all(f.host != "KZ" for f in b.facts)
 
 
+async def test_a_kazakh_topic_keeps_its_direction_into_the_follow_up(engine: Engine) -> None:
+    a = await engine.ask("Алматыдағы Қытай мәдениет күндері туралы айтып берші")
+    assert a.facts and all(f.host == "KZ" and f.guest == "CN" for f in a.facts)
+    b = await engine.ask("ал 2006 жылы ше?", context=a.context)
+    assert b.facts and b.facts[0].host == "KZ" and b.facts[0].date.start.year == 2006
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
