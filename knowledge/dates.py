@@ -361,6 +361,7 @@ _NUMBERS = {
     **{
         loose(w): n for n, w in enumerate("бір екі үш төрт бес алты жеті сегіз тоғыз он".split(), 1)
     },
+    **{w: n for n, w in enumerate("bir eki ush tort bes alty jeti segiz togyz on".split(), 1)},
     **dict.fromkeys(("один", "одна", "одного"), 1),
     **dict.fromkeys(("два", "две", "двух"), 2),
     **dict.fromkeys(("три", "трёх", "трех"), 3),
@@ -372,13 +373,13 @@ _LATER = (
     re.compile(rf"\b{_N} years? (?:later|after|afterwards|on)\b"),
     re.compile(rf"\bчерез {_N} (?:год|года|лет)\b"),
     re.compile(rf"\b{_N} (?:год|года|лет) (?:спустя|позже|позднее)\b"),
-    re.compile(rf"\b{_N} (?:жыл|жылдан) (?:кейін|соң|keiin|son)\b"),
+    re.compile(rf"\b{_N} (?:жыл|жылдан|jyl|jyldan|zhyl) (?:кейін|соң|keiin|keyin|son)\b"),
 )
 _EARLIER = (
     re.compile(rf"\b{_N} years? (?:earlier|before|prior|ago)\b"),
     re.compile(rf"\b{_N} (?:год|года|лет) (?:назад|раньше|ранее)\b"),
     re.compile(rf"\bза {_N} (?:год|года|лет) до\b"),
-    re.compile(rf"\b{_N} (?:жыл|жылдан) (?:бұрын|buryn|бурын)\b"),
+    re.compile(rf"\b{_N} (?:жыл|жылдан|jyl|jyldan|zhyl) (?:бұрын|buryn|бурын)\b"),
 )
 
 

@@ -114,6 +114,8 @@ def test_comparisons_and_ranges_as_people_type_them(
         ("екі жылдан кейін ше?", 2),
         ("үш жыл бұрын ше?", -3),
         ("and the year after?", 1),
+        ("al bir jyl buryn?", -1),  # Latin Kazakh
+        ("eki jyldan keyin she?", 2),
     ],
 )
 def test_counted_relative_years(text: str, offset: int) -> None:
