@@ -158,3 +158,30 @@ async def test_off_topic_in_a_group_gets_no_text_answer(
     )
     assert "\n" not in plain(call).strip() and "<b>" not in call.params["text"]
     server.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "says"),
+    [
+        ("When were diplomatic relations established?", "where?", "Almaty"),
+        ("Дипломатиялық қатынас қашан орнады?", "кім қол қойды?", "Тянь Цзэнпэй"),
+        ("how many times did xi jinping visit kazakhstan", "and nazarbayev?", "Beijing"),
+    ],
+)
+async def test_a_follow_up_about_the_last_answer(
+    server: FakeBotAPI, bot: BotProcess, first: str, then: str, says: str
+) -> None:
+    uid = next(_users)
+    await say(server, uid, first)
+    again = await say(server, uid, then)
+    assert says in plain(again)
+    server.assert_clean()
+
+
+async def test_a_detail_the_article_does_not_give_is_named(
+    server: FakeBotAPI, bot: BotProcess
+) -> None:
+    reply = await say(server, next(_users), "кто победил в конкурсе «Мост китайского языка»?")
+    text = plain(reply)
+    assert "не говорит, кто" in text and "Мост китайского языка" in text
+    server.assert_clean()
