@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Literal
 from .analyze import Analyzer
 from .compose import EXAMPLES, context_of, list_items, suggestion
 from .dates import DateQuery, is_month_word
-from .index import EVENT_TAG, Candidate, FactIndex, FactSource, loads_fact
+from .index import EVENT_TAG, Candidate, FactIndex, FactSource
 from .lexicon import KIND_LISTS, Lexicon
 from .models import LANGS, Answer, Context, Fact, Hit, Lang, Missing, Name
 from .rank import DATE_MATCH, Ranker, Scored, date_factor
@@ -62,8 +61,6 @@ KIND_NARROWS = 0.75
 #: not in its title, aliases or names, keeps this share of its score.
 PASSING_FACTOR = 0.7
 FOCUS_MAX_DF = 2
-#: Parsed facts kept in memory by id.
-FACT_CACHE = 2048
 
 
 class Engine:
@@ -77,7 +74,6 @@ class Engine:
         self.years: list[int] = []
         self.ranker = Ranker(index, vocab, 0)
         self.lexicon = Lexicon(index.analyzer.kk.stem)
-        self._facts: OrderedDict[str, Fact] = OrderedDict()
         self.names: dict[str, Name] = {}
         self.topic_terms: frozenset[str] = frozenset()
         self.name_terms: frozenset[str] = frozenset()
@@ -808,15 +804,7 @@ class Engine:
     # -- facts ------------------------------------------------------------------------------
 
     def _fact(self, c: Candidate) -> Fact:
-        fact = self._facts.get(c.fact_id)
-        if fact is not None:
-            self._facts.move_to_end(c.fact_id)  # least recently used goes first
-        else:
-            fact = loads_fact(c.data)
-            self._facts[c.fact_id] = fact
-            if len(self._facts) > FACT_CACHE:
-                self._facts.popitem(last=False)
-        return fact
+        return c.fact  # parsed once per row; the index keeps rows only if all of them fit
 
     def _hits(self, scored: Sequence[Scored]) -> list[Hit]:
         return [Hit(fact=self._fact(s.cand), score=round(s.score, 1)) for s in scored]

@@ -32,10 +32,9 @@ import tempfile
 import time
 import uuid
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,7 +45,11 @@ from .models import LANGS, Fact, Lang, Name
 from .stem import KazakhStemmer, learned_stems, protected_from_vocabulary
 from .text import is_latin, loose, normalise, words
 
-#: Parsed fact rows kept in memory (the whole fact base, unless it is large).
+#: Fact rows (and their parsed facts) are kept in memory when the whole fact base fits in this many;
+#: a larger one reads them from SQLite for every question. A bounded cache that evicts would
+#: cost more than it saves: CPython counts an evicted (old) object's free against the young
+#: generation's allocations, so while a cache churns, the young generation grows by the
+#: cache's live objects and is collected in one long pause (30-90 ms at 100,000 facts).
 ROW_CACHE = 4096
 #: Facts analysed and inserted per transaction step while building.
 BUILD_CHUNK = 2000
@@ -115,16 +118,31 @@ class FactSource(Protocol):
 
 @dataclass(frozen=True)
 class Candidate:
-    """A fact row as the ranker needs it."""
+    """A fact row as the ranker needs it. Its terms, head lines and fact are parsed when first
+    asked for (a year's list needs only its facts)."""
 
     rowid: int
     fact_id: str
-    terms: frozenset[str]
-    head: tuple[str, ...]
+    terms_text: str
+    head_text: str
     start_year: int | None
     end_year: int | None
     start_key: int | None
     data: str
+
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        return frozenset(self.terms_text.split())
+
+    @cached_property
+    def head(self) -> tuple[str, ...]:
+        return tuple(self.head_text.split("\n"))
+
+    @cached_property
+    def fact(self) -> Fact:
+        """The fact itself, parsed once per row object (rows are kept, and so their facts,
+        only while the whole fact base fits in :data:`ROW_CACHE`)."""
+        return loads_fact(self.data)
 
 
 _ROW = (
@@ -306,7 +324,7 @@ class FactIndex:
         self._years: list[int] = json.loads(meta["years"])
         #: The longest span of a fact's date, in years (bounds the date queries).
         self._span = int(meta["span"])
-        self._cache: OrderedDict[int, Candidate] = OrderedDict()
+        self._cache: dict[int, Candidate] = {}
         self._df: dict[str, int] | None = None
         self._doclen: Any = None  # k1 * (1 - b + b * len / avg) per rowid, as numpy loads it
 
@@ -452,17 +470,18 @@ class FactIndex:
 
     async def rows(self, rowids: Sequence[int] | range) -> dict[int, Candidate]:
         """Fact rows by rowid, from the cache or (one query for the rest) the database."""
-        out = {i: self._cache[i] for i in rowids if i in self._cache}
+        cache = self._cache
+        out = {i: cache[i] for i in rowids if i in cache}
         missing = [i for i in rowids if i not in out]
         if missing:
             marks = ",".join("?" * len(missing))
             sql = f"{_ROW} WHERE f.rowid IN ({marks})"
+            keep = self.n_facts <= ROW_CACHE
             for r in self._all(sql, tuple(missing)):
                 c = _candidate(r)
                 out[c.rowid] = c
-                self._cache[c.rowid] = c
-            while len(self._cache) > ROW_CACHE:
-                self._cache.popitem(last=False)
+                if keep:
+                    cache[c.rowid] = c
         return out
 
     async def _in_order(self, rowids: Sequence[int]) -> list[Candidate]:
@@ -661,8 +680,8 @@ def _candidate(r: Sequence[object]) -> Candidate:
     return Candidate(
         rowid=int(r[0]),  # type: ignore[call-overload]
         fact_id=str(r[1]),
-        terms=frozenset(str(r[2]).split()),
-        head=tuple(str(r[3]).split("\n")),
+        terms_text=str(r[2]),
+        head_text=str(r[3]),
         start_year=None if r[4] is None else int(r[4]),  # type: ignore[call-overload]
         end_year=None if r[5] is None else int(r[5]),  # type: ignore[call-overload]
         start_key=None if r[6] is None else int(r[6]),  # type: ignore[call-overload]

@@ -115,8 +115,7 @@ async def test_ask_with_edited_facts_does_not_change_a_running_engine(tmp_path: 
         # The other process did read the edited facts (from an index of its own).
         assert "aa-first-fact-1990" in [f["id"] for f in year_1990["facts"]]
 
-        engine.index._cache.clear()  # read every row from the database again
-        engine._facts.clear()
+        engine.index._cache.clear()  # read every row (and its fact) from the database again
         after = await engine.ask(DIPLOMATIC)
         rows_after = await engine.index.rows(range(1, len(base.facts) + 1))
         assert [f.id for f in after.facts] == [f.id for f in before.facts]
@@ -196,3 +195,24 @@ def test_the_build_analyzer_gives_the_analyzer_terms() -> None:
     for f in base.facts:
         assert ix.doc_terms(memo, f, base.names) == ix.doc_terms(plain, f, base.names), f.id
         assert ix.fact_head_lines(f, base.names, memo.norm) == ix.fact_head_lines(f, base.names)
+
+
+async def test_a_fact_base_too_big_for_the_row_cache_gives_the_same_answers_uncached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = load_facts()
+    questions = [DIPLOMATIC, "What happened in 2004?", "Which cities hosted culture days?", "xyz"]
+    engine = await Engine.open(tmp_path / "a.sqlite3", base)
+    try:
+        cached = [await engine.ask(q) for q in questions]
+        assert engine.index._cache  # the packaged fact base fits: its rows are kept
+    finally:
+        await engine.close()
+    monkeypatch.setattr(ix, "ROW_CACHE", len(base.facts) - 1)
+    engine = await Engine.open(tmp_path / "b.sqlite3", base)
+    try:
+        uncached = [await engine.ask(q) for q in questions]
+        assert not engine.index._cache  # read from SQLite each time, nothing kept
+    finally:
+        await engine.close()
+    assert [a.model_dump() for a in uncached] == [a.model_dump() for a in cached]
