@@ -32,9 +32,11 @@ import tempfile
 import time
 import uuid
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,8 +47,8 @@ from .models import LANGS, Fact, Lang, Name
 from .stem import KazakhStemmer, learned_stems, protected_from_vocabulary
 from .text import is_latin, loose, normalise, words
 
-#: Fact rows (and their parsed facts) are kept in memory when the whole fact base fits in this many;
-#: a larger one reads them from SQLite for every question. A bounded cache that evicts would
+#: Fact rows (and their parsed facts) are kept in memory when the whole fact base fits in this
+#: many; a larger one reads them from SQLite for every question. A bounded cache that evicts would
 #: cost more than it saves: CPython counts an evicted (old) object's free against the young
 #: generation's allocations, so while a cache churns, the young generation grows by the
 #: cache's live objects and is collected in one long pause (30-90 ms at 100,000 facts).
@@ -254,9 +256,11 @@ def stemmer_data(facts: Iterable[Fact]) -> tuple[list[str], list[str]]:
 
 
 class _BuildAnalyzer(Analyzer):
-    """The analyzer with each word's term remembered: a fact base repeats its words, and the
-    build analyses every fact. A word's term is what the analyzer gives for the word alone
-    (tests check that this is the same as in its text)."""
+    """The analyzer with each token's terms remembered: a fact base repeats its words, and the
+    build analyses every fact. A token (of ``str.split``) gives the terms the analyzer gives for
+    the token alone: normalising is done per character or per word, and never joins or splits
+    across whitespace, so that is what the same token gives in its text (a test checks it over
+    the fact base)."""
 
     MEMO = 400_000
     #: Normalised texts remembered (a fact's title is read for its terms and its head lines).
@@ -264,8 +268,8 @@ class _BuildAnalyzer(Analyzer):
 
     def __init__(self, kk_stemmer: KazakhStemmer) -> None:
         super().__init__(kk_stemmer)
-        self._memo: dict[str, list[str]] = {}
-        self._memo_ru: dict[str, list[str]] = {}
+        self._memo: dict[str, tuple[str, ...]] = {}
+        self._memo_ru: dict[str, tuple[str, ...]] = {}
         self._norms: dict[str, str] = {}
 
     def norm(self, text: str) -> str:
@@ -279,13 +283,19 @@ class _BuildAnalyzer(Analyzer):
     def doc_terms(self, text: str, lang: Lang) -> list[str]:
         # Russian text stems Cyrillic words as Russian, any other as Kazakh: two memos.
         memo = self._memo_ru if lang == "ru" else self._memo
+        tokens = text.split()
+        try:
+            # Once the fact base's tokens are known, every token is: one lookup in C each.
+            return list(chain.from_iterable(map(memo.__getitem__, tokens)))
+        except KeyError:
+            pass
         out: list[str] = []
-        for w in words(self.norm(text)):
-            t = memo.get(w)
+        for tok in tokens:
+            t = memo.get(tok)
             if t is None:
                 if len(memo) >= self.MEMO:
                     memo.clear()
-                t = memo[w] = super().doc_terms(w, lang)
+                t = memo[tok] = tuple(super().doc_terms(tok, lang))
             out += t
         return out
 
@@ -551,8 +561,10 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
     names = base.names
     for stmt in _SCHEMA.split(";"):
         await db.execute(stmt)
-    # Per term, the rowids it is in and its weighted frequency there (compact arrays).
-    postings: dict[str, tuple[array[int], array[float]]] = {}
+    # The postings, flat: per (term, fact) pair, the term's id, the rowid and the term's weighted
+    # frequency there (compact arrays, grouped by term once all facts are in).
+    term_ids: dict[str, int] = {}
+    post_term, post_doc, post_freq = array("I"), array("I"), array("f")
     doclen = array("H", [0])  # per rowid (0 unused): how many terms the fact has
     titles: set[str] = set()
     years: set[int] = set()
@@ -593,25 +605,22 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
             last = order
             head_terms, body_terms, title = doc_terms(analyzer, fact, names)
             titles |= title
-            terms = set(head_terms) | set(body_terms)
-            freq: dict[str, float] = {}
-            for t in head_terms:
-                freq[t] = freq.get(t, 0.0) + HEAD_WEIGHT
-            for t in body_terms:
-                freq[t] = freq.get(t, 0.0) + BODY_WEIGHT
-            for t, f in freq.items():
-                post = postings.get(t)
-                if post is None:
-                    post = postings[t] = (array("I"), array("f"))
-                post[0].append(rowid)
-                post[1].append(f)
+            # Each term's weighted count (head x2): counted in C, then one step per term.
+            freq = {t: n * HEAD_WEIGHT for t, n in Counter(head_terms).items()}
+            for t, n in Counter(body_terms).items():
+                freq[t] = freq.get(t, 0.0) + n * BODY_WEIGHT
+            for t in set(freq).difference(term_ids):  # (a dict's keys() - would walk term_ids)
+                term_ids[t] = len(term_ids)
+            post_term.extend(map(term_ids.__getitem__, freq))
+            post_doc.extend(repeat(rowid, len(freq)))
+            post_freq.extend(freq.values())
             doclen.append(min(len(head_terms) + len(body_terms), 65535))
             fact_rows.append(
                 (
                     rowid,
                     fact.id,
                     int(fact.featured),
-                    " ".join(sorted(terms)),
+                    " ".join(sorted(freq)),
                     "\n".join(fact_head_lines(fact, names, analyzer.norm)),
                     fact.model_dump_json(exclude_defaults=True),
                 )
@@ -631,16 +640,8 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
         await flush()
         assert pending is not None
         await pending
-        await db.executemany(
-            "INSERT INTO kx_vocab VALUES (?,?)", [(t, len(p[0])) for t, p in postings.items()]
-        )
-        items = sorted(postings)
-        for i in range(0, len(items), BUILD_CHUNK):
-            rows = []
-            for t in items[i : i + BUILD_CHUNK]:
-                docs, fr = postings.pop(t)
-                rows.append((t, docs.tobytes(), fr.tobytes()))
-            await db.executemany("INSERT INTO kx_post VALUES (?,?,?)", rows)
+        await _insert_postings(db, term_ids, post_term, post_doc, post_freq)
+        del post_term, post_doc, post_freq
         await db.execute("INSERT INTO kx_blob VALUES ('doclen', ?)", (doclen.tobytes(),))
         for stmt in _INDEXES.split(";"):
             await db.execute(stmt)
@@ -660,6 +661,36 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
                 await pending
         await db.rollback()
         raise
+
+
+async def _insert_postings(
+    db: aiosqlite.Connection,
+    term_ids: dict[str, int],
+    post_term: array[int],
+    post_doc: array[int],
+    post_freq: array[float],
+) -> None:
+    """The vocabulary (each term's number of facts) and each term's postings: its rowids in
+    order, and its weighted frequency in each, as uint32 and float32 blobs (native order)."""
+    import numpy as np
+
+    tid = np.frombuffer(post_term, dtype=np.uint32)
+    order = np.argsort(tid, kind="stable")  # stable: each term's rowids stay in order
+    docs = np.frombuffer(post_doc, dtype=np.uint32)[order]
+    freq = np.frombuffer(post_freq, dtype=np.float32)[order]
+    del order
+    df = np.bincount(tid, minlength=len(term_ids))
+    ends = np.cumsum(df)
+    await db.executemany(
+        "INSERT INTO kx_vocab VALUES (?,?)", [(t, int(df[i])) for t, i in term_ids.items()]
+    )
+    items = sorted(term_ids.items())
+    for k in range(0, len(items), BUILD_CHUNK):
+        rows = []
+        for t, i in items[k : k + BUILD_CHUNK]:
+            a, b = int(ends[i] - df[i]), int(ends[i])
+            rows.append((t, docs[a:b].tobytes(), freq[a:b].tobytes()))
+        await db.executemany("INSERT INTO kx_post VALUES (?,?,?)", rows)
 
 
 def _remove_others(keep: Path) -> None:

@@ -46,6 +46,11 @@ _LOOKALIKE = str.maketrans(
     }
 )
 _MIXED_WORD_RE = re.compile(rf"[0-9A-Za-z{_CYR}\u00c0-\u024f]+")
+#: A Cyrillic letter and a Latin one in the same word (of _MIXED_WORD_RE), in either order.
+_MIXES_RE = re.compile(
+    rf"[{_CYR}][0-9A-Za-z{_CYR}\u00c0-\u024f]*[A-Za-z\u00c0-\u024f]"
+    rf"|[A-Za-z\u00c0-\u024f][0-9A-Za-z{_CYR}\u00c0-\u024f]*[{_CYR}]"
+)
 
 _PUNCT = str.maketrans(
     {
@@ -71,6 +76,9 @@ _PUNCT = str.maketrans(
         "\u0451": "е",  # ё -> е
     }
 )
+#: Any character that _PUNCT changes (str.translate looks every character up; a search is
+#: many times faster, and most texts have none).
+_PUNCT_RE = re.compile("[" + re.escape("".join(map(chr, _PUNCT))) + "]")
 
 #: Kazakh letters as typed on a Russian keyboard; also ё -> е.
 _LOOSE = str.maketrans(
@@ -90,6 +98,7 @@ _LOOSE = str.maketrans(
         "ь": "",
     }
 )
+_LOOSE_RE = re.compile("[" + re.escape("".join(map(chr, _LOOSE))) + "]")
 
 _LATIN_DIGRAPHS = (
     ("shch", "щ"),
@@ -166,10 +175,12 @@ def fold_lookalikes(word: str) -> str:
 def normalise(text: str) -> str:
     """NFC, look-alike letters, case folding, quote/dash variants; whitespace collapsed."""
     text = unicodedata.normalize("NFC", text).replace("İ", "i")
-    if _HAS_CYR.search(text) and _HAS_LATIN.search(text):
-        # Only a text with both scripts can have a word that mixes them.
+    if _HAS_CYR.search(text) and _HAS_LATIN.search(text) and _MIXES_RE.search(text):
+        # Only a text with a word that mixes both scripts has anything to fold.
         text = _MIXED_WORD_RE.sub(lambda m: fold_lookalikes(m.group(0)), text)
-    text = text.casefold().replace("\u0307", "").translate(_PUNCT)
+    text = text.casefold().replace("\u0307", "")
+    if _PUNCT_RE.search(text):
+        text = text.translate(_PUNCT)
     if not text.isprintable():  # every character below is unprintable
         text = re.sub(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]", " ", text)
     return " ".join(text.split())
@@ -182,7 +193,7 @@ def words(text: str) -> list[str]:
 
 def loose(word: str) -> str:
     """Kazakh as typed on a Russian keyboard: қ->к, ә->а, і->и and so on."""
-    return word.translate(_LOOSE)
+    return word.translate(_LOOSE) if _LOOSE_RE.search(word) else word
 
 
 def is_latin(word: str) -> bool:

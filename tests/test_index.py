@@ -197,6 +197,24 @@ def test_the_build_analyzer_gives_the_analyzer_terms() -> None:
         assert ix.fact_head_lines(f, base.names, memo.norm) == ix.fact_head_lines(f, base.names)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Қaзaқcтaн мен Қытaй",  # Latin look-alikes inside Cyrillic words
+        "ABAI\u00a0Құнанбайұлы — «Қара сөздер»",
+        "e\u0301te\u0301 \u0301x İstanbul ẞtraße",  # combining marks, İ, ß
+        "zero\u200bwidth\tand\nlines 2004-2008 №5",
+        "Нур-Султан/Астана, Beijing–Almaty",
+    ],
+)
+def test_the_build_analyzer_reads_a_text_token_by_token_as_a_whole(text: str) -> None:
+    plain = Analyzer(ix.KazakhStemmer([], known=[]))
+    memo = ix._BuildAnalyzer(ix.KazakhStemmer([], known=[]))
+    for lang in ("kk", "ru", "en"):
+        assert memo.doc_terms(text, lang) == plain.doc_terms(text, lang)
+        assert memo.doc_terms(text, lang) == plain.doc_terms(text, lang)  # from the memo
+
+
 async def test_a_fact_base_too_big_for_the_row_cache_gives_the_same_answers_uncached(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
