@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain, repeat
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiosqlite
 
@@ -66,6 +66,7 @@ STALE_BUILD_S = 3600.0
 POSTINGS_FROM = 4000
 #: Weights of the head (titles, aliases, names) and body (texts) columns in BM25.
 HEAD_WEIGHT, BODY_WEIGHT = 2.0, 1.0
+assert (HEAD_WEIGHT, BODY_WEIGHT) == (2.0, 1.0), "the build counts a head term twice"
 BM25_K1, BM25_B = 1.2, 0.75
 #: Version of the index's file layout (the schema below); part of the key.
 LAYOUT = "8"
@@ -118,6 +119,24 @@ class FactSource(Protocol):
     def names(self) -> Mapping[str, Name]: ...
 
 
+if TYPE_CHECKING:
+    _once = cached_property
+else:
+
+    class _once:
+        """``functools.cached_property`` without its lock (3.11 takes one on each first read)."""
+
+        def __init__(self, func):
+            self.func = func
+            self.name = func.__name__
+
+        def __get__(self, obj, cls=None):
+            if obj is None:
+                return self
+            value = obj.__dict__[self.name] = self.func(obj)
+            return value
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A fact row as the ranker needs it. Its terms, head lines and fact are parsed when first
@@ -132,15 +151,15 @@ class Candidate:
     start_key: int | None
     data: str
 
-    @cached_property
+    @_once
     def terms(self) -> frozenset[str]:
         return frozenset(self.terms_text.split())
 
-    @cached_property
+    @_once
     def head(self) -> tuple[str, ...]:
         return tuple(self.head_text.split("\n"))
 
-    @cached_property
+    @_once
     def fact(self) -> Fact:
         """The fact itself, parsed once per row object (rows are kept, and so their facts,
         only while the whole fact base fits in :data:`ROW_CACHE`)."""
@@ -247,10 +266,12 @@ def _date_key(fact: Fact) -> tuple[int, int, int] | None:
 def stemmer_data(facts: Iterable[Fact]) -> tuple[list[str], list[str]]:
     """The Kazakh stemmer's vocabulary and protected words, from the facts' Kazakh text (the
     set of :func:`~knowledge.analyze.kazakh_words`, each distinct word looked at once)."""
-    seen: set[str] = set()
+    tokens: set[str] = set()
     for f in facts:
         for t in (f.title.kk, f.text.kk, *f.aliases.kk):
-            seen.update(words(normalise(t)))
+            tokens.update(t.split())
+    # Normalised token by token, as the build's analyzer does (see _BuildAnalyzer).
+    seen = set(chain.from_iterable(words(normalise(tok)) for tok in tokens))
     found = {w for w in seen if not is_latin(w) and not w.isdigit()}
     return sorted(found | learned_stems(found)), sorted(protected_from_vocabulary(found))
 
@@ -263,8 +284,6 @@ class _BuildAnalyzer(Analyzer):
     the fact base)."""
 
     MEMO = 400_000
-    #: Normalised texts remembered (a fact's title is read for its terms and its head lines).
-    NORMS = 20_000
 
     def __init__(self, kk_stemmer: KazakhStemmer) -> None:
         super().__init__(kk_stemmer)
@@ -273,12 +292,19 @@ class _BuildAnalyzer(Analyzer):
         self._norms: dict[str, str] = {}
 
     def norm(self, text: str) -> str:
-        n = self._norms.get(text)
-        if n is None:
-            if len(self._norms) >= self.NORMS:
-                self._norms.clear()
-            n = self._norms[text] = normalise(text)
-        return n
+        """:func:`~knowledge.text.normalise`, token by token (as for terms)."""
+        norms = self._norms
+        tokens = text.split()
+        try:
+            return " ".join(filter(None, map(norms.__getitem__, tokens)))
+        except KeyError:
+            pass
+        if len(norms) >= self.MEMO:
+            norms.clear()
+        for tok in tokens:
+            if tok not in norms:
+                norms[tok] = normalise(tok)
+        return " ".join(filter(None, map(norms.__getitem__, tokens)))
 
     def doc_terms(self, text: str, lang: Lang) -> list[str]:
         # Russian text stems Cyrillic words as Russian, any other as Kazakh: two memos.
@@ -506,11 +532,17 @@ class FactIndex:
 
     async def by_dates(self, start: int, end: int, limit: int = 500) -> list[Candidate]:
         """Facts whose date overlaps the years ``start..end``, in date order."""
-        sql = (
-            "SELECT fact FROM kx_date WHERE start_key >= ? AND start_key < ? AND end_year >= ?"
-            " ORDER BY start_key, fact LIMIT ?"
-        )
-        hits = self._all(sql, (*self._date_range(start, end), limit))
+        where = "start_key >= ? AND start_key < ? AND end_year >= ? ORDER BY start_key, fact"
+        params = (*self._date_range(start, end), limit)
+        if self.n_facts > ROW_CACHE:
+            # No rows are kept: read them in the same walk of the date index.
+            sql = (
+                "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key,"
+                " f.data FROM kx_date d CROSS JOIN kx_fact f ON f.rowid = d.fact"
+                f" WHERE {where} LIMIT ?"
+            )
+            return [_candidate(r) for r in self._all(sql, params)]
+        hits = self._all(f"SELECT fact FROM kx_date WHERE {where} LIMIT ?", params)
         return await self._in_order([int(r[0]) for r in hits])
 
     async def count_dates(self, start: int, end: int) -> int:
@@ -605,10 +637,10 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
             last = order
             head_terms, body_terms, title = doc_terms(analyzer, fact, names)
             titles |= title
-            # Each term's weighted count (head x2): counted in C, then one step per term.
-            freq = {t: n * HEAD_WEIGHT for t, n in Counter(head_terms).items()}
-            for t, n in Counter(body_terms).items():
-                freq[t] = freq.get(t, 0.0) + n * BODY_WEIGHT
+            # Each term's weighted count, counted in C.
+            freq = Counter(body_terms)  # weights: body 1, head 2 (whole numbers, asserted)
+            freq.update(head_terms)
+            freq.update(head_terms)
             for t in set(freq).difference(term_ids):  # (a dict's keys() - would walk term_ids)
                 term_ids[t] = len(term_ids)
             post_term.extend(map(term_ids.__getitem__, freq))

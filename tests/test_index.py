@@ -142,8 +142,13 @@ async def test_an_index_built_in_memory_answers_as_the_file(tmp_path: Path) -> N
         await disk.close()
 
 
-async def test_date_queries_agree_with_a_scan(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kept", [True, False], ids=["rows kept", "rows read each time"])
+async def test_date_queries_agree_with_a_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bool
+) -> None:
     base = load_facts()
+    if not kept:
+        monkeypatch.setattr(ix, "ROW_CACHE", len(base.facts) - 1)
     engine = await Engine.open(tmp_path / "d.sqlite3", base)
     try:
         for start, end in ((1992, 1992), (2004, 2006), (1990, 2030), (2008, 2008), (1800, 1801)):
@@ -154,6 +159,9 @@ async def test_date_queries_agree_with_a_scan(tmp_path: Path) -> None:
             ]
             got = [c.fact_id for c in await engine.index.by_dates(start, end, limit=500)]
             assert got == want, (start, end)
+            first = await engine.index.by_dates(start, end, limit=2)
+            assert [c.fact_id for c in first] == want[:2]
+            assert [c.fact.id for c in first] == want[:2]
             assert await engine.index.count_dates(start, end) == len(want)
         for tag in {t for f in base.facts for t in f.tags}:
             want = [f.id for f in base.facts if tag in f.tags]
@@ -213,6 +221,8 @@ def test_the_build_analyzer_reads_a_text_token_by_token_as_a_whole(text: str) ->
     for lang in ("kk", "ru", "en"):
         assert memo.doc_terms(text, lang) == plain.doc_terms(text, lang)
         assert memo.doc_terms(text, lang) == plain.doc_terms(text, lang)  # from the memo
+    assert memo.norm(text) == ix.normalise(text)
+    assert memo.norm(text) == ix.normalise(text)
 
 
 async def test_a_fact_base_too_big_for_the_row_cache_gives_the_same_answers_uncached(
