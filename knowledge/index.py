@@ -61,9 +61,10 @@ EVENT_TAG = "event:"
 STALE_BUILD_S = 3600.0
 #: A search whose terms are in more than this many facts in all (their postings) scores its
 #: candidates from the postings with numpy instead of FTS5's ``bm25()``, which ranks every
-#: matching row before the LIMIT. Same formula (FTS5's BM25, k1 1.2, b 0.75, head x2); the
-#: packaged fact base never comes near it.
-POSTINGS_FROM = 4000
+#: matching row before the LIMIT. Same formula (FTS5's BM25, k1 1.2, b 0.75, head x2). At
+#: 100,000 facts the postings are faster from a few dozen matches on (0.56 against 0.85 ms
+#: at about 512, 0.75 against 2.6 ms at about 4,096: benchmarks/RESULTS.md, Scale).
+POSTINGS_FROM = 512
 #: Weights of the head (titles, aliases, names) and body (texts) columns in BM25.
 HEAD_WEIGHT, BODY_WEIGHT = 2.0, 1.0
 assert (HEAD_WEIGHT, BODY_WEIGHT) == (2.0, 1.0), "the build counts a head term twice"
