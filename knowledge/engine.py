@@ -78,6 +78,8 @@ class Engine:
         self.topic_terms: frozenset[str] = frozenset()
         self.name_terms: frozenset[str] = frozenset()
         self.name_terms_of: dict[str, frozenset[str]] = {}
+        #: The periods' facts read for the question being answered (see _by_dates).
+        self._dated: dict[tuple[int, int], list[Candidate]] = {}
         #: Name forms words alone do not carry ("G20"), compared on the normalised text.
         self.name_forms_of: dict[str, frozenset[str]] = {}
 
@@ -136,6 +138,7 @@ class Engine:
         ``context`` is the chat's last answer's context, if it is still fresh.
         """
         q = self.understand(question)
+        self._dated = {}
         reply: Lang = lang or q.lang or (context.lang if context else None) or fallback_lang
         answer = await self._answer(q, reply, context)
         if answer.context is None and answer.kind != "chat":
@@ -326,7 +329,7 @@ class Engine:
         Russia sign with China in 2006?" asks about Russia, which no 2006 fact names."""
         if date.start is None or date.end is None:
             return False
-        cands = await self.index.by_dates(date.start, date.end, limit=MAX_DATE_HITS)
+        cands = await self._by_dates(date.start, date.end)
         terms: set[str] = set()
         for c in cands:
             terms |= c.terms
@@ -386,6 +389,16 @@ class Engine:
             return answer
         return await self._none(q, lang, [s.cand for s in scored[:3]])
 
+    async def _by_dates(self, start: int, end: int) -> list[Candidate]:
+        """The facts of a period (one more than an answer shows), read once per question: the
+        test of a question's words against its date and the date's answer share them. The
+        memo is emptied at each question; questions answered at once may share it, which is
+        harmless, since a period's facts are the same for every question."""
+        key = (start, end)
+        if key not in self._dated:
+            self._dated[key] = await self.index.by_dates(start, end, limit=MAX_DATE_HITS + 1)
+        return self._dated[key]
+
     def _prefer(self, q: Question, near: list[Scored]) -> list[Scored]:
         """Among near-equal facts: the asked direction of an exchange first ("Almaty's days in
         Shanghai", not Shanghai's in Almaty), and for "first"/"last" the earliest or latest."""
@@ -424,7 +437,7 @@ class Engine:
                 compare=list(d.years),
                 years=(d.start, d.end),
             )
-        cands = await self.index.by_dates(d.start, d.end, limit=MAX_DATE_HITS + 1)
+        cands = await self._by_dates(d.start, d.end)
         total = None
         if len(cands) > MAX_DATE_HITS:
             total = await self.index.count_dates(d.start, d.end)
