@@ -44,6 +44,8 @@ async def one(
     rate_limit: bool,
     users: int = 0,
     mode: str = "polling",
+    probe: Path | None = None,
+    trace: bool = False,
 ) -> dict[str, Any]:
     """One run; ``users`` > 0 cycles through that many users (latency is then not measured:
     it is matched by chat, one update per chat)."""
@@ -77,10 +79,16 @@ async def one(
             DOSTYQ_WEBHOOK_SECRET=WEBHOOK_SECRET,
             DOSTYQ_WEBHOOK_PORT=str(hook_port),
         )
+    module = "bot"
+    if probe is not None:
+        # benchmarks.memprobe: the same bot, plus a snapshot (tracemalloc, structure sizes) on
+        # SIGUSR1, sent once a minute and at the end.
+        module = "benchmarks.memprobe"
+        env.update(MEMPROBE_DIR=str(probe), MEMPROBE_TRACE="1" if trace else "0")
     log_path = tmp / "bot.log"
     with log_path.open("wb") as log:
         bot = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=str(ROOT), env=env, stdout=log, stderr=log
+            sys.executable, "-m", module, "run", cwd=str(ROOT), env=env, stdout=log, stderr=log
         )
     rss: list[float] = []
     try:
@@ -111,6 +119,8 @@ async def one(
                 if now >= next_rss:
                     rss.append(proc_status_mb(bot.pid, "VmRSS"))
                     next_rss += 10
+                    if probe is not None and len(rss) % 6 == 1:
+                        bot.send_signal(signal.SIGUSR1)  # minute 0, 1, 2, ...
                 q = questions[i % len(questions)]
                 upd = make_update(chat, q, rng.choice(LANGUAGE_CODES), i + 1)
                 if mode == "polling":
@@ -131,6 +141,11 @@ async def one(
             wall = time.monotonic() - t0
             cpu = cpu_seconds(bot.pid) - cpu0
             rss.append(proc_status_mb(bot.pid, "VmRSS"))
+            if probe is not None:
+                bot.send_signal(signal.SIGUSR1)
+                await asyncio.sleep(5 if not trace else 30)
+                bot.send_signal(signal.SIGUSR2)  # the structures' sizes (a walk of the heap)
+                await asyncio.sleep(20 if not trace else 60)
             times = await http_json(session, "GET", f"{side_url}/times")
         pushed = (
             {int(k): v for k, v in times["pushed"].items()} if mode == "polling" else local_push
@@ -227,12 +242,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--soak", action="store_true", help="rate limiter off")
     p.add_argument("--users", type=int, default=0, help="cycle through this many users")
     p.add_argument("--mode", action="append", choices=["polling", "webhook"])
+    p.add_argument(
+        "--probe",
+        type=Path,
+        help="run the bot under benchmarks.memprobe, writing its snapshots into this folder",
+    )
+    p.add_argument("--trace", action="store_true", help="with --probe: tracemalloc on")
     args = p.parse_args(argv)
     print(HEADER)
     ok = True
     runs = [(b, m) for m in args.mode or ["polling"] for b in args.backend or ["httpx", "aiohttp"]]
     for backend, mode in runs:
-        r = asyncio.run(one(backend, args.rate, args.seconds, not args.soak, args.users, mode))
+        r = asyncio.run(
+            one(
+                backend, args.rate, args.seconds, not args.soak, args.users, mode,
+                args.probe, args.trace,
+            )
+        )  # fmt: skip
         print(fmt(r), flush=True)
         if args.soak:
             print("RSS every 10 s (MiB): " + " ".join(f"{x:.1f}" for x in r["rss_samples"]))
