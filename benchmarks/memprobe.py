@@ -105,7 +105,10 @@ def sizes(min_len: int, frame: Any = None) -> dict[str, Any]:
             continue
         if isinstance(obj, type | types.ModuleType | types.FunctionType):
             continue
-        attrs = getattr(obj, "__dict__", None)
+        try:
+            attrs = getattr(obj, "__dict__", None)
+        except Exception:  # a probe: an object that refuses is skipped
+            continue
         if not isinstance(attrs, dict):
             continue
         for name, value in list(attrs.items()):
@@ -134,7 +137,10 @@ def _install(out: Path) -> None:
             data["traced_mib"] = tracemalloc.get_traced_memory()[0] / 2**20
             tracemalloc.take_snapshot().dump(str(out / f"snap-{n}.pickle"))
         if signum == signal.SIGUSR2:
-            data.update(sizes(min_len, frame))
+            try:
+                data.update(sizes(min_len, frame))
+            except Exception as e:  # never into the bot's own code
+                data["error"] = repr(e)
         (out / f"sizes-{n}.json").write_text(json.dumps(data, indent=1))
 
     signal.signal(signal.SIGUSR1, dump)

@@ -14,9 +14,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from telegram import Update
 
 from bot import store as store_mod
 from bot.store import Store
+from tests.factories import make_message_update
+from tests.test_handlers import (  # the offline harness, and its clean-environment fixture
+    RecordingRequest,
+    _clean_env,
+    make_settings,
+    start,
+    stop,
+)
+
+__all__ = ["_clean_env"]
 from handlers import flood, memory
 from handlers.memory import Memory
 from knowledge.compose import CONTEXT_SECONDS
@@ -190,3 +201,27 @@ async def test_the_language_cache_fits_its_budget_at_the_bound(tmp_path: Path) -
         await store.close()
     # About 160 bytes a user: 1.5 MiB at 10,000 (at 100,000 it was 15 MiB).
     assert size / 1000 * store_mod.LANG_CACHE_SIZE < 3 * MIB, size
+
+
+# -- PTB's Application ----------------------------------------------------------------------
+
+
+async def test_the_application_keeps_nothing_per_user_without_persistence(
+    tmp_path: Path,
+) -> None:
+    """PTB marks each update's chat and user for a persistence run that, with no persistence,
+    never comes: the two sets grew by every user the process ever saw."""
+    request = RecordingRequest()
+    app = await start(make_settings(tmp_path / "bot.sqlite3"), request)
+    try:
+        for i in range(50):
+            user = FIRST + i
+            update = make_message_update("2004", user_id=user, chat_id=user)
+            await app.process_update(Update.de_json(update, app.bot))
+        assert sum(c.method == "sendMessage" for c in request.calls) == 50
+        assert app.persistence is None
+        assert len(app._user_ids_to_be_updated_in_persistence) == 0
+        assert len(app._chat_ids_to_be_updated_in_persistence) == 0
+    finally:
+        await stop(app)
+    assert request.problems == []
