@@ -98,7 +98,7 @@ def sizes(min_len: int, frame: Any = None) -> dict[str, Any]:
     for obj in objs:
         t = type(obj)
         by_type[f"{t.__module__}.{t.__qualname__}"] += 1
-        if isinstance(obj, functools._lru_cache_wrapper):  # type: ignore[attr-defined]
+        if isinstance(obj, functools._lru_cache_wrapper):
             info = obj.cache_info()
             name = f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', '?')}"
             caches.append((info.currsize, f"{name} max={info.maxsize}"))
@@ -107,11 +107,15 @@ def sizes(min_len: int, frame: Any = None) -> dict[str, Any]:
             continue
         try:
             attrs = getattr(obj, "__dict__", None)
+            attrs = dict(attrs) if isinstance(attrs, dict) else {}
+            for klass in t.__mro__:  # PTB's classes keep their state in __slots__
+                slots = klass.__dict__.get("__slots__", ())
+                for name in (slots,) if isinstance(slots, str) else slots:
+                    if name not in attrs and hasattr(obj, name):
+                        attrs[name] = getattr(obj, name)
         except Exception:  # a probe: an object that refuses is skipped
             continue
-        if not isinstance(attrs, dict):
-            continue
-        for name, value in list(attrs.items()):
+        for name, value in attrs.items():
             if isinstance(value, dict | list | set | frozenset | collections.deque):
                 n = len(value)
                 if n >= min_len:
