@@ -6,7 +6,8 @@ sees (they live here, in the benchmarks):
 - ``tracemalloc`` is started first (``MEMPROBE_FRAMES`` frames per trace, default 1) when
   ``MEMPROBE_TRACE=1``; without it only the sizes below are written (no tracing overhead).
 - On SIGUSR1 it writes, into ``MEMPROBE_DIR``, ``snap-N.pickle`` (the tracemalloc snapshot,
-  when tracing) and ``sizes-N.json``: RSS and glibc's ``mallinfo2`` (heap in use against free).
+  when tracing) and ``sizes-N.json``: RSS, glibc's ``mallinfo2`` (heap in use against free) and
+  the resident size by kind of mapping (``/proc/self/smaps``).
 - On SIGUSR2, the same plus a walk of every reachable object (it allocates tens of MiB for a
   moment, so the benchmark sends it only at the end): the number of objects by type, the length
   of every dict/list/set/deque held as an attribute of any object with at least
@@ -58,6 +59,28 @@ def mallinfo() -> dict[str, float]:
         "free_in_heap_mib": m.fordblks / mib,
         "top_releasable_mib": m.keepcost / mib,
     }
+
+
+def smaps() -> dict[str, float]:
+    """Resident MiB by kind of mapping: the brk heap (the main thread's malloc), thread malloc
+    arenas (anonymous, 64 MiB aligned: SQLite allocates in the aiosqlite thread), the other
+    anonymous maps (CPython's object arenas, big mallocs) and files."""
+    out = {"heap": 0.0, "thread_arenas": 0.0, "anon_other": 0.0, "files": 0.0}
+    kind = "files"
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()
+        if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+            start = int(head[0].split("-")[0], 16)
+            name = head[5] if len(head) > 5 else ""
+            if name == "[heap]":
+                kind = "heap"
+            elif not name:
+                kind = "thread_arenas" if start % (64 << 20) == 0 else "anon_other"
+            else:
+                kind = "files"
+        elif head[0] == "Rss:":
+            out[kind] += int(head[1]) / 1024
+    return out
 
 
 def rss_mib() -> float:
@@ -136,7 +159,12 @@ def _install(out: Path) -> None:
     def dump(signum: int, frame: Any) -> None:
         count[0] += 1
         n = count[0]
-        data: dict[str, Any] = {"time": time.time(), "rss_mib": rss_mib(), "malloc": mallinfo()}
+        data: dict[str, Any] = {
+            "time": time.time(),
+            "rss_mib": rss_mib(),
+            "malloc": mallinfo(),
+            "smaps": smaps(),
+        }
         if tracemalloc.is_tracing():
             data["traced_mib"] = tracemalloc.get_traced_memory()[0] / 2**20
             tracemalloc.take_snapshot().dump(str(out / f"snap-{n}.pickle"))

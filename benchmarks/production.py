@@ -46,6 +46,7 @@ async def one(
     mode: str = "polling",
     probe: Path | None = None,
     trace: bool = False,
+    novel: int = 0,
 ) -> dict[str, Any]:
     """One run; ``users`` > 0 cycles through that many users (latency is then not measured:
     it is matched by chat, one update per chat)."""
@@ -122,6 +123,8 @@ async def one(
                     if probe is not None and len(rss) % 6 == 1:
                         bot.send_signal(signal.SIGUSR1)  # minute 0, 1, 2, ...
                 q = questions[i % len(questions)]
+                if novel:  # words no question had before: the engine's word memos fill
+                    q += " " + " ".join(_novel_word(rng) for _ in range(novel))
                 upd = make_update(chat, q, rng.choice(LANGUAGE_CODES), i + 1)
                 if mode == "polling":
                     await http_json(session, "POST", f"{side_url}/push_many", json=[upd])
@@ -194,6 +197,14 @@ async def one(
     }
 
 
+_LETTERS = ("abcdefghijklmnopqrstuvwxyz", "абвгдежзийклмнопрстуфхцчшщыэюя", "әғқңөұүһі" + "аеиоу")
+
+
+def _novel_word(rng: random.Random) -> str:
+    letters = rng.choice(_LETTERS)
+    return "".join(rng.choice(letters) for _ in range(rng.randint(4, 10)))
+
+
 def _free_port() -> int:
     import socket
 
@@ -248,6 +259,12 @@ def main(argv: list[str] | None = None) -> int:
         help="run the bot under benchmarks.memprobe, writing its snapshots into this folder",
     )
     p.add_argument("--trace", action="store_true", help="with --probe: tracemalloc on")
+    p.add_argument(
+        "--novel",
+        type=int,
+        default=0,
+        help="add this many random, never-seen words to each question (typos, names)",
+    )
     args = p.parse_args(argv)
     print(HEADER)
     ok = True
@@ -256,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         r = asyncio.run(
             one(
                 backend, args.rate, args.seconds, not args.soak, args.users, mode,
-                args.probe, args.trace,
+                args.probe, args.trace, args.novel,
             )
         )  # fmt: skip
         print(fmt(r), flush=True)
