@@ -7,7 +7,8 @@ sees (they live here, in the benchmarks):
   ``MEMPROBE_TRACE=1``; without it only the sizes below are written (no tracing overhead).
 - On SIGUSR1 it writes, into ``MEMPROBE_DIR``, ``snap-N.pickle`` (the tracemalloc snapshot,
   when tracing) and ``sizes-N.json``: RSS, glibc's ``mallinfo2`` (heap in use against free) and
-  the resident size by kind of mapping (``/proc/self/smaps``).
+  the resident size by kind of mapping (``/proc/self/smaps``). With ``MEMPROBE_TRIM=1`` it then
+  calls glibc's ``malloc_trim(0)`` (a measurement of what the heap's free space costs).
 - On SIGUSR2, the same plus a walk of every reachable object (it allocates tens of MiB for a
   moment, so the benchmark sends it only at the end): the number of objects by type, the length
   of every dict/list/set/deque held as an attribute of any object with at least
@@ -165,6 +166,9 @@ def _install(out: Path) -> None:
             "malloc": mallinfo(),
             "smaps": smaps(),
         }
+        if os.environ.get("MEMPROBE_TRIM") == "1":  # a measurement: what glibc could give back
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+            data["rss_after_trim_mib"] = rss_mib()
         if tracemalloc.is_tracing():
             data["traced_mib"] = tracemalloc.get_traced_memory()[0] / 2**20
             tracemalloc.take_snapshot().dump(str(out / f"snap-{n}.pickle"))
