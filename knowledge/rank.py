@@ -211,6 +211,7 @@ class Ranker:
         return any(t in self.vocab for t in self.correct(group))
 
     def _correct(self, group: frozenset[str]) -> frozenset[str]:
+        """``group`` itself when nothing is found (no second set to keep in the cache)."""
         extra = set()
         for t in group:
             if t.isdigit():
@@ -236,7 +237,7 @@ class Ranker:
             best = process.extractOne(t, pool, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
             if best:
                 extra.add(best[0])
-        return group | extra
+        return group | extra if extra else group
 
     def _prefixed(self, t: str) -> set[str]:
         out: set[str] = set()
