@@ -133,6 +133,10 @@ def main() -> None:
     for t, c, text in sorted(times, reverse=True)[:10]:
         short = text if len(text) <= 70 else text[:67] + "..."
         print(f"  {t:8.3f} ms {c:8.3f} ms  {len(text):4d} chars  {short!r}")
+    print("ten slowest by CPU (wall, CPU):")
+    for t, c, text in sorted(times, key=lambda x: -x[1])[:10]:
+        short = text if len(text) <= 70 else text[:67] + "..."
+        print(f"  {t:8.3f} ms {c:8.3f} ms  {len(text):4d} chars  {short!r}")
     if ms[-1] > args.limit:
         raise SystemExit(f"worst case {ms[-1]:.1f} ms is over {args.limit} ms")
 
