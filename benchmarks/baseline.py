@@ -26,6 +26,7 @@ from typing import Any
 from benchmarks.eval import SETS, load_set
 from benchmarks.latency import section_header, summary_ms, write_section
 from benchmarks.scoring import EvidenceMap, items_of, judge
+from bot.services import settle
 from knowledge.engine import Engine
 from knowledge.factbase import FactBase, load_facts
 from knowledge.index import name_forms
@@ -73,6 +74,7 @@ async def run(rounds: int) -> dict[str, Any]:
     items = [turns[0] for turns in items_of(load_set(SETS["dev"])) if len(turns) == 1]
     questions = [str(it["q"]) for it in items]
     engine = await Engine.open(":memory:", base)
+    settle()  # as the bot does once the engine is open
     t0 = time.perf_counter()
     index = tantivy_index(base)
     build_tv = time.perf_counter() - t0

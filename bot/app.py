@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 import sys
@@ -40,7 +39,7 @@ from knowledge.models import LANGS
 
 from .delivery import AckGate, RetryingLimiter, UpdateTracker, backoff
 from .ratelimit import TelegramRateLimiter
-from .services import close_services, open_services
+from .services import close_services, open_services, settle
 from .settings import ConfigError, Settings, file_url
 from .store import is_url
 from .webhook import WebhookServer, webhook_path
@@ -227,9 +226,7 @@ async def _post_init(app: DostyqApp) -> None:
     await open_services(data, data.settings)
     assert data.engine is not None
     log.info("fact base: %d facts; index ready", data.engine.n_facts)
-    # Start-up objects live as long as the process: keep them out of full GC passes.
-    gc.collect()
-    gc.freeze()
+    settle()  # start-up objects live as long as the process: out of full GC passes
     await register_commands(app)
     await register_admin_commands(app.bot, data.settings.admin_ids)  # their menus add /stats…
 

@@ -26,7 +26,7 @@ from knowledge.engine import Engine
 from knowledge.factbase import FactBase, FactBaseError
 from knowledge.models import Answer, Lang
 
-from .services import load_base
+from .services import load_base, settle
 from .settings import ConfigError, Settings, load_settings
 from .store import index_db
 
@@ -216,6 +216,7 @@ async def _ask_async(
     settings: Settings, base: FactBase, words: list[str], lang: Lang | None, as_json: bool
 ) -> int:
     engine = await Engine.open(index_db(settings.db), base)
+    settle()
     fallback: Lang = settings.default_lang
     try:
         if words == ["-"]:
@@ -331,6 +332,7 @@ async def _chat_async(settings: Settings, base: FactBase, lang: Lang | None) -> 
     from .chat import chat
 
     engine = await Engine.open(index_db(settings.db), base)
+    settle()
     banner = (
         "Dostyq — ask about Kazakhstan-China cultural relations (kk / ru / en).\n"
         f"{NOT_LOGGED} /help for commands; Ctrl-D or /quit to end.\n"

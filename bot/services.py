@@ -7,6 +7,7 @@ would keep the process alive: the start-up "hang" of a bad ``DOSTYQ_DB``).
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from pathlib import Path
 
@@ -20,6 +21,19 @@ from .store import Store, index_db, is_url
 
 class DatabaseError(ConfigError):
     """``DOSTYQ_DB`` cannot be used; the message names the path."""
+
+
+def settle() -> None:
+    """Start-up is over: collect its garbage once, then move every object left (modules, the
+    fact base, the engine's tables and word lists) out of the garbage collector's passes.
+
+    They live as long as the process; left in, each full collection walks them all (about
+    50,000 objects, 20 ms of CPU at 79 facts, more with more facts), and one comes whenever the
+    answers' caches have grown by a quarter of that. The bot calls this once the engine is
+    open, ``ask`` and ``chat`` too, and so do the benchmarks that time answers.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def load_base(settings: Settings) -> FactBase:

@@ -58,8 +58,12 @@ KK_VERB_ROOT_MIN = 4
 class Analyzer:
     """Turns fact text into terms and questions into term groups."""
 
+    #: Question words whose alternatives are remembered (a dictionary cleared when full).
+    ALTERNATIVES_CACHE = 8192
+
     def __init__(self, kk_stemmer: KazakhStemmer) -> None:
         self.kk = kk_stemmer
+        self._alternatives: dict[str, frozenset[str]] = {}
 
     def doc_terms(self, text: str, lang: Lang) -> list[str]:
         """One term per word of a fact's text written in ``lang``."""
@@ -77,6 +81,15 @@ class Analyzer:
 
     def alternatives(self, w: str) -> frozenset[str]:
         """Every term a question word may stand for."""
+        got = self._alternatives.get(w)
+        if got is None:
+            got = self._alternatives_of(w)
+            if len(self._alternatives) >= self.ALTERNATIVES_CACHE:
+                self._alternatives.clear()
+            self._alternatives[w] = got
+        return got
+
+    def _alternatives_of(self, w: str) -> frozenset[str]:
         if w.isdigit():
             return frozenset((w,))
         if is_latin(w):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .text import loose
 
@@ -119,7 +120,9 @@ _MONTH_PATTERNS = (
     "november|nov|ноябр[ьяею]|қараша\\w*",
     "december|dec|декабр[ьяею]|желтоқсан\\w*",
 )
-_MONTH_RES = tuple(re.compile(rf"^(?:{p}|{loose(p)})$") for p in _MONTH_PATTERNS)
+#: One pattern for all twelve: group n matches month n (the first month whose pattern matches
+#: the whole word, as trying them in turn would find).
+_MONTH_RE = re.compile("|".join(rf"({p}|{loose(p)})" for p in _MONTH_PATTERNS))
 _DAY_SUFFIX = frozenset("st nd rd th го е ші шы сі і ы".split())
 
 
@@ -149,8 +152,7 @@ class DateQuery:
         return DateQuery(start, end, self.kind, self.month, self.day, self.years)
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
     text: str
     start: int
     end: int
@@ -165,7 +167,7 @@ def _year(tok: _Tok) -> int | None:
 
 
 def tokens(text: str) -> list[_Tok]:
-    return [_Tok(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    return [_Tok(m.group(), *m.span()) for m in _TOKEN_RE.finditer(text)]
 
 
 def parse_dates(text: str) -> tuple[DateQuery | None, str]:
@@ -305,8 +307,13 @@ def _two_digit_decade(toks: list[_Tok], spans: list[tuple[int, int]]) -> DateQue
     return None
 
 
+_DECADE_STEMS = tuple(_WORD_DECADES)
+
+
 def _word_decade(toks: list[_Tok], spans: list[tuple[int, int]]) -> DateQuery | None:
     for t in toks:
+        if not t.text.startswith(_DECADE_STEMS):
+            continue
         for stem, start in _WORD_DECADES.items():
             if t.text.startswith(stem):
                 spans.append((t.start, t.end))
@@ -318,9 +325,9 @@ def _month(toks: list[_Tok], spans: list[tuple[int, int]]) -> tuple[int | None, 
     for i, t in enumerate(toks):
         if t.text.isdigit():
             continue
-        for n, month_re in enumerate(_MONTH_RES, start=1):
-            if not month_re.match(t.text):
-                continue
+        found = _MONTH_RE.fullmatch(t.text)
+        if found is not None:
+            n = found.lastindex or 0
             # "may" is mostly the verb; "May 2015" or "in May" is the month.
             verb = i == 0 or toks[i - 1].text not in ("in", "of", "в")
             if n == 5 and t.text == "may" and not _near_number(toks, i) and verb:
@@ -343,7 +350,7 @@ def _month(toks: list[_Tok], spans: list[tuple[int, int]]) -> tuple[int | None, 
 
 def is_month_word(w: str) -> bool:
     """A month's name in any of the three languages ("september", «қыркүйекте», «мая»)."""
-    return any(r.match(w) for r in _MONTH_RES)
+    return _MONTH_RE.fullmatch(w) is not None
 
 
 def _near_number(toks: list[_Tok], i: int) -> bool:

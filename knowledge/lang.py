@@ -50,10 +50,13 @@ _KK_ENDINGS = tuple(
     for e in "дағы дегі тағы тегі ның нің дың дің тың тің ған ген қан кен ды ді ты ті сы".split()
 )
 #: Endings only Russian words have (nouns in -ость/-ение, adjectives, verbs in -ться).
-_RU_ENDINGS = (
-    "ость ости ение ения ений ание ания ной ный ная ное ого ому ых ими ться тся ются ать ить "
-    "ешь ует уют ция ции"
-).split()
+_RU_ENDINGS = tuple(
+    (
+        "ость ости ение ения ений ание ания ной ный ная ное ого ому ых ими ться тся ются ать ить "
+        "ешь ует уют ция ции"
+    ).split()
+)
+_RU_LETTER = re.compile("[а-я]")
 
 
 def detect(text: str, default: Lang | None = None) -> Lang | None:
@@ -76,14 +79,15 @@ def detect_normalised(norm: str, default: Lang | None = None) -> Lang | None:
     toks = [w for w in words(norm) if not w.isdigit()]
     if not toks:
         return default
-    cyr = [w for w in toks if re.search("[а-я]", w)]
-    lat = [w for w in toks if w not in cyr]
+    cyr = [w for w in toks if _RU_LETTER.search(w)]
+    lat = [w for w in toks if not _RU_LETTER.search(w)]
     if len(cyr) >= len(lat):
-        kk = sum(loose(w) in KK_HINTS for w in cyr) + 0.5 * sum(
-            loose(w).endswith(_KK_ENDINGS) for w in cyr if loose(w) not in RU_HINTS
+        loose_cyr = [loose(w) for w in cyr]
+        kk = sum(lw in KK_HINTS for lw in loose_cyr) + 0.5 * sum(
+            lw.endswith(_KK_ENDINGS) for lw in loose_cyr if lw not in RU_HINTS
         )
         ru = sum(w in RU_HINTS for w in cyr) + 0.5 * sum(
-            w.endswith(tuple(_RU_ENDINGS)) for w in cyr if w not in RU_HINTS
+            w.endswith(_RU_ENDINGS) for w in cyr if w not in RU_HINTS
         )
         return "kk" if kk > ru else "ru"
     kk = sum(loose(latin_to_cyrillic(w)) in KK_HINTS for w in lat)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -177,6 +176,10 @@ class Lexicon:
                 for f in wl.stems:
                     self._by_stem.setdefault(f, set()).add(key)
         self._cache: dict[str, frozenset[str]] = {}
+        # The distinct answers of lists_of: a few hundred sets shared by every word cached, so
+        # the cache holds few objects for the garbage collector to walk.
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
+        self._forms: dict[str, tuple[str, str]] = {}
         # First word -> (list, phrase) for every list's phrases.
         self._phrase_starts: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for key, wl in self.lists.items():
@@ -205,9 +208,20 @@ class Lexicon:
         for s in self.stems_of(w):
             keys |= self._by_stem.get(s, set())
         got = frozenset(keys)
+        got = self._sets.setdefault(got, got)
         if len(self._cache) > 65536:
             self._cache.clear()
         self._cache[w] = got
+        return got
+
+    def _forms_of(self, w: str) -> tuple[str, str]:
+        """A question word's loose form and its Kazakh reading (Latin read as Cyrillic)."""
+        got = self._forms.get(w)
+        if got is None:
+            got = (loose(w), self._kk_loose(w))
+            if len(self._forms) > 65536:
+                self._forms.clear()
+            self._forms[w] = got
         return got
 
     def has(self, key: str, w: str) -> bool:
@@ -217,8 +231,9 @@ class Lexicon:
     def phrases_in(self, ws: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
         """Every list's phrases in the words ``ws``: list -> spans (start, end), longest first
         and never overlapping within a list. One pass, one dictionary look-up per word."""
-        keys = [loose(w) for w in ws]
-        read = [self._kk_loose(w) for w in ws]
+        forms = [self._forms_of(w) for w in ws]
+        keys = [f[0] for f in forms]
+        read = [f[1] for f in forms]
         found: dict[str, list[tuple[int, int]]] = {}
         for i in range(len(ws)):
             for key, phrase in self._phrase_starts.get(keys[i], ()) or self._phrase_starts.get(
@@ -240,7 +255,6 @@ class Lexicon:
         return out
 
 
-@lru_cache(maxsize=65536)
 def _stems(w: str, kk_stem: Callable[[str], str]) -> frozenset[str]:
     """The question word's stem in each language it may be in, tagged with the language."""
     if w.isdigit():

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -89,6 +91,7 @@ class Ranker:
         self._sorted = sorted(t for t in vocab if not t.isdigit())
         self._names: dict[str, list[str]] = {}
         self._corrected: dict[frozenset[str], frozenset[str]] = {}
+        self._closeness = Closeness()
 
     def set_names(self, terms: frozenset[str]) -> None:
         """The terms of the fact base's names, for typo correction of names."""
@@ -153,12 +156,12 @@ class Ranker:
             covered.append((coverage * date_factor(date, c), c))
         covered.sort(key=lambda x: -x[0])
         out = []
+        query = _Query(qtext) if closeness_for else None
         for n, (dated, c) in enumerate(covered):
-            if n >= closeness_for:
+            if query is None or n >= closeness_for:
                 out.append(Scored(c, 0.0, dated))
                 continue
-            close = process.extractOne(qtext, c.head, scorer=FUZZ_SCORER)
-            closeness = (close[1] if close else 0.0) / 100.0
+            closeness = self._closeness.score(query, c.head) / 100.0
             score = 100.0 * dated * (COVERAGE_WEIGHT + FUZZ_WEIGHT * closeness)
             out.append(Scored(c, min(score, 100.0), dated))
         # Ties go to the better BM25 rank (the order FTS5 returned the candidates in).
@@ -208,6 +211,7 @@ class Ranker:
         return any(t in self.vocab for t in self.correct(group))
 
     def _correct(self, group: frozenset[str]) -> frozenset[str]:
+        """``group`` itself when nothing is found (no second set to keep in the cache)."""
         extra = set()
         for t in group:
             if t.isdigit():
@@ -233,7 +237,7 @@ class Ranker:
             best = process.extractOne(t, pool, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
             if best:
                 extra.add(best[0])
-        return group | extra
+        return group | extra if extra else group
 
     def _prefixed(self, t: str) -> set[str]:
         out: set[str] = set()
@@ -257,6 +261,128 @@ _FIRST = {ch: group[0] for group in _ALIKE for ch in group}
 
 def _first_alike(ch: str) -> str:
     return _FIRST.get(ch, ch)
+
+
+_CYR_RE = re.compile("[\u0400-\u04ff]")
+_LAT_RE = re.compile("[a-z\u00e0-\u024f]")
+#: A question text the bound holds for: words of digits, Cyrillic and Latin letters only,
+#: single spaces (what :func:`knowledge.text.words` and ``loose`` give).
+_SIMPLE_RE = re.compile(
+    "[0-9a-z\u00e0-\u024f\u0400-\u04ff]+(?: [0-9a-z\u00e0-\u024f\u0400-\u04ff]+)*"
+)
+_DIGITS = frozenset("0123456789")
+#: A head line's script, keyed by the script of a question: (Cyrillic, Latin, digits).
+_Script = tuple[bool, bool, bool]
+
+
+class _Query:
+    """What :class:`Closeness` needs to know about a question's text, computed once."""
+
+    __slots__ = ("digits", "distinct", "script", "simple", "spaces", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        tokens = text.split()
+        self.simple = not text or _SIMPLE_RE.fullmatch(text) is not None
+        self.spaces = text.count(" ")
+        self.digits = not _DIGITS.isdisjoint(text)
+        # Length of its distinct words joined: the shortest string WRatio builds from it.
+        self.distinct = len(" ".join(set(tokens)))
+        self.script: _Script = (bool(_CYR_RE.search(text)), bool(_LAT_RE.search(text)), self.digits)
+
+
+#: A head line that shares no letter with the question: (line, spaces, distinct length).
+_Apart = tuple[str, int, int]
+Scorer = Callable[..., float]
+_INDEL_RATIOS: frozenset[Scorer] = frozenset(
+    (
+        fuzz.ratio,
+        fuzz.QRatio,
+        fuzz.WRatio,
+        fuzz.partial_ratio,
+        fuzz.token_ratio,
+        fuzz.token_set_ratio,
+        fuzz.token_sort_ratio,
+        fuzz.partial_token_ratio,
+        fuzz.partial_token_set_ratio,
+        fuzz.partial_token_sort_ratio,
+    )
+)
+
+
+class Closeness:
+    """:data:`FUZZ_SCORER` of a question against the closest line of a fact's head, exactly as
+    ``process.extractOne(text, head, scorer=FUZZ_SCORER)`` scores it, for fewer calls.
+
+    A head holds the title, aliases and names in three languages; a question is mostly in one
+    script, so about half the lines share no letter with it. Every ratio WRatio takes (plain,
+    token sort, token set, partial, partial token) compares two strings made of the two texts'
+    characters (words re-ordered or deduplicated, single spaces, windows), so their longest
+    common subsequence is at most K, the spaces and digits both have in common. With no word in
+    common, each ratio is at most ``200 K / (m + K)``, m the shorter distinct-words length. A
+    line whose bound is below the best score of the lines that share letters cannot be the
+    closest, and is not scored. The rest are scored as before, so the result is the same.
+    """
+
+    #: Heads remembered (a tuple of lines in, tuples of strings and ints out: nothing the
+    #: garbage collector has to walk).
+    CACHE = 4096
+
+    def __init__(self, scorer: Scorer = FUZZ_SCORER, *, bounded: bool | None = None) -> None:
+        self.scorer = scorer
+        #: The bound holds for rapidfuzz's Indel-based ratios; any other scorer scores all.
+        self.bounded = scorer in _INDEL_RATIOS if bounded is None else bounded
+        self._split: dict[
+            tuple[tuple[str, ...], _Script], tuple[tuple[str, ...], tuple[_Apart, ...]]
+        ]
+        self._split = {}
+
+    def score(self, q: _Query, head: tuple[str, ...]) -> float:
+        """The best score (0-100) of ``q`` against any line of ``head``."""
+        if not (q.simple and self.bounded):
+            close = process.extractOne(q.text, head, scorer=self.scorer)
+            return float(close[1]) if close else 0.0
+        key = (head, q.script)
+        split = self._split.get(key)
+        if split is None:
+            split = self._split_head(head, q.script)
+            if len(self._split) >= self.CACHE:
+                self._split.clear()
+            self._split[key] = split
+        near, apart = split
+        best = 0.0
+        if near:
+            close = process.extractOne(q.text, near, scorer=self.scorer)
+            best = float(close[1]) if close else 0.0
+        for line, spaces, distinct in apart:
+            if best >= 100.0:
+                break
+            k = min(q.spaces, spaces)
+            if k == 0:
+                continue  # nothing in common: every ratio is 0
+            m = min(q.distinct, distinct)
+            if 200.0 * k <= (best - 1e-6) * (m + k):
+                continue
+            best = max(best, float(self.scorer(q.text, line, score_cutoff=best)))
+        return best
+
+    @staticmethod
+    def _split_head(
+        head: tuple[str, ...], script: _Script
+    ) -> tuple[tuple[str, ...], tuple[_Apart, ...]]:
+        """The lines that may share letters (or a word) with a question of ``script``, and the
+        ones that cannot, with what bounds their score."""
+        cyr, lat, digits = script
+        near: list[str] = []
+        apart: list[_Apart] = []
+        for line in head:
+            tokens = line.split()
+            shares = (cyr and _CYR_RE.search(line)) or (lat and _LAT_RE.search(line))
+            if shares or line != " ".join(tokens) or (digits and not _DIGITS.isdisjoint(line)):
+                near.append(line)
+            else:
+                apart.append((line, line.count(" "), len(" ".join(set(tokens)))))
+        return tuple(near), tuple(apart)
 
 
 def date_factor(date: DateQuery | None, c: Candidate) -> float:

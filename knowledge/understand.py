@@ -54,6 +54,8 @@ _CUES = (
     "task",
 )
 _TARGETS = ("places", "people", "works")
+_TARGET_KEYS = tuple((t, f"target_{t}") for t in _TARGETS)
+_KIND_KEYS = frozenset(KIND_LISTS)
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
             kind_words.update(ws[a:b])
             named_by.append({kind})
     for w, lists in zip(ws, member, strict=True):
-        found = {KIND_LISTS[key] for key in lists & KIND_LISTS.keys()}
+        found = {KIND_LISTS[key] for key in lists & _KIND_KEYS}
         if found:
             kinds |= found
             kind_words.add(w)
@@ -138,8 +140,9 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     sure: set[str] = set().union(*(n for n in named_by if len(n) == 1))
     kinds = set().union(*((n & sure) or n for n in named_by)) if named_by else set()
     # Direction cues ("in China", "Қазақстан мәдениеті") keep their words as content words.
+    in_any = frozenset().union(*member)
     for key, (h, g) in _DIRECTIONS.items():
-        if any(key in lists for lists in member) or phrases.get(key):
+        if key in in_any or phrases.get(key):
             cues.add(key)
             host, guest = host or h, guest or g
     if {"guest_cn", "guest_kz"} <= cues:
@@ -156,7 +159,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
             continue
         lists = member[i]
         hit = next((k for k in _CUES if k in lists), None)
-        tgt = next((t for t in _TARGETS if f"target_{t}" in lists), None)
+        tgt = next((t for t, key in _TARGET_KEYS if key in lists), None)
         if hit is not None and tgt is not None:
             cues.add(hit)
         if tgt is not None:

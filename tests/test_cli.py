@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -163,3 +164,24 @@ def test_chat_says_questions_are_not_logged(tmp_path: Path) -> None:
     proc = _run(tmp_path, "chat", input=b"\n")
     assert b"not logged" in proc.stdout
     assert b"not logged" in _run(tmp_path, "chat", "--help").stdout
+
+
+def test_ask_settles_the_heap_once_the_engine_is_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.cli
+
+    calls: list[int] = []
+    monkeypatch.setattr(bot.cli, "settle", lambda: calls.append(gc.get_freeze_count()))
+    assert main(["--db", str(tmp_path / "a.db"), "ask", "Abai 150"]) == 0
+    assert len(calls) == 1
+
+
+def test_settle_freezes_what_start_up_left() -> None:
+    from bot.services import settle
+
+    try:
+        settle()
+        assert gc.get_freeze_count() > 10_000  # modules, pydantic schemas, word lists...
+    finally:
+        gc.unfreeze()
