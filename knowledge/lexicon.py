@@ -74,6 +74,9 @@ LISTS: tuple[str, ...] = (
 KIND_LISTS: dict[str, str] = {
     key: key.removeprefix("kind_").replace("_", "-") for key in LISTS if key.startswith("kind_")
 }
+#: Question words whose lists and forms are remembered (emptied when full): every message
+#: may bring new words, and a bot runs for months (a never-seen word costs about 1 KiB).
+WORD_CACHE = 16384
 #: A stem must be this long to match by stem (shorter ones match only by their loose form).
 MIN_STEM = 3
 
@@ -209,7 +212,7 @@ class Lexicon:
             keys |= self._by_stem.get(s, set())
         got = frozenset(keys)
         got = self._sets.setdefault(got, got)
-        if len(self._cache) > 65536:
+        if len(self._cache) >= WORD_CACHE:
             self._cache.clear()
         self._cache[w] = got
         return got
@@ -219,7 +222,7 @@ class Lexicon:
         got = self._forms.get(w)
         if got is None:
             got = (loose(w), self._kk_loose(w))
-            if len(self._forms) > 65536:
+            if len(self._forms) >= WORD_CACHE:
                 self._forms.clear()
             self._forms[w] = got
         return got

@@ -13,6 +13,10 @@ import snowballstemmer
 
 from .text import loose
 
+#: Words whose stems are remembered: enough for the vocabulary of a large fact base (the
+#: index build stems each distinct word once), bounded for questions that bring new words.
+STEM_CACHE = 60_000
+
 _RU = snowballstemmer.stemmer("russian")
 _EN = snowballstemmer.stemmer("english")
 
@@ -83,7 +87,7 @@ class KazakhStemmer:
         if hit is not None:
             return hit
         out = self._stem(word)
-        if len(self._cache) < 200_000:
+        if len(self._cache) < STEM_CACHE:
             self._cache[word] = out
         return out
 
@@ -162,13 +166,13 @@ def protected_from_vocabulary(kk_words: Iterable[str]) -> set[str]:
 _RU_EXCEPTIONS = {"визит": "визит"}
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=STEM_CACHE)
 def stem_ru(word: str) -> str:
     """Snowball Russian, then the loose fold (ё->е and so on)."""
     word = word.replace("ё", "е")
     return loose(_RU_EXCEPTIONS.get(word) or _RU.stemWord(word))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=STEM_CACHE)
 def stem_en(word: str) -> str:
     return str(_EN.stemWord(word))

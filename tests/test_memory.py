@@ -18,6 +18,7 @@ from telegram import Update
 
 from bot import store as store_mod
 from bot.store import Store
+from knowledge.engine import Engine
 from tests.factories import make_message_update
 from tests.test_handlers import (  # the offline harness, and its clean-environment fixture
     RecordingRequest,
@@ -225,3 +226,18 @@ async def test_the_application_keeps_nothing_per_user_without_persistence(
     finally:
         await stop(app)
     assert request.problems == []
+
+
+def test_word_memos_stay_bounded_with_never_seen_words(engine: Engine) -> None:
+    # Every message may bring words nobody typed before; the memos must not grow with them.
+    from knowledge.lexicon import WORD_CACHE
+    from knowledge.stem import STEM_CACHE, stem_en, stem_ru
+
+    for i in range(WORD_CACHE + 500):
+        engine.understand(f"что было с qwx{i}zz и абв{i}где в 2004")
+    assert len(engine.lexicon._cache) <= WORD_CACHE
+    assert len(engine.lexicon._forms) <= WORD_CACHE
+    assert (
+        stem_ru.cache_info().currsize <= STEM_CACHE and stem_en.cache_info().currsize <= STEM_CACHE
+    )
+    assert len(engine.index.analyzer.kk._cache) <= STEM_CACHE
