@@ -163,6 +163,29 @@ class Engine:
             about = await self._about_context(q, lang, context)
             if about is not None:
                 return about
+        if (
+            context is not None
+            and q.intent == "count"
+            and q.date is None
+            and not q.terms.groups
+            and context.intent in ("list", "count")
+            and context.words
+        ):
+            # "Which books were published in China?", then "how many?": the same list, counted.
+            analyzer = self.index.analyzer
+            again = replace(
+                q,
+                terms=analyzer.terms(q.norm, None, context.words, frozenset(), self.lexicon),
+                kinds=frozenset(context.kinds),
+                kind_words=frozenset(
+                    w for w in context.words if self.lexicon.lists_of(w) & KIND_LISTS.keys()
+                ),
+                target=context.target,
+                host=context.host,
+                guest=context.guest,
+                cues=q.cues | ({"times"} if context.times else set()),
+            )
+            return await self._list(again, lang)
         if context is not None and "followup" in q.cues and q.date is None:
             other = self._with_other_name(q, context)
             if other is not None:

@@ -445,6 +445,20 @@ async def test_a_kazakh_topic_keeps_its_direction_into_the_follow_up(engine: Eng
     assert b.facts and b.facts[0].host == "KZ" and b.facts[0].date.start.year == 2006
 
 
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("which books were published in china?", "how many?"),
+        ("какие книги назарбаева издали в китае", "сколько?"),
+        ("қандай кітаптар басылды", "нешеу?"),
+    ],
+)
+async def test_how_many_counts_the_last_list(engine: Engine, first: str, then: str) -> None:
+    a = await engine.ask(first)
+    b = await engine.ask(then, context=a.context)
+    assert a.kind == b.kind == "list" and b.count == len(a.items) > 1
+
+
 async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
     for text, lang in (("рахмет", "kk"), ("спасибо", "ru"), ("thanks", "en"), ("сәлем", "kk")):
         a = await engine.ask(text)
