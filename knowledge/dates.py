@@ -187,6 +187,16 @@ def parse_dates(text: str) -> tuple[DateQuery | None, str]:
     return found, " ".join(rest.split())
 
 
+#: At most this many years are compared side by side; more make their span a period.
+MAX_COMPARED = 4
+
+
+def _compare(ys: tuple[int, ...]) -> DateQuery:
+    if len(ys) > MAX_COMPARED:
+        return DateQuery(min(ys), max(ys), "range")
+    return DateQuery(min(ys), max(ys), "compare", years=ys)
+
+
 def _skip_suffixes(toks: list[_Tok], i: int) -> int:
     """Past a year's dash and Kazakh suffix, and its year word: "2010-нан", "2010 жылдан"."""
     j = i + 1
@@ -210,7 +220,7 @@ def _find(toks: list[_Tok], spans: list[tuple[int, int]]) -> DateQuery | None:
             if any(w in _OR for w in gap) or any(w.startswith(_COMPARE) for w in words):
                 ys = tuple(sorted({y for _, y in years}))
                 spans.extend((toks[j].start, toks[j].end) for j, _ in years)
-                return DateQuery(min(ys), max(ys), "compare", years=ys)
+                return _compare(ys)
             raw = words[i + 1 : k]
             joins = [w for w in gap if w not in _YEAR_WORDS and w not in _KK_SUFFIX]
             opened = i > 0 and words[i - 1] in _RANGE_OPEN
@@ -226,7 +236,7 @@ def _find(toks: list[_Tok], spans: list[tuple[int, int]]) -> DateQuery | None:
     if len(years) >= 2 and len({y for _, y in years}) >= 2:
         ys = tuple(sorted({y for _, y in years}))
         spans.extend((toks[j].start, toks[j].end) for j, _ in years)
-        return DateQuery(min(ys), max(ys), "compare", years=ys)
+        return _compare(ys)
     for i, y in years:
         decade = _decade(toks, i, y)
         if decade is not None:

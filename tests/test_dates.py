@@ -122,3 +122,10 @@ def test_counted_relative_years(text: str, offset: int) -> None:
     from knowledge.dates import relative_year
 
     assert relative_year(normalise(text)) == offset
+
+
+def test_many_years_make_a_period_not_a_comparison() -> None:
+    d, _ = parse_dates("1991, 1995, 2004, 2010 or 2015?")
+    assert d is not None and (d.kind, d.start, d.end) == ("range", 1991, 2015)
+    d, _ = parse_dates("1991 or 1992?")
+    assert d is not None and d.kind == "compare" and d.years == (1991, 1992)
