@@ -200,10 +200,12 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     ):
         cues.add("list")
     if "which" in cues and any(
-        _KK_PLURAL.search(latin_to_cyrillic(w) if is_latin(w) else w)
+        _plural(w, "en")
+        if w.isascii() and lang == "en"
+        else _KK_PLURAL.search(latin_to_cyrillic(w) if is_latin(w) else w)
         for w in [*content, *kind_words]
     ):
-        cues.add("list")  # "қандай кітаптар", "қай қалаларда"; not "қандай мақал"
+        cues.update(("list", "plural"))  # "қандай кітаптар", "қай қалаларда"; not "қандай мақал"
     if "count" in cues and not _TIMES.isdisjoint(ws):
         cues.add("times")  # "how many times": a count of events, not of what a fact states
     # Kazakh "… ше?" closes a follow-up: "ал 2005 жылы ше?".
@@ -255,17 +257,24 @@ _DIRECTIONS: dict[str, tuple[str | None, str | None]] = {
 _THANKS_SIGNS = frozenset("👍🙏❤👌💐😊🙂")
 #: "How many times", «сколько раз», «неше рет».
 _TIMES = frozenset({"times", "раз", "раза", "рет", "ret"})
-#: Kazakh "which" words (loose forms, Latin as typed too): a list only with a plural noun.
-_KK_WHICH = frozenset({"кандай", "кай", "кайсы", "qandai", "qandaı", "qai", "qaı", "kandai", "kai"})
+#: "Which" words (Kazakh loose forms, Latin Kazakh as typed, English): a list only with a
+#: plural noun ("which cities", «қай қалаларда»; not "which agency", «қандай мақал»).
+_KK_WHICH = frozenset(
+    {"кандай", "кай", "кайсы", "qandai", "qandaı", "qai", "qaı", "kandai", "kai", "which"}
+)
 _KK_PLURAL = re.compile(
     r"(лар|лер|дар|дер|тар|тер)(ы|і)?(нда|нде|да|де|ды|ді|ға|ге|на|не|н|дың|дің|ның|нің)?$"
 )
 
 
+#: English words that end in "s" and are not plurals of what is counted.
+_NOT_PLURAL = frozenset({"news", "series", "its", "was", "has", "does", "this", "as", "us", "yes"})
+
+
 def _plural(w: str, lang: Lang | None) -> bool:
     """A plural target word: "cities", "городах", "қалаларда" (a list, not one fact)."""
     if w.isascii():
-        return w.endswith("s") and not w.endswith("ss")
+        return w.endswith("s") and not w.endswith(("ss", "us", "is")) and w not in _NOT_PLURAL
     if lang == "kk" or _KK_PLURAL.search(w):
         return bool(_KK_PLURAL.search(w))
     return w.endswith(("ах", "ов", "ы", "и", "ам"))

@@ -223,6 +223,9 @@ async def test_a_name_no_fact_of_the_date_holds_is_not_a_question_about_the_date
         ("1997 жылы Қытайда қандай кітаптар шықты?", "list"),  # plural: which books
         ("Си Цзиньпин қандай бастама ұсынды?", "fact"),  # singular: which initiative
         ("какой театр из ганьсу приезжал и до какого числа", "fact"),  # a date, not a count
+        ("which kazakh news agency has a bureau in china?", "fact"),  # one agency
+        ("which kazakh news agencies work with china", "list"),  # several
+        ("1997 jyly qytaida qandai kitaptar basyldy", "list"),
     ],
 )
 def test_which_of_one_or_of_many(engine: Engine, text: str, intent: str) -> None:
