@@ -152,6 +152,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     target = None
     target_words: set[str] = set()
     content: list[str] = []
+    which: list[int] = []  # where "which" words stand
     for i, w in enumerate(ws):
         if used[i]:
             continue
@@ -173,8 +174,9 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
                 target_words.add(w)
             continue
         if hit == "list" and loose(w) in _KK_WHICH:
-            # Kazakh "қандай", "қай" ask "which" of one or of many: the noun's plural says.
+            # "Which", «қандай», «қай» ask for one or for many: the noun's plural says.
             cues.add("which")
+            which.append(i)
             continue
         if hit is not None:
             cues.add(hit)
@@ -199,11 +201,20 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         for i, w in enumerate(ws)
     ):
         cues.add("list")
+    # The noun is among the next few words: "which Chinese city held its culture days" asks
+    # for one city; "which Kazakh news agencies", «қандай кітаптар» for several.
+    # In Kazakh it may also come before: «бағыттары қандай?».
+    after = [
+        w
+        for i in which
+        for w in ws[i + 1 : i + 1 + WHICH_NOUN_WITHIN]
+        + (ws[max(0, i - 2) : i] if not ws[i].isascii() else [])
+    ]
     if "which" in cues and any(
         _plural(w, "en")
         if w.isascii() and lang == "en"
         else _KK_PLURAL.search(latin_to_cyrillic(w) if is_latin(w) else w)
-        for w in [*content, *kind_words]
+        for w in after
     ):
         cues.update(("list", "plural"))  # "қандай кітаптар", "қай қалаларда"; not "қандай мақал"
     if "count" in cues and not _TIMES.isdisjoint(ws):
@@ -267,6 +278,8 @@ _KK_PLURAL = re.compile(
 )
 
 
+#: The noun a "which" asks about is within this many words after it.
+WHICH_NOUN_WITHIN = 3
 #: English words that end in "s" and are not plurals of what is counted.
 _NOT_PLURAL = frozenset({"news", "series", "its", "was", "has", "does", "this", "as", "us", "yes"})
 
