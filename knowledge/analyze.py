@@ -37,6 +37,19 @@ class QueryTerms:
     def only_generic(self) -> bool:
         return all(self.generic)
 
+    @property
+    def specific(self) -> list[frozenset[str]]:
+        """The groups of the words that are neither generic nor weak."""
+        return [
+            g
+            for g, gen, weak in zip(self.groups, self.generic, self.weak, strict=True)
+            if not gen and not weak
+        ]
+
+    def only(self, allowed: frozenset[str]) -> bool:
+        """Whether every word that is not generic is one of ``allowed``."""
+        return all(gen or w in allowed for w, gen in zip(self.words, self.generic, strict=True))
+
     def without(self, drop: frozenset[str]) -> QueryTerms:
         """The same question without the content words in ``drop``."""
         keep = [i for i, w in enumerate(self.words) if w not in drop]

@@ -172,19 +172,7 @@ class Engine:
             and context.words
         ):
             # "Which books were published in China?", then "how many?": the same list, counted.
-            analyzer = self.index.analyzer
-            again = replace(
-                q,
-                terms=analyzer.terms(q.norm, None, context.words, frozenset(), self.lexicon),
-                kinds=frozenset(context.kinds),
-                kind_words=frozenset(
-                    w for w in context.words if self.lexicon.lists_of(w) & KIND_LISTS.keys()
-                ),
-                target=context.target,
-                host=context.host,
-                guest=context.guest,
-                cues=q.cues | ({"times"} if context.times else set()),
-            )
+            again = self._again(q, context, context.words, "count", context.host, context.guest)
             return await self._list(again, lang)
         if context is not None and "followup" in q.cues and q.date is None:
             other = self._with_other_name(q, context)
@@ -302,11 +290,7 @@ class Engine:
         if detail == "number":
             return any(_AMOUNT_RE.search(f.text.get(lang).casefold()) for lang in LANGS)
         ids = [*f.places, *f.orgs] if detail == "where" else [*f.people, *f.orgs]
-        asked = [
-            g
-            for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True)
-            if not gen and not weak
-        ]
+        asked = q.terms.specific
         named = [
             i
             for i in ids
@@ -322,10 +306,7 @@ class Engine:
         """ "Where?", «кім қол қойды?», «в каком году это было?»: a when/where/who and nothing
         but the words of the last answer's kind; about the last answer, if there is one."""
         asks = {"ask_when", "ask_where", "target_people", "target_places"} & q.cues
-        return bool(asks) and all(
-            gen or w in q.kind_words or w in q.target_words
-            for w, gen in zip(q.terms.words, q.terms.generic, strict=True)
-        )
+        return bool(asks) and q.terms.only(q.kind_words | q.target_words)
 
     @staticmethod
     def _only_asks_who_or_where(q: Question) -> bool:
@@ -333,19 +314,13 @@ class Engine:
         "cities"): no subject, no event kind, no date."""
         if q.date is not None or q.kinds or not q.target_words:
             return False
-        return all(
-            gen or w in q.target_words
-            for w, gen in zip(q.terms.words, q.terms.generic, strict=True)
-        )
+        return q.terms.only(q.target_words)
 
     def _names_unknown(self, q: Question) -> bool:
         """Whether the question names something the fact base does not know at all: a
         specific word that is no term of the index, typos corrected ("What did Putin do in
         2006?" is not a question about 2006's events)."""
-        return any(
-            not gen and not weak and not self.ranker.knows(g)
-            for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True)
-        )
+        return any(not self.ranker.knows(g) for g in q.terms.specific)
 
     async def _beside_the_date(self, q: Question, date: DateQuery) -> bool:
         """Whether a specific word of the question is in none of the date's facts: "What did
@@ -356,8 +331,8 @@ class Engine:
         terms: set[str] = set()
         for c in cands:
             terms |= c.terms
-        for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True):
-            known = self.ranker.correct(g) if not gen and not weak else frozenset()
+        for g in q.terms.specific:
+            known = self.ranker.correct(g)
             if any(t in self.vocab for t in known) and not _mentions(terms, known):
                 return True
         return False
@@ -391,8 +366,7 @@ class Engine:
                 ]
                 told = [s for s in wider if self._tells(self._fact(s.cand), q, detail)]
                 if not told:
-                    answer = await self._none(q, lang, [s.cand for s in near])
-                    return answer.model_copy(update={"missing": detail})
+                    return await self._none(q, lang, [s.cand for s in near], detail)
                 near = told
             return Answer(
                 question=q.text, lang=lang, kind="fact", hits=self._hits(self._prefer(q, near))
@@ -485,10 +459,7 @@ class Engine:
     async def _list(self, q: Question, lang: Lang) -> Answer:
         """Several facts: "which cities…", "how many times…", "the first agreement"."""
         date = self._bounded(q.date)
-        target_only = all(
-            gen or w in q.target_words
-            for w, gen in zip(q.terms.words, q.terms.generic, strict=True)
-        )
+        target_only = q.terms.only(q.target_words)
         if not q.has_content or q.terms.only_generic or (target_only and not q.kinds):
             if date is not None:
                 answer = await self._date_answer(q, lang)
@@ -520,8 +491,7 @@ class Engine:
             # A list of one is a fact answer ("Which city held its days in Astana in 2008?").
             detail = self._asked_detail(q)
             if detail is not None and not self._tells(facts[0], q, detail):
-                answer = await self._none(q, lang, await self.index.by_ids([facts[0].id]))
-                return answer.model_copy(update={"missing": detail})
+                return await self._none(q, lang, await self.index.by_ids([facts[0].id]), detail)
             hit = Hit(fact=facts[0], score=100.0)
             return Answer(question=q.text, lang=lang, kind="fact", intent="list", hits=[hit])
         items = list_items(facts, q.target, lang, self.names)
@@ -555,8 +525,7 @@ class Engine:
                     )
                 # One fact and no number in it: the article does not count ("how many
                 # students study in China?"); say so, and offer the fact.
-                answer = await self._none(q, lang, await self.index.by_ids([facts[0].id]))
-                return answer.model_copy(update={"missing": "number"})
+                return await self._none(q, lang, await self.index.by_ids([facts[0].id]), "number")
         return Answer(
             question=q.text,
             lang=lang,
@@ -712,7 +681,11 @@ class Engine:
             detail=True,
         )
 
-    async def _none(self, q: Question, lang: Lang, near: Sequence[Candidate]) -> Answer:
+    async def _none(
+        self, q: Question, lang: Lang, near: Sequence[Candidate], missing: Missing | None = None
+    ) -> Answer:
+        """ "The article says nothing about this" (or, with ``missing``, the article touches
+        the subject but does not give that detail), with questions about ``near`` facts."""
         cands = list(near) or await self.index.featured(3)
         facts = [self._fact(c) for c in cands[:3]]
         return Answer(
@@ -722,6 +695,7 @@ class Engine:
             intent=q.intent,
             suggestions=[suggestion(f, lang) for f in facts],
             suggested=[f.id for f in facts],
+            missing=missing,
         )
 
     def _nearest_years(self, start: int, end: int) -> list[int]:
@@ -735,11 +709,7 @@ class Engine:
         own ("who organised them?" after the culture days' cities). None: not about them."""
         if q.intent not in ("fact", "list", "count", "empty", "followup"):
             return None
-        specific = [
-            self.ranker.correct(g)
-            for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True)
-            if not gen and not weak
-        ]
+        specific = [self.ranker.correct(g) for g in q.terms.specific]
         known = [g for g in specific if any(t in self.vocab for t in g)]
         words = list(dict.fromkeys([*ctx.words, *q.terms.words]))
         if ctx.kind == "fact" and ctx.fact_ids:
@@ -751,8 +721,7 @@ class Engine:
                 alone = "anaphor" not in q.cues  # "where?"; not "who signed it?"
                 if alone and detail is not None and not self._tells(self._fact(best), q, detail):
                     # "Where?" after a fact that names no place: the article does not say.
-                    answer = await self._none(q, lang, [best])
-                    return answer.model_copy(update={"missing": detail})
+                    return await self._none(q, lang, [best], detail)
                 answer = Answer(
                     question=q.text,
                     lang=lang,
@@ -773,19 +742,13 @@ class Engine:
         another name (and the direction this one gives, if it gives one)."""
         if ctx.intent not in ("list", "count") or not ctx.kinds:
             return None
-        specific = [
-            g
-            for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True)
-            if not gen and not weak
-        ]
+        specific = q.terms.specific
         if not specific or not all(not g.isdisjoint(self.name_terms) for g in specific):
             return None
-        analyzer = self.index.analyzer
         # The last question's frame (its kind and target words), this one's names.
         frame = KIND_LISTS.keys() | {"target_places", "target_people", "target_works"}
         kept = [w for w in ctx.words if self.lexicon.lists_of(w) & frame]
         words = list(dict.fromkeys([*kept, *q.terms.words]))
-        kind_words = frozenset(w for w in words if self.lexicon.lists_of(w) & KIND_LISTS.keys())
         turned = q.host is not None or q.guest is not None
         host = q.host
         if not turned:
@@ -798,15 +761,31 @@ class Engine:
             } - {None}
             if len(countries) == 1:
                 host, turned = countries.pop(), True
+        intent: Intent = "count" if ctx.intent == "count" else "list"
+        if turned:
+            return self._again(q, ctx, words, intent, host, q.guest)
+        return self._again(q, ctx, words, intent, ctx.host, ctx.guest)
+
+    def _again(
+        self,
+        q: Question,
+        ctx: Context,
+        words: Sequence[str],
+        intent: Intent,
+        host: str | None,
+        guest: str | None,
+    ) -> Question:
+        """The last list or count question's frame (its kinds, target and kind of count) over
+        ``words``, as this question."""
         return replace(
             q,
-            intent="count" if ctx.intent == "count" else "list",
-            terms=analyzer.terms(q.norm, None, words, frozenset(), self.lexicon),
+            intent=intent,
+            terms=self.index.analyzer.terms(q.norm, None, list(words), frozenset(), self.lexicon),
             kinds=frozenset(ctx.kinds),
-            kind_words=kind_words,
+            kind_words=frozenset(w for w in words if self.lexicon.lists_of(w) & KIND_LISTS.keys()),
             target=ctx.target,
-            host=host if turned else ctx.host,
-            guest=q.guest if turned else ctx.guest,
+            host=host,
+            guest=guest,
             cues=q.cues | ({"times"} if ctx.times else set()),
         )
 
