@@ -371,19 +371,39 @@ def _day(text: str) -> bool:
     return text.isdigit() and len(text) <= 2 and 1 <= int(text) <= 31
 
 
-#: Counted years: "two years later", «через три года», «он жылдан кейін», «5 лет назад».
+#: Number words up to twelve, in the three languages (the article writes "төрт телеарна").
+NUMBER_WORDS: dict[str, int] = {
+    w: n
+    for n, forms in enumerate(
+        (
+            "",
+            "one бір один одна",
+            "two екі два две",
+            "three үш три",
+            "four төрт четыре",
+            "five бес пять",
+            "six алты шесть",
+            "seven жеті семь",
+            "eight сегіз восемь",
+            "nine тоғыз девять",
+            "ten он десять",
+            "eleven одиннадцать",  # Kazakh «он бір» is two words: not a number word
+            "twelve двенадцать",
+        )
+    )
+    for w in forms.split()
+}
+_KK_LETTERS = frozenset("әіңғүұқөһ")
+#: Counted years: "two years later", «через три года», «он жылдан кейін», «5 лет назад»: one
+#: to ten, also as typed without Kazakh letters, in Latin Kazakh and in Russian oblique cases.
 _NUMBERS = {
-    **{w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), 1)},
-    **{w: n for n, w in enumerate("бір екі үш төрт бес алты жеті сегіз тоғыз он".split(), 1)},
-    **{
-        loose(w): n for n, w in enumerate("бір екі үш төрт бес алты жеті сегіз тоғыз он".split(), 1)
-    },
+    **{w: n for w, n in NUMBER_WORDS.items() if n <= 10},
+    **{loose(w): n for w, n in NUMBER_WORDS.items() if n <= 10 and _KK_LETTERS & set(w)},
     **{w: n for n, w in enumerate("bir eki ush tort bes alty jeti segiz togyz on".split(), 1)},
-    **dict.fromkeys(("один", "одна", "одного"), 1),
-    **dict.fromkeys(("два", "две", "двух"), 2),
-    **dict.fromkeys(("три", "трёх", "трех"), 3),
-    **dict.fromkeys(("четыре", "четырёх", "четырех"), 4),
-    **{w: n for n, w in enumerate("пять шесть семь восемь девять десять".split(), 5)},
+    **dict.fromkeys(("одного",), 1),
+    **dict.fromkeys(("двух",), 2),
+    **dict.fromkeys(("трёх", "трех"), 3),
+    **dict.fromkeys(("четырёх", "четырех"), 4),
 }
 _N = r"(\d{1,2}|[^\W\d_]+)"
 _LATER = (

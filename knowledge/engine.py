@@ -24,7 +24,7 @@ from typing import Literal
 
 from .analyze import Analyzer
 from .compose import EXAMPLES, context_of, list_items, suggestion
-from .dates import DateQuery, is_month_word
+from .dates import NUMBER_WORDS, DateQuery, is_month_word
 from .index import EVENT_TAG, Candidate, FactIndex, FactSource
 from .lexicon import KIND_LISTS, Lexicon
 from .models import LANGS, Answer, Context, Fact, Hit, Lang, Missing, Name
@@ -843,28 +843,6 @@ _NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?![\w]|[.,
 COUNTED_WITHIN = 6
 COUNTED_WORD_WITHIN = 2
 COUNTED_PREFIX = 5
-#: Number words up to twelve, in the three languages (the article writes "төрт телеарна").
-_NUMBER_WORDS: dict[str, int] = {
-    w: n
-    for n, forms in enumerate(
-        (
-            "",
-            "one бір один одна",
-            "two екі два две",
-            "three үш три",
-            "four төрт четыре",
-            "five бес пять",
-            "six алты шесть",
-            "seven жеті семь",
-            "eight сегіз восемь",
-            "nine тоғыз девять",
-            "ten он десять",
-            "eleven одиннадцать",  # Kazakh «он бір» is two words: not a number word
-            "twelve двенадцать",
-        )
-    )
-    for w in forms.split()
-}
 
 
 #: An amount of money or a large quantity as the facts write it ("20 million yuan").
@@ -909,11 +887,11 @@ def stated_number(fact: Fact, q: Question) -> int | None:
             # A number word counts the noun right after it ("two delegations"), not a word
             # near it ("students of the two countries").
             if (
-                w in _NUMBER_WORDS
-                and _NUMBER_WORDS[w] not in asked
+                w in NUMBER_WORDS
+                and NUMBER_WORDS[w] not in asked
                 and counts_them("", text[m.end() : m.end() + 40], COUNTED_WORD_WITHIN)
             ):
-                found.add(_NUMBER_WORDS[w])
+                found.add(NUMBER_WORDS[w])
         found.discard(1)  # "one" is mostly "one of", not a count
         if len(found) == 1:
             return found.pop()

@@ -469,7 +469,7 @@ async def test_greetings_are_answered_in_their_language(engine: Engine) -> None:
 
 
 def test_number_words_are_single_words() -> None:
-    from knowledge.engine import _NUMBER_WORDS
+    from knowledge.dates import NUMBER_WORDS as _NUMBER_WORDS
 
     # «он бір» (eleven) is two words; its parts keep their own values.
     assert (_NUMBER_WORDS["бір"], _NUMBER_WORDS["екі"], _NUMBER_WORDS["он"]) == (1, 2, 10)
