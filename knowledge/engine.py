@@ -594,7 +594,8 @@ class Engine:
         # A name the question gives is in every fact listed: "What did Russia sign with China
         # in 2006?" lists none of 2006's agreements.
         named = [self.ranker.correct(g) for g in specific if not g.isdisjoint(self.name_terms)]
-        cands = [c for c in cands if all(self._names_it(c, g) for g in named)]
+        people = [(g, self._people_named(g)) for g in named]
+        cands = [c for c in cands if all(self._names_it(c, g, p) for g, p in people)]
         return self._in_direction(q, [self._fact(c) for c in cands[:MAX_LIST]])
 
     async def _list_facts(
@@ -607,14 +608,20 @@ class Engine:
         keep = [s for s in dated if s.coverage >= max(LIST_MIN_COVERAGE, best * LIST_SHARE)]
         return self._in_direction(q, [self._fact(s.cand) for s in keep[:MAX_LIST]])
 
-    def _names_it(self, c: Candidate, group: frozenset[str]) -> bool:
-        """Whether fact ``c`` is about the name the question word stands for: a person among
-        its people (Nazarbayev, not Nazarbayev University), a place among its places, an
-        organisation among its organisations; else a word of its text."""
-        ids = [i for i, terms in self.name_terms_of.items() if not group.isdisjoint(terms)]
-        people = [i for i in ids if self.names[i].kind == "person"]
+    def _people_named(self, group: frozenset[str]) -> frozenset[str]:
+        """The people (name keys) the question word ``group`` can stand for."""
+        return frozenset(
+            i
+            for i, terms in self.name_terms_of.items()
+            if self.names[i].kind == "person" and not group.isdisjoint(terms)
+        )
+
+    def _names_it(self, c: Candidate, group: frozenset[str], people: frozenset[str]) -> bool:
+        """Whether fact ``c`` is about the name the question word ``group`` stands for: when
+        it names a person (``people``), that person is among the fact's people (Nazarbayev,
+        not Nazarbayev University); any other name, a word of the fact's terms."""
         if people:
-            return not set(people).isdisjoint(self._fact(c).people)
+            return not people.isdisjoint(self._fact(c).people)
         return _mentions(c.terms, group)
 
     @staticmethod
