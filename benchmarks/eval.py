@@ -1,9 +1,12 @@
-"""The evals: ``python -m benchmarks.eval [--set dev|test] [-v] [--json]``.
+"""The evals: ``python -m benchmarks.eval [--set dev|test|test2] [-v] [--json]``.
 
 - ``dev`` (the default): ``tests/eval/*.yaml``, written by the people who wrote the facts and
   tuned the engine. Tune on this one.
 - ``test``: ``tests/heldout/*.yaml``, written from the article alone by people who had not read
-  the fact base or the dev set, before the engine was reworked. Never tune on it; report it first.
+  the fact base or the dev set, before the engine was reworked. Never tune on it. Its misses were
+  read after the engine work of the second session, so it is no longer quite unseen.
+- ``test2``: ``tests/heldout2/*.yaml``, written the same way at the start of the third session,
+  before that session's engine changes; its misses are not read. Report it first.
 
 Prints accuracy per language and per kind, counted per turn (a conversation's turns are asked in
 order, each with the context the previous answer left), and the share of conversations right
@@ -30,7 +33,11 @@ from knowledge.factbase import FactBase, load_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_FILE = ROOT / "tests" / "eval" / "questions.yaml"
-SETS = {"dev": ROOT / "tests" / "eval", "test": ROOT / "tests" / "heldout"}
+SETS = {
+    "dev": ROOT / "tests" / "eval",
+    "test": ROOT / "tests" / "heldout",
+    "test2": ROOT / "tests" / "heldout2",
+}
 
 
 @dataclass
