@@ -78,6 +78,12 @@ T: dict[str, dict[Lang, str]] = {
         "ru": "В статье нет событий {years} года.",
         "en": "The article mentions no events in {years}.",
     },
+    # A comparison on one subject: nothing on it in that year (other events may be).
+    "year_none_topic": {
+        "kk": "Мақалада бұл туралы {years} жылы ештеңе айтылмайды.",
+        "ru": "В статье об этом за {years} год ничего нет.",
+        "en": "The article has nothing on this in {years}.",
+    },
     "nearest": {
         "kk": "Оқиғасы бар ең жақын жылдар: {years}.",
         "ru": "Ближайшие годы с событиями: {years}.",
@@ -154,6 +160,12 @@ T: dict[str, dict[Lang, str]] = {
         "kk": "Оқиғасыз жылдар: {years}",
         "ru": "Без событий: {years}",
         "en": "No events in: {years}",
+    },
+    # A period's overview of one kind of event: the years with none of that kind.
+    "no_topic_years": {
+        "kk": "Бұл тақырып бойынша жоқ жылдар: {years}",
+        "ru": "Ничего об этом: {years}",
+        "en": "None of these in: {years}",
     },
     "period_open": {
         "kk": "Жылды ашу үшін батырманы басыңыз.",

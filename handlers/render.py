@@ -191,7 +191,8 @@ def _period_blocks(answer: Answer, sources: Sources, st: _Style) -> list[str]:
     assert answer.years is not None
     empty = [y for y in range(answer.years[0], answer.years[1] + 1) if y not in by_year]
     if empty and len(empty) <= 40:
-        blocks.append(st.i(t("no_events_years", lang, years=_year_spans(empty))))
+        none = "no_topic_years" if answer.topical else "no_events_years"
+        blocks.append(st.i(t(none, lang, years=_year_spans(empty))))
     if st.html:  # the buttons are under the message; a terminal has none
         blocks.append(st.i(t("period_open", lang)))
     blocks.append(_article_line(sources, lang, st))
@@ -216,7 +217,8 @@ def _compare_blocks(answer: Answer, sources: Sources, st: _Style) -> list[str]:
     for year in answer.compare:
         facts = by_year.get(year, [])
         if not facts:
-            blocks.append(f"{st.b(str(year))}\n{st.esc(t('year_none', lang, years=year))}")
+            none = "year_none_topic" if answer.topical else "year_none"
+            blocks.append(f"{st.b(str(year))}\n{st.esc(t(none, lang, years=year))}")
             continue
         lines = [f"{st.b(str(year))} · {st.esc(events(len(facts), lang))}"]
         lines += [_list_item(f, lang, st) for f in facts[:3]]

@@ -137,13 +137,25 @@ class Engine:
 
         ``context`` is the chat's last answer's context, if it is still fresh.
         """
-        q = self.understand(question)
+        q = self._without_filler_typos(self.understand(question))
         self._dated = {}
         reply: Lang = lang or q.lang or (context.lang if context else None) or fallback_lang
         answer = await self._answer(q, reply, context)
         if answer.context is None and answer.kind != "chat":
             answer = answer.model_copy(update={"context": context_of(q, answer)})
         return answer
+
+    def _without_filler_typos(self, q: Question) -> Question:
+        """The question without the words the fact base does not know that are typos of
+        framing words ("2006 жылы не болды айтып бершш"): they name nothing to look for."""
+        typos = frozenset(
+            w
+            for w, g in zip(q.terms.words, q.terms.groups, strict=True)
+            if not self.ranker.knows(g) and self.lexicon.filler_typo(w)
+        )
+        if not typos:
+            return q
+        return replace(q, terms=q.terms.without(typos))
 
     async def _answer(self, q: Question, lang: Lang, context: Context | None) -> Answer:
         if "task" in q.cues and q.intent != "more":
@@ -215,6 +227,19 @@ class Engine:
             return await self._none(q, lang, [])
         if q.intent == "date" and q.date is not None:
             return await self._date_answer(q, lang)
+        if q.date is not None and q.date.kind == "compare" and q.intent in ("fact", "list"):
+            # Two years in one question are compared, on its subject if it names one.
+            return await self._date_answer(q, lang)
+        if self._kind_in_period(q):
+            # "What was signed before 2000?": the period's overview, of that kind only.
+            answer = await self._list(replace(q, intent="list"), lang)
+            d = self._bounded(q.date)
+            if answer.kind == "list" and len(answer.hits) > 1 and d is not None:
+                years = (d.start, d.end) if d.start is not None and d.end is not None else None
+                update: dict[str, object] = {"kind": "range", "intent": q.intent, "items": []}
+                return answer.model_copy(update={**update, "years": years, "topical": True})
+            if answer.kind != "none":
+                return answer
         if q.intent in ("list", "count"):
             return await self._list(q, lang)
         one_year = q.date is not None and q.date.start == q.date.end and q.date.start is not None
@@ -425,14 +450,17 @@ class Engine:
             for y in d.years:
                 facts += await self.index.by_dates(y, y, limit=MAX_DATE_HITS)
             uniq = list({c.rowid: c for c in facts}.values())
+            # "Was the Joint Declaration signed in 1993 or 1995?": both years' facts on it.
+            on_it = self._on_subject(q, uniq)
             return Answer(
                 question=q.text,
                 lang=lang,
                 kind="compare",
                 intent="date",
-                hits=self._hits([Scored(c, 100.0) for c in uniq]),
+                hits=self._hits([Scored(c, 100.0) for c in on_it or uniq]),
                 compare=list(d.years),
                 years=(d.start, d.end),
+                topical=bool(on_it),
             )
         cands = await self._by_dates(d.start, d.end)
         total = None
@@ -455,6 +483,31 @@ class Engine:
             total=total,
             page=page,
         )
+
+    @staticmethod
+    def _kind_in_period(q: Question) -> bool:
+        """An event kind asked over a period ("what was signed before 2000?", «с 2013 года
+        какие визиты были»), not for its places or people ("which cities…" is a list)."""
+        d = q.date
+        if d is None or d.kind == "compare" or not q.kinds or q.intent not in ("fact", "list"):
+            return False
+        if {"ask_when", "ask_where"} & q.cues:
+            return False  # "When was the 2003-2008 programme signed?" asks for one date
+        return (d.open_ended or d.start != d.end) and q.target in (None, "works")
+
+    def _on_subject(self, q: Question, cands: list[Candidate]) -> list[Candidate]:
+        """The facts among ``cands`` that hold every specific word of the question (its kind
+        words may be any of the kind's); none when the question has no such word."""
+        groups = q.terms.without(q.kind_words).specific
+        if not groups and not q.kinds:
+            return []
+        out = []
+        for c in cands:
+            if q.kinds and c.fact.event not in q.kinds:
+                continue
+            if all(_mentions(c.terms, self.ranker.correct(g)) for g in groups):
+                out.append(c)
+        return out
 
     async def _list(self, q: Question, lang: Lang) -> Answer:
         """Several facts: "which cities…", "how many times…", "the first agreement"."""

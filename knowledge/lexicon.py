@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from rapidfuzz.distance import Levenshtein
 
 from .models import LANGS, Lang
 from .stem import stem_en, stem_ru
@@ -79,6 +80,9 @@ KIND_LISTS: dict[str, str] = {
 WORD_CACHE = 16384
 #: A stem must be this long to match by stem (shorter ones match only by their loose form).
 MIN_STEM = 3
+#: A word this long or longer, one edit from a stop or framing word, may be a typo of it
+#: («бершш» for «берші», "plese"): shorter ones are too often other words.
+FILLER_TYPO_MIN_LEN = 5
 
 
 #: Lists matched on word forms, never by stem ("аудар" asks to translate; "аударды", who
@@ -178,6 +182,12 @@ class Lexicon:
             if not key.startswith(_FORM_ONLY):
                 for f in wl.stems:
                     self._by_stem.setdefault(f, set()).add(key)
+        # Stop and framing words by (length, first letter), for typos of them.
+        self._fillers: dict[tuple[int, str], list[str]] = {}
+        for key in ("stop", "framing"):
+            for f in self.lists[key].loose | self.lists[key].kk_read:
+                if len(f) >= FILLER_TYPO_MIN_LEN - 1:
+                    self._fillers.setdefault((len(f), f[0]), []).append(f)
         self._cache: dict[str, frozenset[str]] = {}
         # The distinct answers of lists_of: a few hundred sets shared by every word cached, so
         # the cache holds few objects for the garbage collector to walk.
@@ -226,6 +236,19 @@ class Lexicon:
                 self._forms.clear()
             self._forms[w] = got
         return got
+
+    def filler_typo(self, w: str) -> bool:
+        """Whether ``w`` (normalised) is one edit from a stop or framing word of about its
+        length: a typo of one («айтып бершш», "plese"). Ask only about words the fact base
+        does not know: "visits" is one edit from "visit" and is no typo."""
+        f = loose(w)
+        if len(f) < FILLER_TYPO_MIN_LEN or f.isdigit():
+            return False
+        for n in (len(f) - 1, len(f), len(f) + 1):
+            for other in self._fillers.get((n, f[0]), ()):
+                if Levenshtein.distance(f, other, score_cutoff=1) <= 1:
+                    return True
+        return False
 
     def has(self, key: str, w: str) -> bool:
         """Whether the question word ``w`` (normalised) is in list ``key``."""

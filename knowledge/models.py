@@ -407,6 +407,10 @@ class Answer(_Strict):
     intent: str = Field(default="fact", description="what the question was understood to ask")
     page: int = Field(default=0, ge=0, description="the page of a long answer to show")
     compare: list[int] = Field(default_factory=list, description="the years compared")
+    topical: bool = Field(
+        default=False,
+        description="the date's facts on the question's subject only, not all its events",
+    )
     items: list[ListItem] = Field(default_factory=list, description="a list answer's lines")
     count: int | None = Field(default=None, description="the number a count question asked for")
     detail: bool = Field(default=False, description="show the fact in full, with its quote")

@@ -145,3 +145,19 @@ async def test_items_of_one_fact_share_a_line(engine: Engine, base: FactBase) ->
         title = next(f for f in a.facts if f.id == fid).title.get("ru")
         assert out.count(title) <= 1
     assert all(i.label in out for i in a.items)
+
+
+async def test_an_overview_of_one_subject_does_not_say_a_year_had_no_events(
+    engine: Engine, base: FactBase
+) -> None:
+    # 1991 has events (independence), but no agreement: the overview says none *of these*.
+    out = render(await engine.ask("what was signed before 2000"), base.sources, html_mode=False)
+    assert "None of these in: 1991" in out and "No events" not in out
+    out = render(
+        await engine.ask("Ху Цзиньтао 2003 жылы келді ме, әлде 2004 жылы ма?"),
+        base.sources,
+        html_mode=False,
+    )
+    assert "2004\nМақалада бұл туралы 2004 жылы ештеңе айтылмайды." in out
+    out = render(await engine.ask("1991 or 2000?"), base.sources, html_mode=False)
+    assert "The article mentions no events in 2000." in out

@@ -329,14 +329,94 @@ async def test_the_words_around_a_period_do_not_hide_it(
     assert (await engine.ask(text)).kind == kind
 
 
-async def test_a_kind_in_a_period_lists_that_kind_then(engine: Engine, base: FactBase) -> None:
+async def test_a_kind_in_a_period_is_that_kind_s_overview(engine: Engine, base: FactBase) -> None:
     a = await engine.ask("2004-2008 жылдары жыл сайын қандай мәдениет күндері өтті?")
     want = {
         f.id
         for f in base.facts
         if f.event == "culture-days" and f.date and 2004 <= f.date.start.year <= 2008
     }
-    assert a.kind == "list" and {f.id for f in a.facts} == want
+    assert a.kind == "range" and a.topical and a.years == (2004, 2008)
+    assert {f.id for f in a.facts} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("what was signed before 2000", 1999),
+        ("что подписали до 1995 года", 1994),
+        ("2000 жылға дейін қандай құжаттарға қол қойылды", 1999),
+    ],
+)
+async def test_what_was_signed_in_an_open_period_is_its_agreements_overview(
+    engine: Engine, base: FactBase, text: str, end: int
+) -> None:
+    a = await engine.ask(text)
+    want = {
+        f.id
+        for f in base.facts
+        if f.event in ("agreement", "declaration") and f.date and f.date.start.year <= end
+    }
+    assert a.kind == "range" and a.topical and a.years is not None and a.years[1] == end
+    assert {f.id for f in a.facts} == want and len(want) > 1
+
+
+async def test_when_in_a_titled_period_asks_for_one_date(engine: Engine) -> None:
+    # "2003-2008" names the programme; "when" asks for its date, not the period's overview.
+    a = await engine.ask("when was the 2003-2008 cooperation programme signed?")
+    assert a.kind == "fact" and a.facts[0].id == "programme-2003-2008"
+
+
+@pytest.mark.parametrize(
+    ("text", "years", "ids"),
+    [
+        (
+            "was the Joint Declaration signed in 1993 or 1995?",
+            [1993, 1995],
+            {"joint-declaration-1993-10-18", "joint-declaration-1995-09-11"},
+        ),
+        (
+            "Ху Цзиньтао 2003 жылы келді ме, әлде 2004 жылы ма?",
+            [2003, 2004],
+            {"hu-jintao-visit-2003"},
+        ),
+        ("дипломатические отношения: 1991 или 1992?", [1991, 1992], {"diplomatic-relations-1992"}),
+    ],
+)
+async def test_two_years_and_a_subject_compare_the_subject(
+    engine: Engine, text: str, years: list[int], ids: set[str]
+) -> None:
+    a = await engine.ask(text)
+    assert a.kind == "compare" and a.compare == years and a.topical
+    assert {f.id for f in a.facts} == ids
+
+
+async def test_two_years_alone_compare_every_event(engine: Engine, base: FactBase) -> None:
+    a = await engine.ask("1991 or 1992?")
+    want = {f.id for f in base.facts if f.date and f.date.start.year in (1991, 1992)}
+    assert a.kind == "compare" and not a.topical and {f.id for f in a.facts} == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["расскажи про 2008 год плз", "2006 жылы не болды айтып бершш", "what happened in 2004 plese"],
+)
+async def test_a_typo_of_a_framing_word_names_nothing(engine: Engine, text: str) -> None:
+    assert (await engine.ask(text)).kind == "year"
+
+
+def test_typos_of_framing_words_are_only_words_the_lists_hold(engine: Engine) -> None:
+    lex = engine.lexicon
+    assert lex.filler_typo("бершш") and lex.filler_typo("plese")
+    # Near a stop word, but too short to tell; and a word of its own.
+    assert not lex.filler_typo("whot") and not lex.filler_typo("bolashak")
+
+
+@pytest.mark.parametrize(
+    "text", ["capital of china?", "столица китая", "what is the capital of kazakhstan"]
+)
+async def test_the_capital_of_a_country_is_not_in_the_article(engine: Engine, text: str) -> None:
+    assert (await engine.ask(text)).kind == "none"
 
 
 async def test_what_with_a_plural_asks_for_a_list(engine: Engine) -> None:
