@@ -169,6 +169,10 @@ class Engine:
             year = context.year if context.year is not None else context.start
             if year is not None and (context.end is None or context.end == year):
                 q = replace(q, date=DateQuery(year, year, "year"))
+        if context is not None and q.order is not None and q.date is None:
+            one = await self._first_or_last_of(q, lang, context)
+            if one is not None:
+                return one
         # "Then" asks the last answer's year (above); a detail alone asks about its fact.
         points_back = "anaphor" in q.cues or ("then" not in q.cues and self._asks_only_a_detail(q))
         if context is not None and points_back and (q.date is None or "then" in q.cues):
@@ -217,7 +221,7 @@ class Engine:
             chat = next((c for c in ("thanks", "help", "greeting") if c in q.cues), None)
             if chat is not None:
                 return self._chat(q, lang, chat)
-            if q.date is not None and not self._names_unknown(q):
+            if q.date is not None and not self._names_unknown(q) and q.intent != "count":
                 q = replace(q, intent="date")
         if q.intent in ("fact", "list", "count") and self._only_asks_who_or_where(q):
             # "Who is the president of Kazakhstan?": a role and a country, nothing the
@@ -484,6 +488,12 @@ class Engine:
             page=page,
         )
 
+    def _order_words(self, q: Question) -> frozenset[str]:
+        """ "First", "last" and "which one": they order facts, they name none."""
+        return frozenset(
+            w for w in q.terms.words if self.lexicon.lists_of(w) & {"first", "last", "which_one"}
+        )
+
     @staticmethod
     def _kind_in_period(q: Question) -> bool:
         """An event kind asked over a period ("what was signed before 2000?", «с 2013 года
@@ -498,7 +508,9 @@ class Engine:
     def _on_subject(self, q: Question, cands: list[Candidate]) -> list[Candidate]:
         """The facts among ``cands`` that hold every specific word of the question (its kind
         words may be any of the kind's); none when the question has no such word."""
-        groups = q.terms.without(q.kind_words).specific
+        # The years are the comparison's, not its subject ("the 1995 declaration or the 1993 one").
+        about = q.terms.without(q.kind_words | self._order_words(q))
+        groups = [g for g in about.specific if not _is_number(g)]
         if not groups and not q.kinds:
             return []
         out = []
@@ -579,6 +591,11 @@ class Engine:
                 # One fact and no number in it: the article does not count ("how many
                 # students study in China?"); say so, and offer the fact.
                 return await self._none(q, lang, await self.index.by_ids([facts[0].id]), "number")
+            elif not q.kinds and q.target is None and not times:
+                # "How many Kazakhs live in China?": no kind of event or thing the facts
+                # list is counted, and no fact states the number; their count is no answer.
+                shown = await self.index.by_ids([f.id for f in facts[:3]])
+                return await self._none(q, lang, shown, "number")
         return Answer(
             question=q.text,
             lang=lang,
@@ -618,10 +635,7 @@ class Engine:
             return None
         # "First"/"last" order the kind; they do not narrow it ("the first agreement" is
         # not the one whose text says "one of the first").
-        order = frozenset(
-            w for w in q.terms.words if self.lexicon.has("first", w) or self.lexicon.has("last", w)
-        )
-        other = q.terms.without(q.kind_words | q.target_words | order)
+        other = q.terms.without(q.kind_words | q.target_words | self._order_words(q))
         specific = [g for g, gen in zip(other.groups, other.generic, strict=True) if not gen]
         if any(not self.ranker.knows(g) for g in specific):
             return None
@@ -762,6 +776,27 @@ class Engine:
         before = [y for y in self.years if y < start]
         after = [y for y in self.years if y > end]
         return ([before[-1]] if before else []) + ([after[0]] if after else [])
+
+    async def _first_or_last_of(self, q: Question, lang: Lang, ctx: Context) -> Answer | None:
+        """ "And which one was first?", «а какое было последним?», «қайсысы бірінші?» after a
+        list or a period: the earliest or latest of its facts. None: the question names
+        something else."""
+        if len(ctx.fact_ids) < 2:
+            return None
+        if len(self._order_words(q)) < len(set(q.terms.words)):
+            return None
+        cands = [c for c in await self.index.by_ids(ctx.fact_ids) if c.start_key is not None]
+        if not cands:
+            return None
+        cands.sort(key=lambda c: c.start_key or 0, reverse=q.order == "last")
+        hit = Hit(fact=self._fact(cands[0]), score=100.0)
+        answer = Answer(question=q.text, lang=lang, kind="fact", hits=[hit])
+        context = context_of(q, answer, ctx.words)
+        # The others stay behind it: "and the last one?" may follow; "who signed it?" asks
+        # about the first of them (the one shown) when the others hold no more of its words.
+        rest = [i for i in ctx.fact_ids if i != hit.fact.id]
+        context = context.model_copy(update={"fact_ids": [hit.fact.id, *rest]})
+        return answer.model_copy(update={"context": context})
 
     async def _about_context(self, q: Question, lang: Lang, ctx: Context) -> Answer | None:
         """A question that points back ("who signed it?", «а что он там сказал?»): one of the
@@ -973,6 +1008,10 @@ def _direction(q: Question) -> tuple[str | None, str | None]:
         return None, None
     other = {"KZ": "CN", "CN": "KZ"}
     return host or (other[guest] if guest else None), guest or (other[host] if host else None)
+
+
+def _is_number(group: frozenset[str]) -> bool:
+    return all(t.isdigit() for t in group)
 
 
 def _mentions(terms: Set[str], group: frozenset[str]) -> bool:

@@ -45,6 +45,7 @@ LISTS: tuple[str, ...] = (
     "weak",
     "relative",
     "anaphor",
+    "which_one",
     "then",
     "ask_when",
     "ask_where",

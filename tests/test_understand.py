@@ -554,3 +554,98 @@ def test_number_words_are_single_words() -> None:
     # «он бір» (eleven) is two words; its parts keep their own values.
     assert (_NUMBER_WORDS["бір"], _NUMBER_WORDS["екі"], _NUMBER_WORDS["он"]) == (1, 2, 10)
     assert _NUMBER_WORDS["төрт"] == _NUMBER_WORDS["four"] == _NUMBER_WORDS["четыре"] == 4
+
+
+@pytest.mark.parametrize(
+    ("first_q", "then", "want"),
+    [
+        (
+            "what agreements and declarations were signed before 2000?",
+            "and which one was first?",
+            "diplomatic-relations-1992",
+        ),
+        (
+            "what agreements and declarations were signed before 2000?",
+            "and the last one?",
+            "joint-declaration-1995-09-11",
+        ),
+        ("что было в 2000-е?", "а какое событие было первым?", "kz-culture-days-china-2001"),
+    ],
+)
+async def test_which_one_was_first_picks_from_the_last_answer(
+    engine: Engine, first_q: str, then: str, want: str
+) -> None:
+    first = await engine.ask(first_q)
+    a = await engine.ask(then, context=first.context)
+    assert a.kind == "fact" and a.facts[0].id == want
+
+
+async def test_first_then_last_keeps_the_list(engine: Engine) -> None:
+    listed = await engine.ask("what agreements and declarations were signed before 2000?")
+    first = await engine.ask("and which one was first?", context=listed.context)
+    last = await engine.ask("and the last one?", context=first.context)
+    assert (first.facts[0].id, last.facts[0].id) == (
+        "diplomatic-relations-1992",
+        "joint-declaration-1995-09-11",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [
+        ("сау бол", "kk", "thanks"),
+        ("ok", "en", "thanks"),
+        ("ок", "ru", "thanks"),
+        ("what's your name?", "en", "help"),
+        ("как тебя зовут", "ru", "help"),
+        ("атың кім?", "kk", "help"),
+    ],
+)
+async def test_chit_chat_gets_a_chat_reply_in_its_language(
+    engine: Engine, text: str, lang: str, intent: str
+) -> None:
+    a = await engine.ask(text)
+    assert (a.kind, a.intent, a.lang) == ("chat", intent, lang)
+
+
+async def test_ok_before_a_question_is_framing(engine: Engine) -> None:
+    a = await engine.ask("ok so what about 2004")
+    assert a.kind == "year" and a.years == (2004, 2004)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many events were there in 2006",
+        "2006 жылы неше оқиға болды?",
+        "сколько событий было в 2006 году",
+    ],
+)
+async def test_how_many_events_in_a_year_is_counted(
+    engine: Engine, base: FactBase, text: str
+) -> None:
+    a = await engine.ask(text)
+    want = sum(1 for f in base.facts if f.date and f.date.start.year == 2006)
+    assert a.kind == "year" and a.count == want == len(a.facts)
+
+
+@pytest.mark.parametrize("text", ["Қытайда қанша қазақ тұрады?", "сколько казахов живет в китае"])
+async def test_a_count_of_nothing_the_facts_list_is_refused(engine: Engine, text: str) -> None:
+    a = await engine.ask(text)
+    assert a.kind == "none" and a.count is None
+
+
+async def test_a_kazakh_direction_in_the_locative_is_no_topic_word(engine: Engine) -> None:
+    # «Қазақстанда» is where, as "in Kazakhstan" is: it must not narrow the kind to the facts
+    # whose text says «Қазақстанда».
+    a = await engine.ask("Қытайдың мәдениет күндері Қазақстанда қашан алғаш өтті?")
+    assert a.facts[0].id == "china-culture-days-almaty-2002"
+
+
+async def test_the_years_compared_are_not_the_subject(engine: Engine) -> None:
+    a = await engine.ask("which came first, the 1995 declaration or the 1993 declaration?")
+    ids = {f.id for f in a.facts}
+    assert (
+        a.kind == "compare"
+        and {"joint-declaration-1993-10-18", "joint-declaration-1995-09-11"} <= ids
+    )
