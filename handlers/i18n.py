@@ -172,6 +172,12 @@ T: dict[str, dict[Lang, str]] = {
         "ru": "Нажмите на год, чтобы открыть его события.",
         "en": "Tap a year to open its events.",
     },
+    # A count of the facts the article gives, not a number it states.
+    "counted_mentions": {
+        "kk": "Мақалада аталғаны: {n}",
+        "ru": "В статье упомянуто: {n}",
+        "en": "The article mentions {n}",
+    },
     "counted": {
         "kk": "Мақала бойынша: {n}",
         "ru": "По статье: {n}",
@@ -225,6 +231,15 @@ def format_partial(d: PartialDate, lang: Lang) -> str:
     if d.month is None:
         return {"kk": f"{d.year} жыл", "ru": f"{d.year} г.", "en": str(d.year)}[lang]
     return _day_month(d, lang, with_year=True)
+
+
+def format_number(n: int, lang: Lang) -> str:
+    """20000000 as people write it: "20,000,000" in English, «20 000 000» (narrow no-break
+    spaces) in Russian and Kazakh; below 10,000 as it is."""
+    if abs(n) < 10_000:
+        return str(n)
+    grouped = f"{n:,}"
+    return grouped if lang == "en" else grouped.replace(",", "\u202f")
 
 
 def format_date(date: FactDate | None, lang: Lang) -> str:

@@ -12,7 +12,7 @@ import re
 from knowledge.compose import LIST_PAGE
 from knowledge.models import Answer, Fact, Lang, Source, Sources
 
-from .i18n import T, events, format_date, location_label, ref_label, t, ui
+from .i18n import T, events, format_date, format_number, location_label, ref_label, t, ui
 
 #: Telegram's limit on a message's text, counted in UTF-16 code units.
 MAX_MESSAGE = 4096
@@ -237,7 +237,13 @@ def _items_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> li
     pages = max(1, -(-len(items) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     head = (
-        st.b(t("counted", lang, n=answer.count))
+        st.b(
+            t(
+                "counted" if answer.count_stated else "counted_mentions",
+                lang,
+                n=format_number(answer.count, lang),
+            )
+        )
         if answer.count is not None
         else st.b(t("listed", lang, n=len(items)))
     )

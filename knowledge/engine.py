@@ -34,6 +34,8 @@ from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 
 #: Final scores are 0-100. Below this, the engine says it does not know.
 CONFIDENCE_THRESHOLD = 50.0
+#: A refused question of at most this many specific words is tried again as a follow-up.
+SHORT_FOLLOWUP_WORDS = 2
 #: Further facts join the top one in a ``fact`` answer if they score at least this share of it.
 RUNNER_UP_SHARE = 0.92
 #: A question asking for a detail (who, where, when, how much) may be answered by a fact
@@ -141,9 +143,40 @@ class Engine:
         self._dated = {}
         reply: Lang = lang or q.lang or (context.lang if context else None) or fallback_lang
         answer = await self._answer(q, reply, context)
+        if answer.kind == "none" and context is not None and self._short_followup(q, answer):
+            # «За какие годы?», "for what?", «о чём?» after an answer: nothing alone, but
+            # about the last answer's subject.
+            about = await self._about_context(q, reply, context)
+            if about is not None and about.kind != "none":
+                answer = about
         if answer.context is None and answer.kind != "chat":
             answer = answer.model_copy(update={"context": context_of(q, answer)})
         return answer
+
+    @staticmethod
+    def _asks_about_the_last_fact(q: Question, ctx: Context) -> bool:
+        """Question words and nothing else ("for what?", «о чём?»), after a one-fact answer
+        (a fact, or a count or list of one)."""
+        return (
+            (ctx.kind == "fact" or (ctx.kind == "list" and len(ctx.fact_ids) == 1))
+            and bool(ctx.fact_ids)
+            and not q.has_content
+            and q.date is None
+            and q.intent in ("empty", "fact", "list")
+            and "question" in q.cues
+            and "followup" not in q.cues
+        )
+
+    @staticmethod
+    def _short_followup(q: Question, answer: Answer) -> bool:
+        """A short question refused on its own, that may be about the last answer: a few
+        words, no date, nothing named the fact base does not know."""
+        return (
+            answer.missing is None
+            and q.intent in ("fact", "list", "count")
+            and q.date is None
+            and 0 < len(q.terms.specific) <= SHORT_FOLLOWUP_WORDS
+        )
 
     def _without_filler_typos(self, q: Question) -> Question:
         """The question without the words the fact base does not know that are typos of
@@ -227,6 +260,13 @@ class Engine:
             # "Who is the president of Kazakhstan?": a role and a country, nothing the
             # article is about.
             return await self._none(q, lang, [])
+        if context is not None and self._asks_about_the_last_fact(q, context):
+            # "For what?", «за какие годы?», «о чём?» after a fact: that fact in full, quote
+            # included; its text is what they ask about.
+            facts = await self.facts_by_ids(context.fact_ids[:1])
+            if facts:
+                hit = Hit(fact=facts[0], score=100.0)
+                return Answer(question=q.text, lang=lang, kind="fact", hits=[hit], detail=True)
         if q.intent == "empty":
             return await self._none(q, lang, [])
         if q.intent == "date" and q.date is not None:
@@ -559,8 +599,14 @@ class Engine:
                 return await self._none(q, lang, await self.index.by_ids([facts[0].id]), detail)
             hit = Hit(fact=facts[0], score=100.0)
             return Answer(question=q.text, lang=lang, kind="fact", intent="list", hits=[hit])
+        if q.intent == "count" and q.target not in ("places", "works"):
+            # "How many times were culture days held?": the times are the dated events; a
+            # fact on who organised them, or that they are held yearly, is no time.
+            dated = [f for f in facts if f.date is not None]
+            facts = dated or facts
         items = list_items(facts, q.target, lang, self.names)
         count = None
+        stated = False
         if q.intent == "count":
             count = len(items) if q.target in ("places", "works") else len(facts)
             # "How many times…" counts the facts; a number a fact states counts something else.
@@ -570,6 +616,7 @@ class Engine:
                 # "How many materials…", «неше телеарна»: the one fact that states the number
                 # of what is counted ("780 materials", "four TV channels").
                 fact, count = stating[0]
+                stated = True
                 if len(facts) > 1:
                     facts = [fact]
                     items = list_items(facts, q.target, lang, self.names)
@@ -587,6 +634,7 @@ class Engine:
                         hits=[Hit(fact=fact, score=100.0)],
                         items=list_items([fact], q.target, lang, self.names),
                         count=n,
+                        count_stated=True,
                     )
                 # One fact and no number in it: the article does not count ("how many
                 # students study in China?"); say so, and offer the fact.
@@ -604,6 +652,7 @@ class Engine:
             hits=[Hit(fact=f, score=100.0) for f in facts],
             items=items,
             count=count,
+            count_stated=stated,
         )
 
     async def _counted_elsewhere(
@@ -932,6 +981,19 @@ class Engine:
         return [self._fact(c) for c in await self.index.featured(limit)]
 
 
+#: Words that scale the number before them, by their first letters.
+_SCALES = {
+    "million": 1_000_000,
+    "миллион": 1_000_000,
+    "млн": 1_000_000,
+    "billion": 1_000_000_000,
+    "миллиард": 1_000_000_000,
+    "млрд": 1_000_000_000,
+    "thousand": 1_000,
+    "тысяч": 1_000,
+    "тыс": 1_000,
+    "мың": 1_000,
+}
 _NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?![\w]|[.,]\d)")
 #: A stated number counts what the question asks about when one of the next this many words
 #: starts like one of the question's specific words (this many letters).
@@ -976,7 +1038,9 @@ def stated_number(fact: Fact, q: Question) -> int | None:
             if any(is_month_word(w) for w in words(after)[:1]) or n in asked:
                 continue
             if counts_them(text[max(0, m.start() - 40) : m.start()], after):
-                found.add(n)
+                # "20 million yuan": the number is 20,000,000, not 20.
+                scale = next((k for w, k in _SCALES.items() if after.lstrip().startswith(w)), 1)
+                found.add(n * scale)
         for m in re.finditer(r"[^\W\d_]+", text):
             w = m.group(0)
             # A number word counts the noun right after it ("two delegations"), not a word

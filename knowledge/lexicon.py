@@ -46,6 +46,7 @@ LISTS: tuple[str, ...] = (
     "relative",
     "anaphor",
     "which_one",
+    "question",
     "then",
     "ask_when",
     "ask_where",

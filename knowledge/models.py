@@ -413,6 +413,10 @@ class Answer(_Strict):
     )
     items: list[ListItem] = Field(default_factory=list, description="a list answer's lines")
     count: int | None = Field(default=None, description="the number a count question asked for")
+    count_stated: bool = Field(
+        default=False,
+        description="the count is a number the article states, not the facts counted",
+    )
     detail: bool = Field(default=False, description="show the fact in full, with its quote")
     suggested: list[str] = Field(default_factory=list, description="ids behind suggestions")
     missing: Missing | None = Field(

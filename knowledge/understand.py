@@ -120,6 +120,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
             if key != "framing":
                 cues.add(key)
     member = [lexicon.lists_of(w) for w in ws]
+    if any("question" in lists for lists in member):
+        cues.add("question")  # "what", «о чём», «неге»: a question, if nothing else tells
     # Event kinds ("culture days", "визиты") keep their words as content words too.
     kinds: set[str] = set()
     kind_words: set[str] = set()

@@ -161,3 +161,21 @@ async def test_an_overview_of_one_subject_does_not_say_a_year_had_no_events(
     assert "2004\nМақалада бұл туралы 2004 жылы ештеңе айтылмайды." in out
     out = render(await engine.ask("1991 or 2000?"), base.sources, html_mode=False)
     assert "The article mentions no events in 2000." in out
+
+
+def test_big_numbers_are_grouped_as_each_language_writes_them() -> None:
+    from handlers.i18n import format_number
+
+    assert format_number(780, "en") == "780"
+    assert format_number(20_000_000, "en") == "20,000,000"
+    assert format_number(20_000_000, "ru") == "20\u202f000\u202f000"
+
+
+async def test_a_count_says_whether_the_article_states_it(engine: Engine, base: FactBase) -> None:
+    stated = await engine.ask("how many yuan did China give?")
+    assert stated.count == 20_000_000 and stated.count_stated
+    assert "According to the article: 20,000,000" in render(stated, base.sources, html_mode=False)
+    counted = await engine.ask("how many times were culture days held?")
+    assert counted.count is not None and not counted.count_stated
+    out = render(counted, base.sources, html_mode=False)
+    assert f"The article mentions {counted.count}" in out and "According to" not in out

@@ -649,3 +649,31 @@ async def test_the_years_compared_are_not_the_subject(engine: Engine) -> None:
         a.kind == "compare"
         and {"joint-declaration-1993-10-18", "joint-declaration-1995-09-11"} <= ids
     )
+
+
+async def test_the_times_of_a_kind_are_its_dated_events(engine: Engine, base: FactBase) -> None:
+    a = await engine.ask("how many times were culture days held?")
+    want = [f for f in base.facts if f.event == "culture-days" and f.date is not None]
+    assert a.count == len(want) and all(f.date is not None for f in a.facts)
+
+
+@pytest.mark.parametrize(
+    ("first_q", "then", "want"),
+    [
+        ("how many yuan did China give?", "for what?", "education-grant-20m-yuan"),
+        (
+            "сколько материалов о Китае вышло в СМИ Казахстана?",
+            "за какие годы?",
+            "media-items-2006-2008",
+        ),
+        ("когда он выступал в Назарбаев Университете?", "о чём?", "xi-nazarbayev-university-2013"),
+    ],
+)
+async def test_question_words_alone_ask_about_the_last_fact(
+    engine: Engine, first_q: str, then: str, want: str
+) -> None:
+    first = await engine.ask(first_q)
+    a = await engine.ask(then, context=first.context)
+    assert a.kind == "fact" and a.detail and a.facts[0].id == want
+    # Without a fact before them, they are no question.
+    assert (await engine.ask(then)).kind == "none"
