@@ -423,6 +423,21 @@ class Engine:
                 for s in scored[: MAX_FACT_HITS * 2]
                 if s.score >= max(CONFIDENCE_THRESHOLD, best * RUNNER_UP_SHARE)
             ]
+            pool = scored
+            named = self._names_asked(q)
+            if named:
+                # "When did Kazakhstan and Russia establish diplomatic relations?": a name
+                # the question gives is in the fact that answers it.
+                naming = [
+                    s
+                    for s in scored[: MAX_FACT_HITS * 2]
+                    if s.score >= CONFIDENCE_THRESHOLD
+                    and all(self._mentions_name(s.cand, g, ids) for g, ids in named)
+                ]
+                if not naming:
+                    return await self._none(q, lang, [s.cand for s in near])
+                near = [s for s in near if s in naming] or naming[:1]
+                pool = naming
             detail = self._asked_detail(q)
             if detail is not None:
                 # "Who won the Chinese Bridge contest?": the contest's fact names no winner.
@@ -430,7 +445,7 @@ class Engine:
                 # under a fact about the same field that gives none).
                 wider = [
                     s
-                    for s in scored[: MAX_FACT_HITS * 2]
+                    for s in pool[: MAX_FACT_HITS * 2]
                     if s.score >= max(CONFIDENCE_THRESHOLD, best * DETAIL_SHARE)
                 ]
                 told = [s for s in wider if self._tells(self._fact(s.cand), q, detail)]
@@ -723,6 +738,35 @@ class Engine:
         best = max((s.coverage for s in dated), default=0.0)
         keep = [s for s in dated if s.coverage >= max(LIST_MIN_COVERAGE, best * LIST_SHARE)]
         return self._in_direction(q, [self._fact(s.cand) for s in keep[:MAX_LIST]])
+
+    def _names_asked(self, q: Question) -> list[tuple[frozenset[str], frozenset[str]]]:
+        """The names the question gives, each with the keys of the names it may stand for:
+        people, places and organisations of the fact base, and countries other than the two
+        (a word list: "Russia", «Моңғолия»), which no fact may be about unless it names them."""
+        out = []
+        for w, g, gen in zip(q.terms.words, q.terms.groups, q.terms.generic, strict=True):
+            if gen:
+                continue
+            if not g.isdisjoint(self.name_terms):
+                ids = frozenset(
+                    i for i, terms in self.name_terms_of.items() if not g.isdisjoint(terms)
+                )
+                out.append((self.ranker.correct(g), ids))
+            elif self.lexicon.has("other_country", w):
+                out.append((g, frozenset()))
+        return out
+
+    def _mentions_name(self, c: Candidate, group: frozenset[str], ids: frozenset[str]) -> bool:
+        """Whether fact ``c`` names what the question word ``group`` names: in its words, or
+        by one of the name keys (``ids``) among its people, places or organisations (an alias:
+        «Елбасы» is Nazarbayev)."""
+        if not ids:
+            # A country of the word list: its own word ("Russia", not "the Russian abstract").
+            return not group.isdisjoint(c.terms)
+        if _mentions(c.terms, group):
+            return True
+        f = self._fact(c)
+        return not ids.isdisjoint((*f.people, *f.places, *f.orgs))
 
     def _people_named(self, group: frozenset[str]) -> frozenset[str]:
         """The people (name keys) the question word ``group`` can stand for."""

@@ -47,6 +47,7 @@ LISTS: tuple[str, ...] = (
     "anaphor",
     "which_one",
     "question",
+    "other_country",
     "then",
     "ask_when",
     "ask_where",

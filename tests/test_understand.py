@@ -677,3 +677,32 @@ async def test_question_words_alone_ask_about_the_last_fact(
     assert a.kind == "fact" and a.detail and a.facts[0].id == want
     # Without a fact before them, they are no question.
     assert (await engine.ask(then)).kind == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when did Kazakhstan and Russia establish diplomatic relations?",
+        "когда Казахстан и Россия установили дипломатические отношения",
+        "Қазақстан мен Ресей қашан дипломатиялық қатынас орнатты?",
+    ],
+)
+async def test_another_country_is_answered_only_by_a_fact_naming_it(
+    engine: Engine, text: str
+) -> None:
+    assert (await engine.ask(text)).kind == "none"
+
+
+async def test_a_fact_naming_the_other_country_still_answers(engine: Engine) -> None:
+    # Hu Jintao's first visits abroad were to Russia and then Kazakhstan.
+    a = await engine.ask("Ху Цзиньтао Ресейге барды ма?")
+    assert a.kind == "fact" and a.facts[0].id == "hu-jintao-visit-2003"
+    # «Елбасы» is Nazarbayev's alias: the fact names him among its people, not in that word.
+    a = await engine.ask("Елбасы Бейжіңге мемлекеттік сапармен қашан барды?")
+    assert a.facts[0].id == "nazarbayev-beijing-2015-08"
+
+
+@pytest.mark.parametrize("text", ["who made you?", "кто тебя создал?", "сені кім жасады?"])
+async def test_who_made_the_bot_is_a_help_question(engine: Engine, text: str) -> None:
+    a = await engine.ask(text)
+    assert (a.kind, a.intent) == ("chat", "help")
