@@ -223,6 +223,11 @@ class Engine:
             # "Which books were published in China?", then "how many?": the same list, counted.
             again = self._again(q, context, context.words, "count", context.host, context.guest)
             return await self._list(again, lang)
+        if context is not None and q.date is None and (q.host or q.guest):
+            turned = self._in_another_direction(q, context)
+            if turned is not None:
+                # "Which cities hosted culture days?", then "which ones in China?".
+                return await self._list(turned, lang)
         if context is not None and "followup" in q.cues and q.date is None:
             other = self._with_other_name(q, context)
             if other is not None:
@@ -925,6 +930,19 @@ class Engine:
             return None
         return answer.model_copy(update={"context": context_of(q, answer, words)})
 
+    def _in_another_direction(self, q: Question, ctx: Context) -> Question | None:
+        """ "Which ones in China?", «а Китая в Казахстане?» after a list or count of one kind:
+        the same question, in the direction this one names. None when it names anything else
+        (a kind, a name, a subject of its own)."""
+        if ctx.intent not in ("list", "count") or not ctx.kinds:
+            return None
+        frame = {"which_one", "question", "followup", "list", "target_places", "target_people"}
+        own = [w for w, gen in zip(q.terms.words, q.terms.generic, strict=True) if not gen]
+        if not all(self.lexicon.lists_of(w) & frame for w in own):
+            return None
+        intent: Intent = "count" if ctx.intent == "count" else "list"
+        return self._again(q, ctx, ctx.words, intent, q.host, q.guest)
+
     def _with_other_name(self, q: Question, ctx: Context) -> Question | None:
         """ "And Nazarbayev?" after a list or count of one kind: the same question about
         another name (and the direction this one gives, if it gives one)."""
@@ -965,12 +983,15 @@ class Engine:
     ) -> Question:
         """The last list or count question's frame (its kinds, target and kind of count) over
         ``words``, as this question."""
+        # Which of the words name the kind and the target, phrases included ("culture days").
+        frame = self.understand(" ".join(words))
         return replace(
             q,
             intent=intent,
             terms=self.index.analyzer.terms(q.norm, None, list(words), frozenset(), self.lexicon),
             kinds=frozenset(ctx.kinds),
-            kind_words=frozenset(w for w in words if self.lexicon.lists_of(w) & KIND_LISTS.keys()),
+            kind_words=frame.kind_words,
+            target_words=frame.target_words,
             target=ctx.target,
             host=host,
             guest=guest,

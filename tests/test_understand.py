@@ -706,3 +706,32 @@ async def test_a_fact_naming_the_other_country_still_answers(engine: Engine) -> 
 async def test_who_made_the_bot_is_a_help_question(engine: Engine, text: str) -> None:
     a = await engine.ask(text)
     assert (a.kind, a.intent) == ("chat", "help")
+
+
+@pytest.mark.parametrize(
+    ("first_q", "then", "host", "guest"),
+    [
+        ("which cities hosted culture days?", "which ones in China?", "CN", None),
+        ("мәдениет күндері қай қалаларда өтті?", "ал Қытайда ше?", "CN", None),
+        (
+            "сколько раз проводились дни культуры Казахстана в Китае?",
+            "а Китая в Казахстане?",
+            "KZ",
+            "CN",
+        ),
+    ],
+)
+async def test_a_direction_alone_turns_the_last_list(
+    engine: Engine, base: FactBase, first_q: str, then: str, host: str, guest: str | None
+) -> None:
+    first = await engine.ask(first_q)
+    a = await engine.ask(then, context=first.context)
+    want = {
+        f.id
+        for f in base.facts
+        if f.event == "culture-days"
+        and f.host == host
+        and (guest is None or f.guest == guest)
+        and (first.intent != "count" or f.date is not None)
+    }
+    assert a.kind == "list" and a.intent == first.intent and {f.id for f in a.facts} == want
