@@ -187,6 +187,12 @@ def parse_dates(text: str) -> tuple[DateQuery | None, str]:
     return found, " ".join(rest.split())
 
 
+def month_alone(text: str) -> tuple[int | None, int | None]:
+    """The month (and day) normalised ``text`` names when it names no year ("what happened
+    in August?", «что было 18 августа?»): (None, None) when it names none."""
+    return _month(tokens(text), [])
+
+
 #: At most this many years are compared side by side; more make their span a period.
 MAX_COMPARED = 4
 

@@ -272,6 +272,8 @@ class Engine:
             if facts:
                 hit = Hit(fact=facts[0], score=100.0)
                 return Answer(question=q.text, lang=lang, kind="fact", hits=[hit], detail=True)
+        if q.date is None and q.month is not None and not q.terms.specific and not q.kinds:
+            return await self._month_answer(q, lang)
         if q.intent == "empty":
             return await self._none(q, lang, [])
         if q.intent == "date" and q.date is not None:
@@ -580,6 +582,31 @@ class Engine:
             if all(_mentions(c.terms, self.ranker.correct(g)) for g in groups):
                 out.append(c)
         return out
+
+    async def _month_answer(self, q: Question, lang: Lang) -> Answer:
+        """ "What happened in August?": the events of that month (and day) in every year."""
+        assert q.month is not None
+        if not self.years:
+            return await self._none(q, lang, [])
+        cands = await self.index.by_dates(self.years[0], self.years[-1], limit=MAX_LIST * 4)
+        keys = [(c, c.start_key or 0) for c in cands]
+        found = [
+            c
+            for c, key in keys
+            if (key // 100) % 100 == q.month and (q.day is None or key % 100 == q.day)
+        ]
+        if not found:
+            return await self._none(q, lang, [])
+        found.sort(key=lambda c: c.start_key or 0)
+        facts = [self._fact(c) for c in found[:MAX_LIST]]
+        return Answer(
+            question=q.text,
+            lang=lang,
+            kind="list",
+            intent="date",
+            hits=[Hit(fact=f, score=100.0) for f in facts],
+            items=list_items(facts, None, lang, self.names),
+        )
 
     async def _list(self, q: Question, lang: Lang) -> Answer:
         """Several facts: "which cities…", "how many times…", "the first agreement"."""

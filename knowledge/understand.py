@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .analyze import Analyzer, QueryTerms, names_in
-from .dates import DateQuery, is_number_word, parse_dates, relative_year
+from .dates import DateQuery, is_number_word, month_alone, parse_dates, relative_year
 from .lang import detect_normalised
 from .lexicon import KIND_LISTS, Lexicon
 from .models import Lang
@@ -77,6 +77,8 @@ class Question:
     kinds: frozenset[str] = frozenset()  # event kinds named ("visits", "көрмелер")
     kind_words: frozenset[str] = frozenset()  # the content words that named them
     target_words: frozenset[str] = frozenset()  # the content words that named the target
+    month: int | None = None  # a month named without a year ("what happened in August?")
+    day: int | None = None  # and its day, if one is given
 
     @property
     def has_content(self) -> bool:
@@ -89,6 +91,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     norm = normalise(text)
     lang = detect_normalised(norm)
     date, rest = parse_dates(norm)
+    month, day = month_alone(norm) if date is None else (None, None)
     ws = words(rest)
     cues: set[str] = set()
     if not ws and any(ch in _THANKS_SIGNS for ch in text):
@@ -254,6 +257,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         kinds=frozenset(kinds),
         kind_words=frozenset(kind_words),
         target_words=frozenset(target_words),
+        month=month,
+        day=day,
     )
 
 

@@ -735,3 +735,31 @@ async def test_a_direction_alone_turns_the_last_list(
         and (first.intent != "count" or f.date is not None)
     }
     assert a.kind == "list" and a.intent == first.intent and {f.id for f in a.facts} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "month", "day"),
+    [
+        ("what happened in August?", 8, None),
+        ("что было в сентябре?", 9, None),
+        ("қыркүйекте не болды?", 9, None),
+        ("what happened on 18 October?", 10, 18),
+        ("what happened in the month of may", 5, None),
+    ],
+)
+async def test_a_month_without_a_year_lists_that_month_in_every_year(
+    engine: Engine, base: FactBase, text: str, month: int, day: int | None
+) -> None:
+    a = await engine.ask(text)
+    want = {
+        f.id
+        for f in base.facts
+        if f.date is not None
+        and f.date.start.month == month
+        and (day is None or f.date.start.day == day)
+    }
+    assert a.kind == "list" and want and {f.id for f in a.facts} == want
+
+
+def test_may_the_verb_is_no_month(engine: Engine) -> None:
+    assert engine.understand("may i ask something").month is None
