@@ -291,6 +291,10 @@ class Engine:
                 return answer.model_copy(update={**update, "years": years, "topical": True})
             if answer.kind != "none":
                 return answer
+        if q.date is None and not q.kinds and q.target is None and q.intent in ("fact", "list"):
+            held = await self._held_in(q, lang)
+            if held is not None:
+                return held
         if q.intent in ("list", "count"):
             return await self._list(q, lang)
         one_year = q.date is not None and q.date.start == q.date.end and q.date.start is not None
@@ -582,6 +586,44 @@ class Engine:
             if all(_mentions(c.terms, self.ranker.correct(g)) for g in groups):
                 out.append(c)
         return out
+
+    async def _held_in(self, q: Question, lang: Lang) -> Answer | None:
+        """ "What happened in Almaty?", «что было в Пекине?»: a city and nothing else asked
+        lists the events held there, in date order. None when the question asks more, or
+        when fewer than two facts took place there (the fact answer says it better)."""
+        specific = q.terms.specific
+        if len(specific) != 1:
+            return None
+        group = specific[0]
+        cities = {
+            i
+            for i, terms in self.name_terms_of.items()
+            if self.names[i].kind in ("city", "region") and not group.isdisjoint(terms)
+        }
+        if not cities:
+            return None
+        ranked = await self.ranker.rank(q.terms, None, candidates=LIST_CANDIDATES)
+
+        def there(f: Fact) -> bool:
+            # An exchange's places hold both cities: "Almaty's days in Shanghai" were held
+            # in the host country's city only.
+            return any(
+                i in f.places and (f.host is None or self.names[i].country == f.host)
+                for i in cities
+            )
+
+        facts = [f for s in ranked if there(f := self._fact(s.cand))]
+        if len(facts) < 2:
+            return None
+        facts.sort(key=lambda f: f.sort_key)
+        return Answer(
+            question=q.text,
+            lang=lang,
+            kind="list",
+            intent="list",
+            hits=[Hit(fact=f, score=100.0) for f in facts[:MAX_LIST]],
+            items=list_items(facts[:MAX_LIST], None, lang, self.names),
+        )
 
     async def _month_answer(self, q: Question, lang: Lang) -> Answer:
         """ "What happened in August?": the events of that month (and day) in every year."""

@@ -763,3 +763,23 @@ async def test_a_month_without_a_year_lists_that_month_in_every_year(
 
 def test_may_the_verb_is_no_month(engine: Engine) -> None:
     assert engine.understand("may i ask something").month is None
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("what happened in Almaty?", "almaty"),
+        ("Алматыда кандай іс-шаралар отті?", "almaty"),
+        ("что было в Шанхае?", "shanghai"),
+        ("Astanada ne otti?", "astana"),
+    ],
+)
+async def test_a_city_alone_lists_what_was_held_there(
+    engine: Engine, base: FactBase, text: str, city: str
+) -> None:
+    a = await engine.ask(text)
+    country = base.names[city].country
+    want = {f.id for f in base.facts if city in f.places and (f.host is None or f.host == country)}
+    assert a.kind == "list" and {f.id for f in a.facts} == want
+    # "Almaty's days in Shanghai" list both cities, but were not held in Almaty.
+    assert all(f.host in (None, country) for f in a.facts)
