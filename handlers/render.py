@@ -91,7 +91,9 @@ class _Style:
 
 
 def _fact_block(fact: Fact, sources: Sources, lang: Lang, st: _Style) -> str:
-    lines = [_date_html(fact, lang, st), st.esc(fact.text.get(lang))]
+    # The date heads a fact; an undated one is headed by its title, not by "Undated".
+    head = _date_html(fact, lang, st) if fact.date is not None else st.b(fact.title.get(lang))
+    lines = [head, st.esc(fact.text.get(lang))]
     if fact.note:
         lines.append(st.i(f"{t('note', lang)}: {fact.note.get(lang)}"))
     lines.append(st.i(source_line(fact, sources, lang)))

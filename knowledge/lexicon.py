@@ -185,9 +185,9 @@ class Lexicon:
             if not key.startswith(_FORM_ONLY):
                 for f in wl.stems:
                     self._by_stem.setdefault(f, set()).add(key)
-        # Stop and framing words by (length, first letter), for typos of them.
+        # Stop, framing and generic words by (length, first letter), for typos of them.
         self._fillers: dict[tuple[int, str], list[str]] = {}
-        for key in ("stop", "framing"):
+        for key in ("stop", "framing", "generic"):
             for f in self.lists[key].loose | self.lists[key].kk_read:
                 if len(f) >= FILLER_TYPO_MIN_LEN - 1:
                     self._fillers.setdefault((len(f), f[0]), []).append(f)
@@ -241,13 +241,15 @@ class Lexicon:
         return got
 
     def filler_typo(self, w: str) -> bool:
-        """Whether ``w`` (normalised) is one edit from a stop or framing word of about its
-        length: a typo of one («айтып бершш», "plese"). Ask only about words the fact base
-        does not know: "visits" is one edit from "visit" and is no typo."""
+        """Whether ``w`` (normalised) is one edit from a stop, framing or generic word of about
+        its length: a typo of one («айтып бершш», "plese", "chna"). Ask only about words the
+        fact base does not know: "visits" is one edit from "visit" and is no typo. A word one
+        letter shorter than the minimum counts when it drops a letter of a longer one."""
         f = loose(w)
-        if len(f) < FILLER_TYPO_MIN_LEN or f.isdigit():
+        if len(f) < FILLER_TYPO_MIN_LEN - 1 or f.isdigit():
             return False
-        for n in (len(f) - 1, len(f), len(f) + 1):
+        sizes = (len(f) + 1,) if len(f) < FILLER_TYPO_MIN_LEN else (len(f) - 1, len(f), len(f) + 1)
+        for n in sizes:
             for other in self._fillers.get((n, f[0]), ()):
                 if Levenshtein.distance(f, other, score_cutoff=1) <= 1:
                     return True

@@ -179,3 +179,10 @@ async def test_a_count_says_whether_the_article_states_it(engine: Engine, base: 
     assert counted.count is not None and not counted.count_stated
     out = render(counted, base.sources, html_mode=False)
     assert f"The article mentions {counted.count}" in out and "According to" not in out
+
+
+def test_an_undated_fact_is_headed_by_its_title(base: FactBase) -> None:
+    fact = next(f for f in base.facts if f.date is None)
+    a = Answer(question="q", lang="en", kind="fact", hits=[Hit(fact=fact, score=100.0)])
+    out = render(a, base.sources)
+    assert out.startswith(f"<b>{fact.title.get('en')}</b>\n") and "Undated" not in out

@@ -407,7 +407,7 @@ async def test_a_typo_of_a_framing_word_names_nothing(engine: Engine, text: str)
 
 def test_typos_of_framing_words_are_only_words_the_lists_hold(engine: Engine) -> None:
     lex = engine.lexicon
-    assert lex.filler_typo("бершш") and lex.filler_typo("plese")
+    assert lex.filler_typo("бершш") and lex.filler_typo("plese") and lex.filler_typo("chna")
     # Near a stop word, but too short to tell; and a word of its own.
     assert not lex.filler_typo("whot") and not lex.filler_typo("bolashak")
 
