@@ -929,7 +929,7 @@ class Engine:
         the subject but does not give that detail), with questions about ``near`` facts."""
         cands = list(near) or await self.index.featured(3)
         facts = [self._fact(c) for c in cands[:3]]
-        return Answer(
+        answer = Answer(
             question=q.text,
             lang=lang,
             kind="none",
@@ -938,6 +938,14 @@ class Engine:
             suggested=[f.id for f in facts],
             missing=missing,
         )
+        if missing is not None and facts:
+            # "The article mentions this, but does not say who": the fact it mentions is what
+            # "where?" or "more" ask about next.
+            hit = Hit(fact=facts[0], score=100.0)
+            about = Answer(question=q.text, lang=lang, kind="fact", hits=[hit])
+            context = context_of(q, about).model_copy(update={"intent": q.intent})
+            answer = answer.model_copy(update={"context": context})
+        return answer
 
     def _nearest_years(self, start: int, end: int) -> list[int]:
         before = [y for y in self.years if y < start]

@@ -783,3 +783,19 @@ async def test_a_city_alone_lists_what_was_held_there(
     assert a.kind == "list" and {f.id for f in a.facts} == want
     # "Almaty's days in Shanghai" list both cities, but were not held in Almaty.
     assert all(f.host in (None, country) for f in a.facts)
+
+
+async def test_a_refusal_of_a_detail_leaves_its_fact_for_the_next_question(engine: Engine) -> None:
+    refused = await engine.ask("who signed the 2003-2008 programme?")
+    assert refused.kind == "none" and refused.missing == "who"
+    where = await engine.ask("where?", context=refused.context)
+    assert where.kind == "fact" and where.facts[0].id == "programme-2003-2008"
+    more = await engine.ask("more", context=refused.context)
+    assert more.kind == "fact" and more.facts[0].id == "programme-2003-2008"
+
+
+@pytest.mark.parametrize("then", ["точная дата?", "exact date?", "нақты күні?"])
+async def test_the_exact_date_asks_about_the_last_fact(engine: Engine, then: str) -> None:
+    first = await engine.ask("в каком году вышла книга «На стыке веков»?")
+    a = await engine.ask(then, context=first.context)
+    assert a.kind == "fact" and a.facts[0].id == first.facts[0].id
