@@ -1086,7 +1086,8 @@ class Engine:
             date = DateQuery(y, y, "year")
         if date is None:
             return replace(q, intent="empty")
-        if ctx.kind in ("year", "range", "compare") or not ctx.words:
+        if ctx.kind in ("year", "range", "compare") or not ctx.words or "happened" in q.cues:
+            # «А что было в 2014?» asks for all of that year, not the last topic in it.
             return replace(q, intent="date", date=date)
         # A topical question again, with the new date: "Chinese culture days in Almaty", then
         # "and in 2006?".

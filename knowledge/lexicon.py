@@ -48,6 +48,7 @@ LISTS: tuple[str, ...] = (
     "which_one",
     "question",
     "other_country",
+    "happened",
     "then",
     "ask_when",
     "ask_where",

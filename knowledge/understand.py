@@ -125,6 +125,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     member = [lexicon.lists_of(w) for w in ws]
     if any("question" in lists for lists in member):
         cues.add("question")  # "what", «о чём», «неге»: a question, if nothing else tells
+    if phrases.get("happened") or any("happened" in lists for lists in member):
+        cues.add("happened")  # "what happened", «что было»: every event of the date
     # Event kinds ("culture days", "визиты") keep their words as content words too.
     kinds: set[str] = set()
     kind_words: set[str] = set()

@@ -799,3 +799,12 @@ async def test_the_exact_date_asks_about_the_last_fact(engine: Engine, then: str
     first = await engine.ask("в каком году вышла книга «На стыке веков»?")
     a = await engine.ask(then, context=first.context)
     assert a.kind == "fact" and a.facts[0].id == first.facts[0].id
+
+
+async def test_what_happened_then_asks_the_whole_year_not_the_topic(engine: Engine) -> None:
+    first = await engine.ask("tell me about chinese culture days in almaty")
+    same_topic = await engine.ask("and in 2006?", context=first.context)
+    assert same_topic.kind == "fact" and same_topic.facts[0].id == "china-culture-days-almaty-2006"
+    for text, year in (("and what happened in 2007?", 2007), ("а что было в 2014?", 2014)):
+        a = await engine.ask(text, context=first.context)
+        assert a.kind == "year" and a.years == (year, year), text
