@@ -167,15 +167,16 @@ class Engine:
             and "followup" not in q.cues
         )
 
-    @staticmethod
-    def _short_followup(q: Question, answer: Answer) -> bool:
+    def _short_followup(self, q: Question, answer: Answer) -> bool:
         """A short question refused on its own, that may be about the last answer: a few
-        words, no date, nothing named the fact base does not know."""
+        words, no date, nothing named the fact base does not know ("is Kazakhstan bigger than
+        China?" is no question about the last fact)."""
         return (
             answer.missing is None
             and q.intent in ("fact", "list", "count")
             and q.date is None
             and 0 < len(q.terms.specific) <= SHORT_FOLLOWUP_WORDS
+            and not self._names_unknown(q)
         )
 
     def _without_filler_typos(self, q: Question) -> Question:
@@ -728,7 +729,7 @@ class Engine:
                 # One fact and no number in it: the article does not count ("how many
                 # students study in China?"); say so, and offer the fact.
                 return await self._none(q, lang, await self.index.by_ids([facts[0].id]), "number")
-            elif not q.kinds and q.target is None and not times:
+            elif not (q.kinds - UNCOUNTED_KINDS) and q.target is None and not times:
                 # "How many Kazakhs live in China?": no kind of event or thing the facts
                 # list is counted, and no fact states the number; their count is no answer.
                 shown = await self.index.by_ids([f.id for f in facts[:3]])
@@ -1124,6 +1125,11 @@ class Engine:
         return [self._fact(c) for c in await self.index.featured(limit)]
 
 
+#: Kinds whose words name people or things, not events («неше студент?», "how many TV
+#: channels?"): their facts are not what is counted, unless the question counts times.
+UNCOUNTED_KINDS = frozenset({"education", "media"})
+#: Words for "country" (by their first letters): a number before one counts countries.
+_COUNTRY_WORDS = ("ел", "мемлекет", "countr", "state", "стран", "государств")
 #: Words that scale the number before them, by their first letters.
 _SCALES = {
     "million": 1_000_000,
@@ -1188,10 +1194,14 @@ def stated_number(fact: Fact, q: Question) -> int | None:
             w = m.group(0)
             # A number word counts the noun right after it ("two delegations"), not a word
             # near it ("students of the two countries").
+            after = text[m.end() : m.end() + 40]
             if (
                 w in NUMBER_WORDS
                 and NUMBER_WORDS[w] not in asked
-                and counts_them("", text[m.end() : m.end() + 40], COUNTED_WORD_WITHIN)
+                # «екі елдің студенттері», "students of the two countries": the number
+                # counts the countries, not the students.
+                and not any(loose(x).startswith(_COUNTRY_WORDS) for x in words(after)[:1])
+                and counts_them("", after, COUNTED_WORD_WITHIN)
             ):
                 found.add(NUMBER_WORDS[w])
         found.discard(1)  # "one" is mostly "one of", not a count

@@ -808,3 +808,19 @@ async def test_what_happened_then_asks_the_whole_year_not_the_topic(engine: Engi
     for text, year in (("and what happened in 2007?", 2007), ("а что было в 2014?", 2014)):
         a = await engine.ask(text, context=first.context)
         assert a.kind == "year" and a.years == (year, year), text
+
+
+@pytest.mark.parametrize("text", ["неше студент оқиды?", "how many students study in china"])
+async def test_a_count_of_students_is_not_a_count_of_education_facts(
+    engine: Engine, text: str
+) -> None:
+    # The article states no number of students; «екі елдің студенттері» ("the students of the
+    # two countries") is a count of countries.
+    a = await engine.ask(text)
+    assert a.kind == "none" and a.count is None
+
+
+async def test_a_short_question_on_something_unknown_is_no_follow_up(engine: Engine) -> None:
+    first = await engine.ask("when did xi propose the silk road belt")
+    a = await engine.ask("is kazakhstan bigger than china?", context=first.context)
+    assert a.kind == "none"
