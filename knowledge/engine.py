@@ -371,6 +371,8 @@ class Engine:
         if detail == "number":
             return any(_AMOUNT_RE.search(f.text.get(lang).casefold()) for lang in LANGS)
         ids = [*f.places, *f.orgs] if detail == "where" else [*f.people, *f.orgs]
+        if detail == "where" and not ids and self._says_where(f, q):
+            return True  # "in each other's capitals": a place, though no name
         asked = q.terms.specific
         named = [
             i
@@ -381,6 +383,15 @@ class Engine:
         if detail == "who" and named and any(i in f.people for i in named):
             return True  # "Who is K. Sultanov?": the fact that names him says who he is
         return len(named) < len(ids)
+
+    def _says_where(self, f: Fact, q: Question) -> bool:
+        """Whether the fact's text names a kind of place ("capitals", «столицах») the
+        question does not."""
+        asked = set(q.terms.words)
+        return any(
+            self.lexicon.has("target_places", w) and w not in asked
+            for w in words(normalise(f.text.get("en") + " " + f.text.get("ru")))
+        )
 
     @staticmethod
     def _asks_only_a_detail(q: Question) -> bool:

@@ -824,3 +824,16 @@ async def test_a_short_question_on_something_unknown_is_no_follow_up(engine: Eng
     first = await engine.ask("when did xi propose the silk road belt")
     a = await engine.ask("is kazakhstan bigger than china?", context=first.context)
     assert a.kind == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["где открылись посольства двух стран", "where did kazakhstan and china open embassies?"],
+)
+async def test_a_kind_of_place_answers_where(engine: Engine, text: str) -> None:
+    # "In each other's capitals": no place is named, but the article says where.
+    a = await engine.ask(text)
+    assert a.kind in ("fact", "list") and a.facts[0].id == "embassies-opened"
+    # And a fact that says nothing of where is still refused for "where".
+    refused = await engine.ask("where was the agreement on cultural cooperation of 1992 signed?")
+    assert refused.kind == "none" and refused.missing == "where"
