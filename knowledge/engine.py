@@ -410,9 +410,18 @@ class Engine:
 
     def _names_unknown(self, q: Question) -> bool:
         """Whether the question names something the fact base does not know at all: a
-        specific word that is no term of the index, typos corrected ("What did Putin do in
-        2006?" is not a question about 2006's events)."""
-        return any(not self.ranker.knows(g) for g in q.terms.specific)
+        specific word that is no term of the index, typos corrected, and that is a name: a
+        country of the word list, or a word written with a capital inside the question ("What
+        did Putin do in 2006?" is not a question about 2006's events; "tell me everything
+        about 2003" and «2003 год чем запомнился?» are)."""
+        first = next(iter(words(normalise(q.text))), "")
+        return any(
+            self.lexicon.has("other_country", w) or (w != first and _capitalised(w, q.text))
+            for w, g, gen, weak in zip(
+                q.terms.words, q.terms.groups, q.terms.generic, q.terms.weak, strict=True
+            )
+            if not gen and not weak and not self.ranker.knows(g)
+        )
 
     async def _beside_the_date(self, q: Question, date: DateQuery) -> bool:
         """Whether a specific word of the question is in none of the date's facts: "What did
@@ -1236,6 +1245,16 @@ def _direction(q: Question) -> tuple[str | None, str | None]:
         return None, None
     other = {"KZ": "CN", "CN": "KZ"}
     return host or (other[guest] if guest else None), guest or (other[host] if host else None)
+
+
+def _capitalised(word: str, text: str) -> bool:
+    """Whether the normalised ``word`` is written with a capital letter in ``text``, as names
+    are ("Putin"; not "CN" or "KZ", short all-capital abbreviations)."""
+    for m in re.finditer(r"\w+", text):
+        tok = m.group(0)
+        if tok[:1].isupper() and normalise(tok) == word:
+            return not (tok.isupper() and len(tok) <= 3)
+    return False
 
 
 def _is_number(group: frozenset[str]) -> bool:

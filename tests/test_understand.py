@@ -837,3 +837,26 @@ async def test_a_kind_of_place_answers_where(engine: Engine, text: str) -> None:
     # And a fact that says nothing of where is still refused for "where".
     refused = await engine.ask("where was the agreement on cultural cooperation of 1992 signed?")
     assert refused.kind == "none" and refused.missing == "where"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tell me everything about 2003",
+        "2003 год чем запомнился?",
+        "2007 - what happened between kz and cn?",
+    ],
+)
+async def test_an_unknown_common_word_beside_a_year_asks_for_the_year(
+    engine: Engine, text: str
+) -> None:
+    a = await engine.ask(text)
+    assert a.kind == "year"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What did Putin do in 2006?", "что Путин делал в 2006 году", "what did the USA do in 2006"],
+)
+async def test_an_unknown_name_beside_a_year_is_refused(engine: Engine, text: str) -> None:
+    assert (await engine.ask(text)).kind == "none"
