@@ -176,7 +176,7 @@ class Engine:
             and q.intent in ("fact", "list", "count")
             and q.date is None
             and 0 < len(q.terms.specific) <= SHORT_FOLLOWUP_WORDS
-            and not self._names_unknown(q)
+            and all(self.ranker.knows(g) for g in q.terms.specific)
         )
 
     def _without_filler_typos(self, q: Question) -> Question:
@@ -416,7 +416,9 @@ class Engine:
         about 2003" and «2003 год чем запомнился?» are)."""
         first = next(iter(words(normalise(q.text))), "")
         return any(
-            self.lexicon.has("other_country", w) or (w != first and _capitalised(w, q.text))
+            self.lexicon.has("other_country", w)
+            or (w != first and _capitalised(w, q.text))
+            or _name_like(w)
             for w, g, gen, weak in zip(
                 q.terms.words, q.terms.groups, q.terms.generic, q.terms.weak, strict=True
             )
@@ -1255,6 +1257,69 @@ def _capitalised(word: str, text: str) -> bool:
         if tok[:1].isupper() and normalise(tok) == word:
             return not (tok.isupper() and len(tok) <= 3)
     return False
+
+
+#: Endings of common words, not names: a word the fact base does not know that ends so is
+#: taken for an ordinary word ("everything", «запомнился», «интересного»), any other of at
+#: least NAME_MIN_LEN letters for a name ("putin", «путин»), as people type names in lower case.
+_COMMON_ENDINGS = (
+    "thing",
+    "ing",
+    "ed",
+    "ly",
+    "tion",
+    "ness",
+    "ment",
+    "able",
+    "ful",
+    "ous",
+    "er",
+    "est",
+    "ся",
+    "сь",
+    "ть",
+    "ил",
+    "ла",
+    "ли",
+    "ло",
+    "ого",
+    "его",
+    "ый",
+    "ий",
+    "ой",
+    "ая",
+    "ое",
+    "ые",
+    "ых",
+    "ие",
+    "ую",
+    "ешь",
+    "ет",
+    "ют",
+    "ат",
+    "ят",
+    "ну",
+    "ды",
+    "ді",
+    "ты",
+    "ті",
+    "ған",
+    "ген",
+    "қан",
+    "кен",
+    "мын",
+    "мін",
+    "сың",
+    "сің",
+    "ып",
+    "іп",
+    "у",
+)
+NAME_MIN_LEN = 4
+
+
+def _name_like(word: str) -> bool:
+    return len(word) >= NAME_MIN_LEN and word.isalpha() and not word.endswith(_COMMON_ENDINGS)
 
 
 def _is_number(group: frozenset[str]) -> bool:

@@ -856,7 +856,13 @@ async def test_an_unknown_common_word_beside_a_year_asks_for_the_year(
 
 @pytest.mark.parametrize(
     "text",
-    ["What did Putin do in 2006?", "что Путин делал в 2006 году", "what did the USA do in 2006"],
+    [
+        "What did Putin do in 2006?",
+        "что Путин делал в 2006 году",
+        "what did the USA do in 2006",
+        "что путин делал в 2006 году",
+        "2006 жылы путин не істеді?",
+    ],
 )
 async def test_an_unknown_name_beside_a_year_is_refused(engine: Engine, text: str) -> None:
     assert (await engine.ask(text)).kind == "none"
