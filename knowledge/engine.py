@@ -34,6 +34,9 @@ from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 
 #: Final scores are 0-100. Below this, the engine says it does not know.
 CONFIDENCE_THRESHOLD = 50.0
+#: A fact naming every name a question gives answers it from this share of the threshold
+#: ("did Nazarbayev travel to Beijing?": the fact of his visit, not the 1995 delegation's).
+NAMED_SHARE = 0.8
 #: A refused question of at most this many specific words is tried again as a follow-up.
 SHORT_FOLLOWUP_WORDS = 2
 #: Further facts join the top one in a ``fact`` answer if they score at least this share of it.
@@ -58,7 +61,7 @@ LIST_MIN_COVERAGE = 0.3
 LIST_CANDIDATES = 60
 MAX_LIST = 40
 #: Topic words narrow a list of one event kind only to fewer than this share of the kind.
-KIND_NARROWS = 0.75
+KIND_NARROWS = 0.6
 #: A fact naming the question's rarest word (in at most FOCUS_MAX_DF facts) only in its text,
 #: not in its title, aliases or names, keeps this share of its score.
 PASSING_FACTOR = 0.7
@@ -451,6 +454,15 @@ class Engine:
             return await self._date_answer(q, lang)
         scored = self._focus(q, await self.ranker.rank(q.terms, date))
         best = scored[0].score if scored else 0.0
+        if best < CONFIDENCE_THRESHOLD and q.kinds and q.kind_words:
+            # «Назарбаев ездил в Пекин?»: the kind word ("went") is not in the fact's words,
+            # but the fact is of that kind ("state visit"); its other words decide.
+            rest = q.terms.without(q.kind_words)
+            if rest.specific:
+                again = self._focus(q, await self.ranker.rank(rest, date))
+                of_kind = [s for s in again if self._fact(s.cand).event in q.kinds]
+                if of_kind and of_kind[0].score >= CONFIDENCE_THRESHOLD:
+                    scored, best = of_kind, of_kind[0].score
         if best >= CONFIDENCE_THRESHOLD:
             near = [
                 s
@@ -465,7 +477,7 @@ class Engine:
                 naming = [
                     s
                     for s in scored[: MAX_FACT_HITS * 2]
-                    if s.score >= CONFIDENCE_THRESHOLD
+                    if s.score >= CONFIDENCE_THRESHOLD * NAMED_SHARE
                     and all(self._mentions_name(s.cand, g, ids) for g, ids in named)
                 ]
                 if not naming:

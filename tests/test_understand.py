@@ -866,3 +866,31 @@ async def test_an_unknown_common_word_beside_a_year_asks_for_the_year(
 )
 async def test_an_unknown_name_beside_a_year_is_refused(engine: Engine, text: str) -> None:
     assert (await engine.ask(text)).kind == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "назарбаев ездил в пекин?",
+        "did nazarbayev travel to beijing?",
+        "Назарбаев Бейжіңге барды ма?",
+    ],
+)
+async def test_a_kind_word_the_fact_does_not_use_still_finds_it(engine: Engine, text: str) -> None:
+    # "Went", «ездил» are words of a visit; the fact says "state visit".
+    a = await engine.ask(text)
+    assert a.kind == "fact" and a.facts[0].id == "nazarbayev-beijing-2015-08"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many directions does the cooperation programme have?",
+        "ынтымақтастық бағдарламасы неше бағыттан тұрады?",
+    ],
+)
+async def test_the_programme_s_directions_are_counted_alike_in_each_language(
+    engine: Engine, base: FactBase, text: str
+) -> None:
+    want = sum(1 for f in base.facts if f.event == "programme-direction")
+    assert (await engine.ask(text)).count == want
