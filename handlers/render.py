@@ -11,6 +11,7 @@ import re
 
 from knowledge.compose import LIST_PAGE
 from knowledge.models import Answer, Fact, Lang, Source, Sources
+from knowledge.text import normalise, words
 
 from .i18n import T, events, format_date, format_number, location_label, ref_label, t, ui
 
@@ -231,6 +232,16 @@ def _compare_blocks(answer: Answer, sources: Sources, st: _Style) -> list[str]:
     return blocks
 
 
+def _says_the_same(labels: list[str], title: str) -> bool:
+    """Whether a fact's title only repeats its items' labels ("Path of Abai" over "“The Path
+    of Abai” in China"): at least half of the labels' words are in it."""
+    said = {w for w in words(normalise(" ".join(labels))) if len(w) >= 3}
+    if not said:
+        return True
+    in_title = set(words(normalise(title)))
+    return len(said & in_title) * 2 >= len(said)
+
+
 def _items_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> list[str]:
     """A list or count answer: each item with its dates and sources."""
     lang = answer.lang
@@ -269,7 +280,7 @@ def _items_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> li
             when += f" {t('and_more', lang, n=len(facts) - 4)}"
         label = "; ".join(st.b(_cut(lb, 120)) for lb in labels)
         detail = ""
-        if len(facts) == 1 and labels != [facts[0].title.get(lang)]:
+        if len(facts) == 1 and not _says_the_same(labels, facts[0].title.get(lang)):
             detail = f"\n{st.esc(_cut(facts[0].title.get(lang), 120))}"
         lines.append(f"• {label} — {st.esc(when)}{detail}")
     blocks = [head, "\n".join(lines)]

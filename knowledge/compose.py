@@ -40,9 +40,24 @@ _ASK_ABOUT: dict[Lang, str] = {
 }
 
 
-def suggestion(fact: Fact, lang: Lang) -> str:
-    """A question about ``fact`` that the engine answers with that fact."""
-    return _ASK_ABOUT[lang].format(title=fact.title.get(lang))
+def suggestion(fact: Fact, lang: Lang, *, with_year: bool = False) -> str:
+    """A question about ``fact`` that the engine answers with that fact; ``with_year`` adds
+    its year, for facts that share a title (the culture days of 2010, 2012 and 2013)."""
+    title = fact.title.get(lang)
+    if with_year and fact.date is not None:
+        title = f"{title}, {fact.date.start.year}"
+    return _ASK_ABOUT[lang].format(title=title)
+
+
+def suggestions(facts: Sequence[Fact], lang: Lang) -> list[str]:
+    """One question per fact, each different: a title two facts share gets each one's year."""
+    titles = [f.title.get(lang) for f in facts]
+    out: list[str] = []
+    for f, title in zip(facts, titles, strict=True):
+        text = suggestion(f, lang, with_year=titles.count(title) > 1)
+        if text not in out:
+            out.append(text)
+    return out
 
 
 def list_items(
@@ -55,6 +70,10 @@ def list_items(
     if target == "places" and any(_cities(f, names) for f in facts):
         # "Which cities…": facts that name no city are not items of the answer.
         facts = [f for f in facts if _cities(f, names)]
+    if target == "works" and any(f.works for f in facts):
+        # "Which books…": a fact that names no work ("A fruitful year: books published in
+        # China") is about them, not one of them.
+        facts = [f for f in facts if f.works]
     for f in facts:
         keys = keyed[f.id]
         for key in keys or [f.title.get(lang)]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from .analyze import Analyzer
-from .compose import EXAMPLES, context_of, list_items, suggestion
+from .compose import EXAMPLES, context_of, list_items, suggestions
 from .dates import NUMBER_WORDS, DateQuery, is_month_word
 from .index import EVENT_TAG, Candidate, FactIndex, FactSource
 from .lexicon import KIND_LISTS, Lexicon
@@ -969,7 +969,7 @@ class Engine:
             lang=lang,
             kind="none",
             intent=q.intent,
-            suggestions=[suggestion(f, lang) for f in facts],
+            suggestions=suggestions(facts, lang),
             suggested=[f.id for f in facts],
             missing=missing,
         )

@@ -186,3 +186,23 @@ def test_an_undated_fact_is_headed_by_its_title(base: FactBase) -> None:
     a = Answer(question="q", lang="en", kind="fact", hits=[Hit(fact=fact, score=100.0)])
     out = render(a, base.sources)
     assert out.startswith(f"<b>{fact.title.get('en')}</b>\n") and "Undated" not in out
+
+
+async def test_suggestions_are_each_different_and_answer_their_fact(
+    engine: Engine, base: FactBase
+) -> None:
+    a = await engine.ask("что с ковидом в Китае?")
+    assert a.kind == "none" and len(set(a.suggestions)) == len(a.suggestions)
+    for text, fid in zip(a.suggestions, a.suggested, strict=True):
+        assert (await engine.ask(text)).facts[0].id == fid, text
+
+
+async def test_a_list_of_books_holds_books_not_a_fact_about_them(
+    engine: Engine, base: FactBase
+) -> None:
+    a = await engine.ask("а какие книги вышли в 1997 году?")
+    out = render(a, base.sources, html_mode=False)
+    overview = base.by_id()["books-in-china-1997"]
+    assert not overview.works and overview.title.get("ru") not in out
+    # A fact's title under an item that only repeats it is left out.
+    assert "• Путь Абая — 1997 г." in out and "«Путь Абая» в Китае" not in out
