@@ -206,6 +206,17 @@ class Engine:
             year = context.year if context.year is not None else context.start
             if year is not None and (context.end is None or context.end == year):
                 q = replace(q, date=DateQuery(year, year, "year"))
+        if (
+            context is not None
+            and context.intent in ("count", "list")
+            and context.kinds
+            and "list" in q.cues
+            and not q.has_content
+            and q.date is None
+        ):
+            # "How many directions does the programme have?", then "list them", «перечисли».
+            again = self._again(q, context, context.words, "list", context.host, context.guest)
+            return await self._list(again, lang)
         if context is not None and q.order is not None and q.date is None:
             one = await self._first_or_last_of(q, lang, context)
             if one is not None:

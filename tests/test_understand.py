@@ -894,3 +894,20 @@ async def test_the_programme_s_directions_are_counted_alike_in_each_language(
 ) -> None:
     want = sum(1 for f in base.facts if f.event == "programme-direction")
     assert (await engine.ask(text)).count == want
+
+
+@pytest.mark.parametrize(
+    ("first_q", "then"),
+    [
+        ("how many directions did the 2003-2008 cooperation programme have?", "list them"),
+        ("сколько раз проводились дни культуры Казахстана в Китае?", "перечисли"),
+        ("неше рет Си Цзиньпин Қазақстанға келді?", "атап бер"),
+    ],
+)
+async def test_list_them_after_a_count_lists_what_was_counted(
+    engine: Engine, first_q: str, then: str
+) -> None:
+    first = await engine.ask(first_q)
+    a = await engine.ask(then, context=first.context)
+    assert a.kind == "list" and a.count is None
+    assert {f.id for f in a.facts} == {f.id for f in first.facts}
