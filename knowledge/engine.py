@@ -211,6 +211,7 @@ class Engine:
             and context.intent in ("count", "list")
             and context.kinds
             and "list" in q.cues
+            and "question" not in q.cues  # «за какие годы?» asks about the counted fact
             and not q.has_content
             and q.date is None
         ):
