@@ -34,6 +34,10 @@ from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 
 #: Final scores are 0-100. Below this, the engine says it does not know.
 CONFIDENCE_THRESHOLD = 50.0
+#: How many candidates a "how much" question's sum is looked for among, fully scored.
+NUMBER_DEPTH = 12
+#: A question's one fact a year from the asked year answers it when it leads the next by this.
+YEAR_OFF_LEAD = 1.15
 #: A fact naming every name a question gives answers it from this share of the threshold
 #: ("did Nazarbayev travel to Beijing?": the fact of his visit, not the 1995 delegation's).
 NAMED_SHARE = 0.8
@@ -465,6 +469,33 @@ class Engine:
         if date is not None and (not q.has_content or q.terms.only_generic):
             return await self._date_answer(q, lang)
         scored = self._focus(q, await self.ranker.rank(q.terms, date))
+        if date is not None and not (scored and date_factor(date, scored[0].cand) >= DATE_MATCH):
+            # Nothing of the asked year leads: the fact the words point to may be a year off.
+            near_year = await self._a_year_off(q, date)
+            if near_year is not None:
+                hits = self._hits([near_year])
+                return Answer(question=q.text, lang=lang, kind="fact", hits=hits)
+        if (
+            date is not None
+            and scored
+            and scored[0].cand.start_year is None
+            and date.start is not None
+            and date.end is not None
+        ):
+            # "What did Nazarbayev do in 2012?": undated facts lead, and no fact of the year
+            # names him; the undated ones are not about that year ("were embassies opened in
+            # 1992?" names no one, and its undated fact answers it).
+            cands = await self._by_dates(date.start, date.end)
+            terms: set[str] = set()
+            for c in cands:
+                terms |= c.terms
+            people_or_places = [
+                g
+                for g, ids in self._names_asked(q)
+                if not ids or any(self.names[i].kind != "org" for i in ids)
+            ]
+            if any(not _mentions(terms, g) for g in people_or_places):
+                return await self._none(q, lang, [s.cand for s in scored[:3]])
         best = scored[0].score if scored else 0.0
         if best < CONFIDENCE_THRESHOLD and q.kinds and q.kind_words:
             # «Назарбаев ездил в Пекин?»: the kind word ("went") is not in the fact's words,
@@ -501,12 +532,26 @@ class Engine:
                 # "Who won the Chinese Bridge contest?": the contest's fact names no winner.
                 # The detail may be in a fact just below the near ones (the grant's sum,
                 # under a fact about the same field that gives none).
+                # A sum is rarer than a date or a place: the facts that state one are looked
+                # for among all the confident ones ("how much money did China give for
+                # education?": the declarations on education lead, the grant states the sum).
+                share = 0.0 if detail == "number" else DETAIL_SHARE
                 wider = [
                     s
                     for s in pool[: MAX_FACT_HITS * 2]
-                    if s.score >= max(CONFIDENCE_THRESHOLD, best * DETAIL_SHARE)
+                    if s.score >= max(CONFIDENCE_THRESHOLD, best * share)
                 ]
                 told = [s for s in wider if self._tells(self._fact(s.cand), q, detail)]
+                if not told and detail == "number" and not named:
+                    # Only the first few candidates get a full score; a sum may be further
+                    # down ("how much money did China give for education?").
+                    deeper = await self.ranker.rank(q.terms, date, closeness_for=NUMBER_DEPTH)
+                    told = [
+                        s
+                        for s in self._focus(q, deeper)[:NUMBER_DEPTH]
+                        if s.score >= CONFIDENCE_THRESHOLD
+                        and self._tells(self._fact(s.cand), q, detail)
+                    ][:1]
                 if not told:
                     return await self._none(q, lang, [s.cand for s in near], detail)
                 near = told
@@ -527,6 +572,21 @@ class Engine:
                 return answer.model_copy(update={"kind": "fact", "years": None})
             return answer
         return await self._none(q, lang, [s.cand for s in scored[:3]])
+
+    async def _a_year_off(self, q: Question, date: DateQuery | None) -> Scored | None:
+        """ "Were diplomatic relations established in 1991?": the words point clearly to one
+        fact a year away from the one asked (1992); it answers, and shows its own date."""
+        if date is None or date.start is None or date.start != date.end or not q.terms.specific:
+            return None
+        scored = self._focus(q, await self.ranker.rank(q.terms, None))
+        if not scored or scored[0].score < CONFIDENCE_THRESHOLD:
+            return None
+        top = scored[0]
+        runner_up = scored[1].score if len(scored) > 1 else 0.0
+        year = top.cand.start_year
+        if year is None or abs(year - date.start) > 1 or top.score < YEAR_OFF_LEAD * runner_up:
+            return None
+        return top
 
     async def _by_dates(self, start: int, end: int) -> list[Candidate]:
         """The facts of a period (one more than an answer shows), read once per question: the
@@ -1176,6 +1236,12 @@ class Engine:
 UNCOUNTED_KINDS = frozenset({"education", "media"})
 #: Words for "country" (by their first letters): a number before one counts countries.
 _COUNTRY_WORDS = ("ел", "мемлекет", "countr", "state", "стран", "государств")
+#: A sum of money right after a number ("20 million yuan", «20 миллион юань»): what "how
+#: much money / help" asks for, whatever the question's own nouns.
+_CURRENCY_RE = re.compile(
+    r"\s*(?:(?:million|billion|thousand|миллион\w*|миллиард\w*|млн|млрд|тыс\w*|мың)\.?\s+)?"
+    r"(?:yuan|dollars?|tenge|юан\w*|доллар\w*|теңге|тенге|рубл\w*|евро|euros?)"
+)
 #: Words that scale the number before them, by their first letters.
 _SCALES = {
     "million": 1_000_000,
@@ -1232,7 +1298,8 @@ def stated_number(fact: Fact, q: Question) -> int | None:
                 continue
             if any(is_month_word(w) for w in words(after)[:1]) or n in asked:
                 continue
-            if counts_them(text[max(0, m.start() - 40) : m.start()], after):
+            money = "ask_amount" in q.cues and _CURRENCY_RE.match(after) is not None
+            if money or counts_them(text[max(0, m.start() - 40) : m.start()], after):
                 # "20 million yuan": the number is 20,000,000, not 20.
                 scale = next((k for w, k in _SCALES.items() if after.lstrip().startswith(w)), 1)
                 found.add(n * scale)

@@ -911,3 +911,39 @@ async def test_list_them_after_a_count_lists_what_was_counted(
     a = await engine.ask(then, context=first.context)
     assert a.kind == "list" and a.count is None
     assert {f.id for f in a.facts} == {f.id for f in first.facts}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "дипломатиялық қатынас 1991 жылы орнады ма?",
+        "were diplomatic relations established in 1991?",
+        "дипотношения установили в 1993?",
+    ],
+)
+async def test_a_fact_a_year_off_answers_and_shows_its_own_date(engine: Engine, text: str) -> None:
+    a = await engine.ask(text)
+    assert a.kind == "fact" and a.facts[0].id == "diplomatic-relations-1992"
+
+
+@pytest.mark.parametrize(
+    "text", ["what did nazarbayev do in 2011?", "what did nazarbayev do in 2012?"]
+)
+async def test_undated_facts_on_a_person_do_not_answer_for_a_year_without_him(
+    engine: Engine, text: str
+) -> None:
+    assert (await engine.ask(text)).kind == "none"
+
+
+async def test_undated_facts_still_answer_a_year_question_naming_no_one(engine: Engine) -> None:
+    a = await engine.ask("were embassies opened in 1992?")
+    assert a.kind == "fact" and a.facts[0].id == "embassies-opened"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Қытай білім саласына қанша көмек берді?", "how much money did china give for education?"],
+)
+async def test_how_much_money_finds_the_fact_that_states_the_sum(engine: Engine, text: str) -> None:
+    a = await engine.ask(text)
+    assert a.kind in ("fact", "list") and a.facts[0].id == "education-grant-20m-yuan"
