@@ -94,6 +94,9 @@ T: dict[str, dict[Lang, str]] = {
         "ru": "В статье об этом ничего не сказано.",
         "en": "The article says nothing about this.",
     },
+    # The detail a who or where question asked, as the fact names it.
+    "told_who": {"kk": "Кім: {names}", "ru": "Кто: {names}", "en": "Who: {names}"},
+    "told_where": {"kk": "Қайда: {names}", "ru": "Где: {names}", "en": "Where: {names}"},
     # A refusal whose subject the article touches, but not the detail asked.
     "missing_who": {
         "kk": "Мақалада бұл туралы айтылады, бірақ кім екені көрсетілмейді.",

@@ -129,6 +129,10 @@ def render(answer: Answer, sources: Sources, *, page: int = 0, html_mode: bool =
     page = page or answer.page
     if answer.kind == "fact":
         blocks = [_fact_block(h.fact, sources, lang, st) for h in answer.hits]
+        if answer.asked and answer.told:
+            # "Who signed it?": the names first, then the fact they come from.
+            lead = t(f"told_{answer.asked}", lang, names=", ".join(answer.told))
+            blocks.insert(0, st.b(lead))
         if answer.detail and answer.hits:
             fact = answer.hits[0].fact
             quote = f"{st.i(ui('quote', lang))}:\n{_quote(fact.source.quote, st)}"

@@ -403,6 +403,34 @@ class Engine:
             return True  # "Who is K. Sultanov?": the fact that names him says who he is
         return len(named) < len(ids)
 
+    def _with_told(self, answer: Answer, q: Question, detail: Missing | None) -> Answer:
+        """A who or where answer led by what was asked: the people (and organisations) or the
+        places its first fact names that the question does not ("Who: Tian Zengpei, T.
+        Suleimenov"), so the reader need not find them in the text."""
+        if detail not in ("who", "where") or not answer.hits:
+            return answer
+        f = answer.hits[0].fact
+        ids = [*f.people, *f.orgs] if detail == "who" else self._venues(f)
+        asked = q.terms.specific
+        told = [
+            self.names[i].get(answer.lang)
+            for i in ids
+            if i in self.names and all(g.isdisjoint(self.name_terms_of.get(i, ())) for g in asked)
+        ]
+        if not told:
+            return answer
+        return answer.model_copy(update={"asked": detail, "told": told})
+
+    def _venues(self, f: Fact) -> list[str]:
+        """Where a fact took place: its cities in the host country (an exchange names both
+        cities), else its cities, else the organisations it names (a university) with its
+        places."""
+        cities = [
+            i for i in f.places if i in self.names and self.names[i].kind in ("city", "region")
+        ]
+        hosted = [i for i in cities if f.host is None or self.names[i].country == f.host]
+        return hosted or cities or [*f.orgs, *f.places]
+
     def _says_where(self, f: Fact, q: Question) -> bool:
         """Whether the fact's text names a kind of place ("capitals", «столицах») the
         question does not."""
@@ -555,9 +583,10 @@ class Engine:
                 if not told:
                     return await self._none(q, lang, [s.cand for s in near], detail)
                 near = told
-            return Answer(
+            answer = Answer(
                 question=q.text, lang=lang, kind="fact", hits=self._hits(self._prefer(q, near))
             )
+            return self._with_told(answer, q, detail)
         if date is not None and scored and scored[0].score >= DATE_FALLBACK_SCORE:
             top = scored[0]
             runner_up = scored[1].score if len(scored) > 1 else 0.0
@@ -1105,6 +1134,7 @@ class Engine:
                     kind="fact",
                     hits=[Hit(fact=self._fact(best), score=100.0)],
                 )
+                answer = self._with_told(answer, q, detail)
                 return answer.model_copy(update={"context": context_of(q, answer, words)})
         if not ctx.words or not q.terms.words:
             return None

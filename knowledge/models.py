@@ -423,6 +423,13 @@ class Answer(_Strict):
         default=None,
         description="a refusal whose subject the article touches: the detail it does not give",
     )
+    asked: Missing | None = Field(
+        default=None, description="the detail a fact answer was asked for"
+    )
+    told: list[str] = Field(
+        default_factory=list,
+        description="that detail as the first fact gives it: the people or the places it names",
+    )
     context: Context | None = Field(default=None, description="for the chat's next question")
 
     @property

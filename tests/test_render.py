@@ -206,3 +206,40 @@ async def test_a_list_of_books_holds_books_not_a_fact_about_them(
     assert not overview.works and overview.title.get("ru") not in out
     # A fact's title under an item that only repeats it is left out.
     assert "• Путь Абая — 1997 г." in out and "«Путь Абая» в Китае" not in out
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "lead"),
+    [
+        (
+            "when did kz and china establish diplomatic relations?",
+            "and who signed it?",
+            "Who: Tian Zengpei, T. Suleimenov",
+        ),
+        ("when did kz and china establish diplomatic relations?", "where?", "Where: Almaty"),
+        (
+            "когда установили дипломатические отношения?",
+            "кто подписал?",
+            "Кто: Тянь Цзэнпэй, Т. Сулейменов",
+        ),
+        ("дипломатиялық қатынас қашан орнады?", "қай қалада?", "Қайда: Алматы"),
+    ],
+)
+async def test_a_who_or_where_follow_up_leads_with_the_names(
+    engine: Engine, base: FactBase, first: str, then: str, lead: str
+) -> None:
+    a = await engine.ask(first)
+    b = await engine.ask(then, context=a.context)
+    out = render(b, base.sources, html_mode=False)
+    assert out.startswith(lead + "\n"), out[:120]
+    # The fact itself follows, with its date and source.
+    assert "1992" in out and b.facts[0].id == "diplomatic-relations-1992"
+
+
+async def test_a_who_question_leads_with_names_the_question_does_not_give(
+    engine: Engine, base: FactBase
+) -> None:
+    a = await engine.ask("where did xi give his speech in 2013?")
+    assert a.asked == "where" and "Nazarbayev University" in a.told
+    b = await engine.ask("who gave a speech at Nazarbayev University?")
+    assert "Nazarbayev University" not in b.told
