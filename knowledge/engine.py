@@ -34,8 +34,9 @@ from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 
 #: Final scores are 0-100. Below this, the engine says it does not know.
 CONFIDENCE_THRESHOLD = 50.0
-#: How many candidates a "how much" question's sum is looked for among, fully scored.
-NUMBER_DEPTH = 12
+#: How many candidates a detail ("how much", or who/where of an event kind) is looked for
+#: among, fully scored, when the first ones do not give it.
+DETAIL_DEPTH = 12
 #: A question's one fact a year from the asked year answers it when it leads the next by this.
 YEAR_OFF_LEAD = 1.15
 #: A fact naming every name a question gives answers it from this share of the threshold
@@ -317,6 +318,19 @@ class Engine:
                 return held
         if q.intent in ("list", "count"):
             return await self._list(q, lang)
+        if (
+            q.intent == "fact"
+            and q.kinds
+            and "ask_where" in q.cues
+            and q.date is None
+            and q.order is None
+            and not self._names_asked(q)
+        ):
+            # "Where were the Chinese culture days held in Kazakhstan?": every place the kind
+            # was held, each with its dates, not one of its facts.
+            answer = await self._list(replace(q, intent="list", target="places"), lang)
+            if answer.kind == "list" and len(answer.items) > 1:
+                return answer
         one_year = q.date is not None and q.date.start == q.date.end and q.date.start is not None
         named = any(not g.isdisjoint(self.name_terms) for g in q.terms.groups)
         if q.intent == "fact" and q.kinds and (q.order is not None or (one_year and not named)):
@@ -570,14 +584,17 @@ class Engine:
                     if s.score >= max(CONFIDENCE_THRESHOLD, best * share)
                 ]
                 told = [s for s in wider if self._tells(self._fact(s.cand), q, detail)]
-                if not told and detail == "number" and not named:
+                if not told and not named and (detail == "number" or q.kinds):
                     # Only the first few candidates get a full score; a sum may be further
-                    # down ("how much money did China give for education?").
-                    deeper = await self.ranker.rank(q.terms, date, closeness_for=NUMBER_DEPTH)
+                    # down ("how much money did China give for education?"), and so may the
+                    # fact of the kind that names who ("who organised the Chinese culture
+                    # days in Kazakhstan?": the organisers' fact, below the days themselves).
+                    deeper = await self.ranker.rank(q.terms, date, closeness_for=DETAIL_DEPTH)
                     told = [
                         s
-                        for s in self._focus(q, deeper)[:NUMBER_DEPTH]
+                        for s in self._focus(q, deeper)[:DETAIL_DEPTH]
                         if s.score >= CONFIDENCE_THRESHOLD
+                        and (detail == "number" or self._fact(s.cand).event in q.kinds)
                         and self._tells(self._fact(s.cand), q, detail)
                     ][:1]
                 if not told:
@@ -1136,10 +1153,11 @@ class Engine:
                 )
                 answer = self._with_told(answer, q, detail)
                 return answer.model_copy(update={"context": context_of(q, answer, words)})
-        if not ctx.words or not q.terms.words:
-            return None
+        if not ctx.words or not (q.terms.words or self._asked_detail(q)):
+            return None  # "who organised them?" asks a detail of the last topic
         terms = self.index.analyzer.terms(q.norm, None, words, frozenset(), self.lexicon)
-        answer = await self._fact_answer(replace(q, intent="fact", terms=terms), lang)
+        kinds = q.kinds or frozenset(ctx.kinds)  # "who organised them?": the last kind
+        answer = await self._fact_answer(replace(q, intent="fact", terms=terms, kinds=kinds), lang)
         if answer.kind == "none":
             return None
         return answer.model_copy(update={"context": context_of(q, answer, words)})

@@ -947,3 +947,18 @@ async def test_undated_facts_still_answer_a_year_question_naming_no_one(engine: 
 async def test_how_much_money_finds_the_fact_that_states_the_sum(engine: Engine, text: str) -> None:
     a = await engine.ask(text)
     assert a.kind in ("fact", "list") and a.facts[0].id == "education-grant-20m-yuan"
+
+
+async def test_where_was_a_kind_held_lists_its_places(engine: Engine) -> None:
+    a = await engine.ask("where were the chinese culture days held in kazakhstan")
+    assert a.kind == "list" and {"Almaty", "Astana"} <= {i.label for i in a.items}
+    who = await engine.ask("who organised them?", context=a.context)
+    assert who.kind == "fact" and who.facts[0].id == "china-culture-days-organisers"
+    assert who.asked == "who" and who.told
+
+
+async def test_who_of_a_kind_looks_past_the_first_facts(engine: Engine) -> None:
+    a = await engine.ask("who organised the chinese culture days in kazakhstan?")
+    assert a.kind == "fact" and a.facts[0].id == "china-culture-days-organisers"
+    # A contest's fact names no winner, and no fact of the kind further down does either.
+    assert (await engine.ask("who won the Chinese Bridge contest?")).missing == "who"
