@@ -118,6 +118,11 @@ T: dict[str, dict[Lang, str]] = {
         "ru": "Статья об этом упоминает, но не называет число.",
         "en": "The article mentions this, but gives no number.",
     },
+    "missing_names": {
+        "kk": "Мақалада бұл туралы айтылады, бірақ олардың аттары көрсетілмейді.",
+        "ru": "Статья об этом упоминает, но не называет их.",
+        "en": "The article mentions this, but does not name them.",
+    },
     "try": {
         "kk": "Мына сұрақтарға жауап бере аламын:",
         "ru": "Могу ответить, например, на это:",

@@ -386,6 +386,8 @@ class Engine:
         """The detail a one-fact question asks for: a date, a place, a person."""
         if "ask_amount" in q.cues:
             return "number"
+        if "ask_names" in q.cues or ("film" in q.kinds and "plural" in q.cues):
+            return "names"  # "what are the names of the four TV channels?", "which films…"
         if q.intent not in ("fact", "list"):
             return None
         if "ask_when" in q.cues:
@@ -403,6 +405,17 @@ class Engine:
             return f.date is not None
         if detail == "number":
             return any(_AMOUNT_RE.search(f.text.get(lang).casefold()) for lang in LANGS)
+        if detail == "names":
+            # Channels and agencies are organisations; films and books are works.
+            orgs = any(
+                all(g.isdisjoint(self.name_terms_of.get(i, ())) for g in q.terms.specific)
+                for i in f.orgs
+            )
+            if "media" in q.kinds:
+                return orgs
+            if q.kinds & {"film", "publication"}:
+                return bool(f.works)
+            return orgs or bool(f.works)
         ids = [*f.places, *f.orgs] if detail == "where" else [*f.people, *f.orgs]
         if detail == "where" and not ids and self._says_where(f, q):
             return True  # "in each other's capitals": a place, though no name

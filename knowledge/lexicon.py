@@ -53,6 +53,7 @@ LISTS: tuple[str, ...] = (
     "ask_when",
     "ask_where",
     "ask_amount",
+    "ask_names",
     "task",
     *(
         f"kind_{k.replace('-', '_')}"

@@ -353,7 +353,7 @@ class Sources(_Strict):
 #: by side; a list or count over facts; a conversational reply; or "the article says nothing".
 AnswerKind = Literal["fact", "year", "range", "compare", "list", "chat", "none"]
 #: What a question asked that the article's facts on its subject do not say.
-Missing = Literal["who", "where", "when", "number"]
+Missing = Literal["who", "where", "when", "number", "names"]
 
 
 class Hit(_Strict):

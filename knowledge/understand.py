@@ -51,6 +51,7 @@ _CUES = (
     "ask_when",
     "ask_where",
     "ask_amount",
+    "ask_names",
     "task",
 )
 _TARGETS = ("places", "people", "works")
@@ -112,6 +113,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         "ask_when",
         "ask_where",
         "ask_amount",
+        "ask_names",
         "task",
         "framing",
     ):

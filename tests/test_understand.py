@@ -962,3 +962,24 @@ async def test_who_of_a_kind_looks_past_the_first_facts(engine: Engine) -> None:
     assert a.kind == "fact" and a.facts[0].id == "china-culture-days-organisers"
     # A contest's fact names no winner, and no fact of the kind further down does either.
     assert (await engine.ask("who won the Chinese Bridge contest?")).missing == "who"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what are the names of the four TV channels in the one belt one road deal",
+        "төрт телеарнаның аттары қандай?",
+        "как называются четыре телеканала?",
+        "which chinese films were shown at the Eurasia-2007 festival?",
+    ],
+)
+async def test_names_the_article_does_not_give_are_refused(engine: Engine, text: str) -> None:
+    a = await engine.ask(text)
+    assert a.kind == "none" and a.missing == "names"
+
+
+async def test_names_the_article_gives_are_answered(engine: Engine) -> None:
+    a = await engine.ask("what are the names of nazarbayev's books published in china?")
+    assert a.kind == "list" and len(a.items) >= 2
+    b = await engine.ask("what is the name of the news agency nazarbayev gave an interview to?")
+    assert b.kind == "fact" and b.facts[0].id == "nazarbayev-xinhua-interview"
