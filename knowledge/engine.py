@@ -336,7 +336,7 @@ class Engine:
         if q.intent == "fact" and q.kinds and (q.order is not None or (one_year and not named)):
             # "When did Xi first come to Kazakhstan?": the first of the kind answers it;
             # "what was signed in 2006?": every one of the kind that year.
-            answer = await self._list(replace(q, intent="list"), lang)
+            answer = await self._list(replace(q, intent="list"), lang, fallback=False)
             if answer.kind in ("fact", "list"):
                 return answer.model_copy(update={"intent": "fact"})
         return await self._fact_answer(q, lang)
@@ -816,11 +816,18 @@ class Engine:
             items=list_items(facts, None, lang, self.names),
         )
 
-    async def _list(self, q: Question, lang: Lang) -> Answer:
-        """Several facts: "which cities…", "how many times…", "the first agreement"."""
+    async def _list(self, q: Question, lang: Lang, *, fallback: bool = True) -> Answer:
+        """Several facts: "which cities…", "how many times…", "the first agreement".
+
+        Without ``fallback``, a question that turns out to be no list gets a bare refusal
+        (:meth:`_no_list`) where it would get the date's events: the caller uses only a list
+        or a fact, and answers anything else as a fact question (which gives those events).
+        """
         date = self._bounded(q.date)
         target_only = q.terms.only(q.target_words)
         if not q.has_content or q.terms.only_generic or (target_only and not q.kinds):
+            if not fallback:
+                return self._no_list(q, lang)
             if date is not None:
                 answer = await self._date_answer(q, lang)
                 count = len(answer.hits) if q.intent == "count" else None
@@ -839,7 +846,7 @@ class Engine:
                 return await self._none(q, lang, [s.cand for s in scored[:3]])
             facts = await self._list_facts(q, date, scored)
         if facts == "period":
-            return await self._date_answer(q, lang)
+            return await self._date_answer(q, lang) if fallback else self._no_list(q, lang)
         if not facts:
             return await self._none(q, lang, [])
         if q.order is not None and facts:
@@ -909,6 +916,11 @@ class Engine:
             count=count,
             count_stated=stated,
         )
+
+    @staticmethod
+    def _no_list(q: Question, lang: Lang) -> Answer:
+        """What :meth:`_list` without ``fallback`` gives a question that is no list."""
+        return Answer(question=q.text, lang=lang, kind="none", intent=q.intent)
 
     async def _counted_elsewhere(
         self, q: Question, date: DateQuery | None
