@@ -241,17 +241,22 @@ def name_forms(fact: Fact, names: Mapping[str, Name] | None = None) -> list[str]
 
 
 def fact_head_lines(
-    fact: Fact, names: Mapping[str, Name] | None = None, norm: Callable[[str], str] = normalise
+    fact: Fact,
+    names: Mapping[str, Name] | None = None,
+    norm: Callable[[str], str] = normalise,
+    fold: Callable[[str], str] | None = None,
 ) -> list[str]:
-    """Title, aliases and names of a fact, each normalised to its loose form."""
+    """Title, aliases and names of a fact, each normalised to its loose form (``fold``, if
+    given, does both: ``loose(norm(line))``)."""
     lines: list[str] = []
     for lang in LANGS:
         lines.append(fact.title.get(lang))
         lines.extend(fact.aliases.get(lang))
     lines.extend(name_forms(fact, names))
+    fold = fold or (lambda line: loose(norm(line)))
     out = []
     for line in lines:
-        n = loose(norm(line))
+        n = fold(line)
         if n and n not in out:
             out.append(n)
     return out
@@ -291,21 +296,32 @@ class _BuildAnalyzer(Analyzer):
         self._memo: dict[str, tuple[str, ...]] = {}
         self._memo_ru: dict[str, tuple[str, ...]] = {}
         self._norms: dict[str, str] = {}
+        self._loose: dict[str, str] = {}
 
     def norm(self, text: str) -> str:
         """:func:`~knowledge.text.normalise`, token by token (as for terms)."""
-        norms = self._norms
+        return self._by_token(text, self._norms, str)
+
+    def loose_norm(self, text: str) -> str:
+        """``loose(normalise(text))``, token by token: ``loose`` maps character by character
+        (ъ and ь to nothing, so a token of them alone still counts, as in the whole text)."""
+        return self._by_token(text, self._loose, loose)
+
+    def _by_token(self, text: str, memo: dict[str, str], then: Callable[[str], str]) -> str:
+        # Each token's " " + then(normalise(token)), or "" if it normalises to nothing: the
+        # tokens' parts joined by one space, as " ".join(...) of the whole text gives them.
         tokens = text.split()
         try:
-            return " ".join(filter(None, map(norms.__getitem__, tokens)))
+            return "".join(map(memo.__getitem__, tokens))[1:]
         except KeyError:
             pass
-        if len(norms) >= self.MEMO:
-            norms.clear()
+        if len(memo) >= self.MEMO:
+            memo.clear()
         for tok in tokens:
-            if tok not in norms:
-                norms[tok] = normalise(tok)
-        return " ".join(filter(None, map(norms.__getitem__, tokens)))
+            if tok not in memo:
+                n = normalise(tok)
+                memo[tok] = " " + then(n) if n else ""
+        return "".join(map(memo.__getitem__, tokens))[1:]
 
     def doc_terms(self, text: str, lang: Lang) -> list[str]:
         # Russian text stems Cyrillic words as Russian, any other as Kazakh: two memos.
@@ -654,7 +670,7 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
                     fact.id,
                     int(fact.featured),
                     " ".join(sorted(freq)),
-                    "\n".join(fact_head_lines(fact, names, analyzer.norm)),
+                    "\n".join(fact_head_lines(fact, names, fold=analyzer.loose_norm)),
                     fact.model_dump_json(exclude_defaults=True),
                 )
             )

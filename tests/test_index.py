@@ -203,6 +203,8 @@ def test_the_build_analyzer_gives_the_analyzer_terms() -> None:
     for f in base.facts:
         assert ix.doc_terms(memo, f, base.names) == ix.doc_terms(plain, f, base.names), f.id
         assert ix.fact_head_lines(f, base.names, memo.norm) == ix.fact_head_lines(f, base.names)
+        head = ix.fact_head_lines(f, base.names, fold=memo.loose_norm)
+        assert head == ix.fact_head_lines(f, base.names), f.id
 
 
 @pytest.mark.parametrize(
@@ -213,6 +215,7 @@ def test_the_build_analyzer_gives_the_analyzer_terms() -> None:
         "e\u0301te\u0301 \u0301x İstanbul ẞtraße",  # combining marks, İ, ß
         "zero\u200bwidth\tand\nlines 2004-2008 №5",
         "Нур-Султан/Астана, Beijing–Almaty",
+        "съезд ъ ь-х «ь» Құнанбайұлы",  # letters loose folds to nothing, alone and in a word
     ],
 )
 def test_the_build_analyzer_reads_a_text_token_by_token_as_a_whole(text: str) -> None:
@@ -223,6 +226,8 @@ def test_the_build_analyzer_reads_a_text_token_by_token_as_a_whole(text: str) ->
         assert memo.doc_terms(text, lang) == plain.doc_terms(text, lang)  # from the memo
     assert memo.norm(text) == ix.normalise(text)
     assert memo.norm(text) == ix.normalise(text)
+    for _ in range(2):  # the second from the memo
+        assert memo.loose_norm(text) == ix.loose(ix.normalise(text))
 
 
 async def test_a_fact_base_too_big_for_the_row_cache_gives_the_same_answers_uncached(
