@@ -1,5 +1,9 @@
 """The bot's services (fact base, engine, store): loaded, opened and closed in one place.
 
+The fact base is read only to build (or find) its index: the running bot keeps a
+:class:`~knowledge.factbase.BaseInfo` of it (sources, hash, counts) and reads facts from the
+index.
+
 Both the CLI and the application use :func:`load_base`; :func:`open_services` is the bot's
 start-up and never leaves a database connection open when it fails (aiosqlite's worker thread
 would keep the process alive: the start-up "hang" of a bad ``DOSTYQ_DB``).
@@ -7,33 +11,29 @@ would keep the process alive: the start-up "hang" of a bad ``DOSTYQ_DB``).
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 from pathlib import Path
 
 from handlers.context import BotData
 from knowledge.engine import Engine
-from knowledge.factbase import FactBase, load_configured
+from knowledge.factbase import BaseInfo, FactBase, load_configured
+from knowledge.settle import settle
 
 from .settings import ConfigError, Settings
 from .store import Store, index_db, is_url
 
+__all__ = [
+    "DatabaseError",
+    "check_database",
+    "close_services",
+    "load_base",
+    "open_services",
+    "settle",
+]
+
 
 class DatabaseError(ConfigError):
     """``DOSTYQ_DB`` cannot be used; the message names the path."""
-
-
-def settle() -> None:
-    """Start-up is over: collect its garbage once, then move every object left (modules, the
-    fact base, the engine's tables and word lists) out of the garbage collector's passes.
-
-    They live as long as the process; left in, each full collection walks them all (about
-    50,000 objects, 20 ms of CPU at 79 facts, more with more facts), and one comes whenever the
-    answers' caches have grown by a quarter of that. The bot calls this once the engine is
-    open, ``ask`` and ``chat`` too, and so do the benchmarks that time answers.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def load_base(settings: Settings) -> FactBase:
@@ -72,10 +72,12 @@ def check_database(path: Path | str) -> None:
 async def open_services(data: BotData, settings: Settings) -> None:
     """Load the facts and open the engine and the store into ``data``; all or nothing."""
     check_database(settings.db)
-    data.base = load_base(settings)
+    base = load_base(settings)
+    data.base = BaseInfo.of(base)
     try:
         # The index goes in a file of its own beside the SQLite file (memory beside PostgreSQL).
-        data.engine = await Engine.open(index_db(settings.db), data.base)
+        data.engine = await Engine.open(index_db(settings.db), base)
+        del base  # the facts are in the index now
         key = settings.log_salt.get_secret_value() if settings.log_salt else None
         data.store = await Store.open(settings.db, log_days=settings.log_days, key=key)
     except (sqlite3.Error, OSError) as e:

@@ -18,8 +18,9 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from knowledge.engine import Engine
-from knowledge.factbase import FactBaseError, load_configured
+from knowledge.factbase import BaseInfo, FactBaseError, load_configured
 from knowledge.models import LANGS
+from knowledge.settle import settle
 
 from .context import Ctx
 from .i18n import ADMIN_COMMANDS, COMMANDS, ops_ui
@@ -108,17 +109,19 @@ async def _report(update: Update, context: Ctx, which: str) -> None:
     message = update.effective_message
     assert message is not None
     lang = await ui_lang(update, context)
-    _, store, base = context.bot_data.services()
+    engine, store, _ = context.bot_data.services()
     settings = context.bot_data.settings
     assert settings is not None
     flush = getattr(store, "flush", None)
     if flush is not None:
         await flush()  # the questions asked a moment ago are in the report too
-    titles = {f.id: f.title.get(lang) for f in base.facts}
     reader = report_reader(settings.db, store)
     try:
         if which == "stats":
-            text = render_stats(await read_stats(reader), lang, titles.get)
+            found = await read_stats(reader)
+            shown = await engine.facts_by_ids([i for i, _ in found.top_facts])
+            titles = {f.id: f.title.get(lang) for f in shown}
+            text = render_stats(found, lang, titles.get)
         else:
             text = render_gaps(await read_gaps(reader), lang)
     except InsightError as e:
@@ -162,7 +165,7 @@ async def reload(update: Update, context: Ctx) -> None:
         new_base = await asyncio.to_thread(load_configured, settings.facts_dir)
     except FactBaseError as e:
         log.warning("reload refused: %s", e)
-        head = ops_ui("reload_failed", lang, facts=len(base.facts))
+        head = ops_ui("reload_failed", lang, facts=base.n_facts)
         await send_html(
             message, f"{html.escape(head)}\n<code>{html.escape(str(e))}</code>", None, quote=False
         )
@@ -170,17 +173,16 @@ async def reload(update: Update, context: Ctx) -> None:
     # The new index is built apart, in memory, so that questions being answered on the running
     # one are not disturbed; the bot then switches over, and the old engine is closed once the
     # questions it may still be answering are done. The file's index follows at the next start.
-    data.engine, data.base = await Engine.open(":memory:", new_base), new_base
+    data.engine, data.base = await Engine.open(":memory:", new_base), BaseInfo.of(new_base)
     if context.application.running:
         context.application.create_task(_close_later(engine), name="dostyq-close-old-engine")
     else:  # driven update by update (process_update): nothing else is using it
         await engine.close()
-    log.info("fact base reloaded: %d facts", len(new_base.facts))
+    info = data.base
+    del new_base  # the facts are in the new index now
+    settle()  # as after start-up: the new engine's tables out of full collections
+    log.info("fact base reloaded: %d facts", info.n_facts)
     text = ops_ui(
-        "reload_ok",
-        lang,
-        facts=len(new_base.facts),
-        files=len(new_base.files),
-        hash=new_base.content_hash[:12],
+        "reload_ok", lang, facts=info.n_facts, files=len(info.files), hash=info.content_hash[:12]
     )
     await send_html(message, html.escape(text), None, quote=False)

@@ -62,7 +62,9 @@ async def _show(update: Update, context: Ctx, cb: Callback, message: Message) ->
             await send_html(message, render_quote(facts[0], base.sources, lang), None, quote=True)
         else:
             answer = fact_answer(facts[0], lang)
-            text = with_see_also(render(answer, base.sources), answer, base, context.bot.username)
+            text = await with_see_also(
+                render(answer, base.sources), answer, engine, context.bot.username
+            )
             await _edit(message, text, fact_keyboard(facts[0], lang))
         return
     await query.answer()

@@ -35,7 +35,9 @@ async def start(update: Update, context: Ctx) -> None:
         facts = await engine.facts_by_ids([m.group(1)])
         if facts:
             answer = fact_answer(facts[0], lang)
-            text = with_see_also(render(answer, base.sources), answer, base, context.bot.username)
+            text = await with_see_also(
+                render(answer, base.sources), answer, engine, context.bot.username
+            )
             await send_html(message, text, fact_keyboard(facts[0], lang), quote=False)
             return
     await send_html(message, ui("start_html", lang), examples_menu(lang), quote=False)
@@ -81,8 +83,8 @@ async def topics(update: Update, context: Ctx) -> None:
     """Topic buttons; each lists its facts."""
     message, lang = update.effective_message, await ui_lang(update, context)
     assert message is not None
-    _, _, base = context.bot_data.services()
-    used = [t for t in TAGS if any(t in f.tags for f in base.facts)]
+    engine, _, _ = context.bot_data.services()
+    used = [t for t in TAGS if t in engine.index.tags]
     await send_html(message, html.escape(ui("topics", lang)), topics_menu(used, lang), quote=False)
 
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from telegram.ext import CallbackContext, ExtBot
 
 from knowledge.engine import Engine
-from knowledge.factbase import FactBase
+from knowledge.factbase import BaseInfo
 from knowledge.models import Lang
 
 from .memory import Memory
@@ -83,14 +83,15 @@ class BotData:
     """
 
     settings: HandlerSettings | None = None
-    base: FactBase | None = None
+    base: BaseInfo | None = None
+    """The fact base's sources, hash and counts; its facts are read from the engine's index."""
     engine: Engine | None = None
     store: UserStore | None = None
     memory: Memory = field(default_factory=Memory)
     pictures: Pictures = field(default_factory=Pictures)
     """Timeline pictures, built once per fact base (see handlers.pictures)."""
 
-    def services(self) -> tuple[Engine, UserStore, FactBase]:
+    def services(self) -> tuple[Engine, UserStore, BaseInfo]:
         if self.engine is None or self.store is None or self.base is None:
             raise RuntimeError("services are not open yet (post_init has not run)")
         return self.engine, self.store, self.base

@@ -36,6 +36,8 @@ class Picture:
     inferred: int
     years: tuple[int, ...]
     key: tuple[str, ...]
+    undated: int = 0
+    """The selection's facts without a date, which the picture cannot show."""
 
 
 _DRAWING = threading.Lock()
@@ -86,6 +88,7 @@ def build(
         inferred=sum(1 for f in chosen if f.date_inferred),
         years=years,
         key=picture_key(content_hash, lang, selection),
+        undated=sum(1 for f in facts if f.date is None and selection.matches(f)),
     )
 
 

@@ -121,7 +121,7 @@ async def answer_question(update: Update, context: Ctx, question: str) -> None:
     if not private and answer.kind == "none":
         await _group_none(message, context, answer.lang)
         return
-    text = with_see_also(render(answer, base.sources), answer, base, context.bot.username)
+    text = await with_see_also(render(answer, base.sources), answer, engine, context.bot.username)
     markup = answer_keyboard(answer)
     if answer.kind == "year" and answer.years and answer.hits:
         markup = year_keyboard_for(

@@ -1,47 +1,30 @@
 """The "See also" lines under an answer: two or three related facts (knowledge.related).
 
 Plain text or Telegram HTML; in HTML each title links to the fact's deep link
-(``t.me/<bot>?start=f_<id>``), which opens it in the bot.
+(``t.me/<bot>?start=f_<id>``), which opens it in the bot. The related facts of every fact are
+computed when the index is built, and read from it (``FactIndex.related``).
 """
 
 from __future__ import annotations
 
 import html
-from collections import OrderedDict
 
-from knowledge.factbase import FactBase
+from knowledge.engine import Engine
 from knowledge.models import Answer, Fact, Lang
-from knowledge.related import MAX_RELATED, related_map
+from knowledge.related import MAX_RELATED
 
 from .i18n import ui
 from .render import MAX_MESSAGE, utf16_len
 from .timeline import short_title, year_span
 
-#: Related facts kept per fact, so that those already in the answer can be left out.
-KEEP = MAX_RELATED + 3
-#: Related-fact maps kept, by the fact base's content hash.
-_MAPS: OrderedDict[str, dict[str, tuple[str, ...]]] = OrderedDict()
 
-
-def related_ids(base: FactBase) -> dict[str, tuple[str, ...]]:
-    """Every fact's related facts by id, computed once per fact base."""
-    found = _MAPS.get(base.content_hash)
-    if found is None:
-        found = related_map(base.facts, KEEP)
-        _MAPS[base.content_hash] = found
-        while len(_MAPS) > 2:
-            _MAPS.popitem(last=False)
-    return found
-
-
-def see_also_facts(answer: Answer, base: FactBase) -> list[Fact]:
+async def see_also_facts(answer: Answer, engine: Engine) -> list[Fact]:
     """Up to three facts related to the answer's first fact and not in the answer."""
     if answer.kind != "fact" or not answer.hits:
         return []
     shown = {f.id for f in answer.facts}
-    by_id = base.by_id()
-    ids = [i for i in related_ids(base).get(answer.facts[0].id, ()) if i not in shown]
-    return [by_id[i] for i in ids[:MAX_RELATED] if i in by_id]
+    ids = [i for i in await engine.index.related(answer.facts[0].id) if i not in shown]
+    return await engine.facts_by_ids(ids[:MAX_RELATED])
 
 
 def see_also(
@@ -61,9 +44,10 @@ def see_also(
     return "\n".join(lines)
 
 
-def with_see_also(text: str, answer: Answer, base: FactBase, bot_username: str | None) -> str:
+async def with_see_also(text: str, answer: Answer, engine: Engine, bot_username: str | None) -> str:
     """``text`` (a rendered answer, HTML) with its "See also" lines, if they fit in a message."""
-    block = see_also(see_also_facts(answer, base), answer.lang, bot_username=bot_username)
+    facts = await see_also_facts(answer, engine)
+    block = see_also(facts, answer.lang, bot_username=bot_username)
     if not block:
         return text
     out = f"{text}\n\n{block}"

@@ -16,8 +16,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from knowledge.factbase import FactBase
-from knowledge.models import Lang
+from knowledge.models import Fact, Lang, Sources
 
 from .callback_data import Callback, encode
 from .context import Ctx
@@ -49,7 +48,7 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def caption(pic: Picture, base: FactBase, lang: Lang) -> str:
+def caption(pic: Picture, sources: Sources, lang: Lang) -> str:
     """Telegram HTML: the title, how many events over which years, and the source."""
     title = ui("timeline", lang)
     name = pic.selection.names.get(lang)
@@ -63,10 +62,9 @@ def caption(pic: Picture, base: FactBase, lang: Lang) -> str:
         lines.append(_esc(count))
     if pic.inferred:
         lines.append(_esc(ui("timeline_inferred", lang, n=pic.inferred)))
-    undated = sum(1 for f in base.facts if f.date is None and pic.selection.matches(f))
-    if undated:
-        lines.append(_esc(ui("timeline_undated", lang, n=undated)))
-    lines.append(f"<i>{_esc(footer_line(base.sources.article.title.get(lang), lang))}</i>")
+    if pic.undated:
+        lines.append(_esc(ui("timeline_undated", lang, n=pic.undated)))
+    lines.append(f"<i>{_esc(footer_line(sources.article.title.get(lang), lang))}</i>")
     return "\n".join(lines)
 
 
@@ -82,21 +80,20 @@ def years_keyboard(pic: Picture, lang: Lang) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
-async def picture(context: Ctx, lang: Lang, selection: Selection) -> Picture:
+async def picture(context: Ctx, lang: Lang, selection: Selection, facts: list[Fact]) -> Picture:
     _, _, base = context.bot_data.services()
     footer = footer_line(base.sources.article.title.get(lang), lang)
-    return await context.bot_data.pictures.get(
-        base.facts, lang, selection, base.content_hash, footer
-    )
+    return await context.bot_data.pictures.get(facts, lang, selection, base.content_hash, footer)
 
 
 async def send_timeline(message: Message, context: Ctx, query: str, lang: Lang) -> None:
     """Reply with the timeline of ``query`` (a kind or topic; empty for all) in ``lang``."""
-    _, _, base = context.bot_data.services()
+    engine, _, base = context.bot_data.services()
     quote = message.chat.type != ChatType.PRIVATE
-    selection = select(query, base.facts)
+    facts = await engine.index.all_facts()  # read for this picture only
+    selection = select(query, facts)
     if selection is None:
-        names = filter_names(base.facts, lang)
+        names = filter_names(facts, lang)
         text = ui("timeline_unknown", lang, example=names[0].lower(), names=", ".join(names))
         await send_html(message, _esc(text), None, quote=quote)
         return
@@ -109,11 +106,11 @@ async def send_timeline(message: Message, context: Ctx, query: str, lang: Lang) 
                 ChatAction.UPLOAD_PHOTO,
                 message_thread_id=message.message_thread_id,
             )
-    pic = await picture(context, lang, selection)
+    pic = await picture(context, lang, selection, facts)
     if not pic.count:
         await send_html(message, _esc(ui("timeline_empty", lang)), None, quote=quote)
         return
-    text, markup = caption(pic, base, lang), years_keyboard(pic, lang)
+    text, markup = caption(pic, base.sources, lang), years_keyboard(pic, lang)
     file_id = pictures.file_ids.get(key)
     sent: Message | None = None
     if file_id is not None:
@@ -187,8 +184,8 @@ async def inline_timeline(update: Update, context: Ctx, text: str, user_lang: La
     rest, word_lang = asked
     # "хронология" is both Kazakh and Russian: the user's language decides between the two.
     lang: Lang = word_lang or (user_lang if user_lang in ("kk", "ru") else "ru")
-    _, _, base = context.bot_data.services()
-    selection = select(rest, base.facts)
+    engine, _, base = context.bot_data.services()
+    selection = select(rest, await engine.index.all_facts())
     if selection is None:
         await query.answer([], cache_time=0, is_personal=True, button=_open_button(lang, None))
         return True
@@ -207,7 +204,7 @@ async def inline_timeline(update: Update, context: Ctx, text: str, user_lang: La
         photo_file_id=file_id,
         title=ui("timeline", lang) + (f" · {name}" if name else ""),
         description=ui("timeline_card", lang),
-        caption=caption(pic, base, lang),
+        caption=caption(pic, base.sources, lang),
         parse_mode=ParseMode.HTML,
     )
     await query.answer([result], cache_time=60, is_personal=False)

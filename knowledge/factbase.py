@@ -309,3 +309,19 @@ def _check_refs(facts: list[Fact], sources: Sources, where: dict[str, Path]) -> 
             if pages and known[ref].pages and pages not in known[ref].pages:
                 msg = f"reference [{ref}] is not cited at p. {pages}"
                 raise FactBaseError(where[f.id], f.id, f"{fld}.pages", msg)
+
+
+@dataclass(frozen=True)
+class BaseInfo:
+    """What a running bot keeps of its fact base once the index is built: the article's
+    sources, the content hash and the counts. The facts themselves are read from the index
+    (:class:`~knowledge.index.FactIndex`), so that no process holds them all."""
+
+    sources: Sources
+    content_hash: str
+    n_facts: int
+    files: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, base: FactBase) -> BaseInfo:
+        return cls(base.sources, base.content_hash, len(base.facts), base.files)

@@ -44,6 +44,7 @@ import aiosqlite
 
 from .analyze import Analyzer
 from .models import LANGS, Fact, Lang, Name
+from .related import MAX_RELATED, related_map
 from .stem import KazakhStemmer, learned_stems, protected_from_vocabulary
 from .text import is_latin, loose, normalise, words
 
@@ -69,8 +70,13 @@ POSTINGS_FROM = 512
 HEAD_WEIGHT, BODY_WEIGHT = 2.0, 1.0
 assert (HEAD_WEIGHT, BODY_WEIGHT) == (2.0, 1.0), "the build counts a head term twice"
 BM25_K1, BM25_B = 1.2, 0.75
+#: Related facts ("See also") kept per fact, so that those already in an answer can be left out.
+RELATED_KEPT = MAX_RELATED + 3
+#: Related facts are computed at build time for a fact base of at most this many facts: every
+#: pair is compared (knowledge.related), about 2 s at 1,000 facts. A larger one has none.
+RELATED_UP_TO = 1000
 #: Version of the index's file layout (the schema below); part of the key.
-LAYOUT = "8"
+LAYOUT = "9"
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -97,7 +103,8 @@ CREATE VIRTUAL TABLE kx_fts USING fts5(
 );
 CREATE TABLE kx_vocab(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE kx_post(term TEXT PRIMARY KEY, docs BLOB NOT NULL, freq BLOB NOT NULL) WITHOUT ROWID;
-CREATE TABLE kx_blob(name TEXT PRIMARY KEY, data BLOB NOT NULL)
+CREATE TABLE kx_blob(name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE kx_related(fact INTEGER PRIMARY KEY, ids TEXT NOT NULL)
 """
 #: Made after the rows are in (cheaper than keeping them up to date row by row).
 _INDEXES = """
@@ -377,6 +384,8 @@ class FactIndex:
         self._years: list[int] = json.loads(meta["years"])
         #: The longest span of a fact's date, in years (bounds the date queries).
         self._span = int(meta["span"])
+        #: The tags (and ``event:`` kinds) some fact has.
+        self.tags: frozenset[str] = frozenset(json.loads(meta["tags"]))
         self._cache: dict[int, Candidate] = {}
         self._df: dict[str, int] | None = None
         self._doclen: Any = None  # k1 * (1 - b + b * len / avg) per rowid, as numpy loads it
@@ -594,6 +603,22 @@ class FactIndex:
             rows += more[: limit - len(rows)]
         return rows
 
+    async def related(self, fact_id: str) -> list[str]:
+        """The ids of the facts related to ``fact_id`` (knowledge.related), best first: at most
+        :data:`RELATED_KEPT`; none for an unknown id or a fact base of more than
+        :data:`RELATED_UP_TO` facts."""
+        sql = "SELECT r.ids FROM kx_fact f JOIN kx_related r ON r.fact = f.rowid WHERE f.id = ?"
+        found = self._all(sql, (fact_id,))
+        return str(found[0][0]).split() if found else []
+
+    async def all_facts(self) -> list[Fact]:
+        """Every fact, in date order, read and parsed now (nothing keeps them): for what needs
+        the whole fact base at once, such as the timeline's picture."""
+        if self.n_facts <= ROW_CACHE:
+            rows = await self.rows(range(1, self.n_facts + 1))
+            return [rows[i].fact for i in sorted(rows)]
+        return [loads_fact(str(r[0])) for r in self._all("SELECT data FROM kx_fact ORDER BY rowid")]
+
     async def ids_with_tag(self, tag: str, limit: int = 200) -> list[str]:
         """Ids of the facts with ``tag``, in date order (rowids are in date order)."""
         sql = (
@@ -619,6 +644,8 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
     years: set[int] = set()
     span = 0
     count = 0
+    tags: set[str] = set()
+    few: list[Fact] = []  # the facts, while there are at most RELATED_UP_TO
     last: tuple[tuple[int, int, int], str] | None = None
     fact_rows: list[tuple[object, ...]] = []
     date_rows: list[tuple[int, int, int, int]] = []
@@ -680,10 +707,17 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
                 years.update(range(dk[0], dk[1] + 1))
                 span = max(span, dk[1] - dk[0])
             tag_rows += [(t, rowid) for t in fact.tags]
+            tags.update(fact.tags)
+            if fact.event:
+                tags.add(f"{EVENT_TAG}{fact.event}")
+            if rowid <= RELATED_UP_TO:
+                few.append(fact)
             if fact.event:
                 tag_rows.append((f"{EVENT_TAG}{fact.event}", rowid))
             fts_rows.append((rowid, " ".join(head_terms), " ".join(body_terms)))
             count = rowid
+            if rowid == RELATED_UP_TO + 1:
+                few.clear()  # too many facts to compare every pair
             if len(fact_rows) >= BUILD_CHUNK:
                 await flush()
         await flush()
@@ -692,6 +726,12 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
         await _insert_postings(db, term_ids, post_term, post_doc, post_freq)
         del post_term, post_doc, post_freq
         await db.execute("INSERT INTO kx_blob VALUES ('doclen', ?)", (doclen.tobytes(),))
+        if few:
+            # Rowids are the facts' places in the build's order.
+            related = related_map(few, RELATED_KEPT)
+            rows = [(i, " ".join(related[f.id])) for i, f in enumerate(few, start=1)]
+            await db.executemany("INSERT INTO kx_related VALUES (?,?)", rows)
+            del few, related, rows
         for stmt in _INDEXES.split(";"):
             await db.execute(stmt)
         meta = {
@@ -701,6 +741,7 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
             "titles": json.dumps(sorted(titles), ensure_ascii=False),
             "years": json.dumps(sorted(years)),
             "span": str(span),
+            "tags": json.dumps(sorted(tags)),
         }
         await db.executemany("INSERT INTO kx_meta VALUES (?,?)", list(meta.items()))
         await db.commit()

@@ -187,13 +187,13 @@ async def test_reload_keeps_the_running_base_on_an_error(tmp_path: Path) -> None
     app = await start(settings, request)
     h = Harness(app, request)
     try:
-        n = len(app.bot_data.services()[2].facts)
+        n = app.bot_data.services()[2].n_facts
         # A broken file: the base and the answers stay as they were.
         (facts / "zz-broken.yaml").write_text("- id: Not An Id\n  date: 2004\n", encoding="utf-8")
         reply = (await h.text(F.make_command_update("/reload", user_id=ADMIN))).params["text"]
         assert reply.startswith(f"The fact files have an error; the running base is kept ({n}")
         assert "zz-broken.yaml" in reply
-        assert len(app.bot_data.services()[2].facts) == n
+        assert app.bot_data.services()[2].n_facts == n
         assert "3 January 1992" in (await h.text(F.make_message_update(DIPLO_EN))).params["text"]
         # A valid edit: one fact fewer, and the index follows.
         (facts / "zz-broken.yaml").unlink()
@@ -201,8 +201,8 @@ async def test_reload_keeps_the_running_base_on_an_error(tmp_path: Path) -> None
         target.unlink()
         reply = (await h.text(F.make_command_update("/reload", user_id=ADMIN))).params["text"]
         engine, _, base = app.bot_data.services()
-        assert reply.startswith(f"Reloaded: {len(base.facts)} facts in {len(base.files)} files")
-        assert len(base.facts) < n and engine.n_facts == len(base.facts)
+        assert reply.startswith(f"Reloaded: {base.n_facts} facts in {len(base.files)} files")
+        assert base.n_facts < n and engine.n_facts == base.n_facts
         assert "3 January 1992" in (await h.text(F.make_message_update(DIPLO_EN))).params["text"]
     finally:
         await stop(app)

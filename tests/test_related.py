@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from handlers.render import MAX_MESSAGE, utf16_len
 from handlers.replies import fact_answer
 from handlers.see_also import see_also, see_also_facts, with_see_also
+from knowledge import index as ix
+from knowledge.engine import Engine
 from knowledge.factbase import FactBase
 from knowledge.models import LANGS, Answer, Hit, Lang
 from knowledge.related import (
@@ -83,9 +87,11 @@ def _answer(base: FactBase, fid: str, lang: Lang) -> Answer:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_see_also_lines_link_the_related_facts(base: FactBase, lang: Lang) -> None:
+async def test_see_also_lines_link_the_related_facts(
+    base: FactBase, engine: Engine, lang: Lang
+) -> None:
     answer = _answer(base, "almaty-days-shanghai-2004", lang)
-    facts = see_also_facts(answer, base)
+    facts = await see_also_facts(answer, engine)
     assert 2 <= len(facts) <= 3
     text = see_also(facts, lang, bot_username="DostyqBot")
     head = {"kk": "Тағы қараңыз", "ru": "См. также", "en": "See also"}[lang]
@@ -96,7 +102,9 @@ def test_see_also_lines_link_the_related_facts(base: FactBase, lang: Lang) -> No
     assert "<" not in plain and plain.startswith(f"{head}:")
 
 
-def test_see_also_leaves_out_facts_already_in_the_answer(base: FactBase) -> None:
+async def test_see_also_leaves_out_facts_already_in_the_answer(
+    base: FactBase, engine: Engine
+) -> None:
     facts = base.by_id()
     one = facts["almaty-days-shanghai-2004"]
     two = facts["shanghai-days-almaty-2005"]
@@ -106,18 +114,42 @@ def test_see_also_leaves_out_facts_already_in_the_answer(base: FactBase) -> None
         kind="fact",
         hits=[Hit(fact=one, score=90), Hit(fact=two, score=88)],
     )
-    ids = [f.id for f in see_also_facts(answer, base)]
+    ids = [f.id for f in await see_also_facts(answer, engine)]
     assert ids and two.id not in ids and one.id not in ids
 
 
-def test_no_see_also_for_lists_or_no_answer(base: FactBase) -> None:
+async def test_no_see_also_for_lists_or_no_answer(engine: Engine) -> None:
     none = Answer(question="q", lang="en", kind="none")
-    assert with_see_also("x", none, base, "DostyqBot") == "x"
+    assert await with_see_also("x", none, engine, "DostyqBot") == "x"
 
 
-def test_see_also_never_breaks_the_message_limit(base: FactBase) -> None:
+async def test_see_also_never_breaks_the_message_limit(base: FactBase, engine: Engine) -> None:
     answer = _answer(base, "almaty-days-shanghai-2004", "en")
     long = "a" * (MAX_MESSAGE - 10)
-    assert with_see_also(long, answer, base, "DostyqBot") == long
-    short = with_see_also("x", answer, base, "DostyqBot")
+    assert await with_see_also(long, answer, engine, "DostyqBot") == long
+    short = await with_see_also("x", answer, engine, "DostyqBot")
     assert short.startswith("x\n\n<i>See also:</i>") and utf16_len(short) <= MAX_MESSAGE
+
+
+async def test_the_index_holds_every_facts_related_facts_and_tags(
+    base: FactBase, engine: Engine
+) -> None:
+    """Computed at build time, as the bot computed them from the fact base it kept."""
+    expected = related_map(base.facts, ix.RELATED_KEPT)
+    assert {f.id: tuple(await engine.index.related(f.id)) for f in base.facts} == expected
+    assert await engine.index.related("no-such-fact") == []
+    kinds = {f"{ix.EVENT_TAG}{f.event}" for f in base.facts}
+    assert engine.index.tags == {t for f in base.facts for t in f.tags} | kinds
+    assert await engine.index.all_facts() == list(base.facts)
+
+
+async def test_a_fact_base_too_big_to_compare_every_pair_has_no_related_facts(
+    base: FactBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ix, "RELATED_UP_TO", 10)
+    engine = await Engine.open(tmp_path / "db.sqlite3", base)
+    try:
+        assert all([await engine.index.related(f.id) == [] for f in base.facts])
+        assert await engine.index.all_facts() == list(base.facts)
+    finally:
+        await engine.close()
