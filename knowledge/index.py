@@ -1,4 +1,4 @@
-"""The SQLite index of the fact base (FTS5 over normalised terms, and a table of dates).
+"""The SQLite index of the fact base: each term's postings, scored by BM25, and a table of dates.
 
 The index is derived data, and its key is computed, never typed: :func:`index_key` hashes the
 fact files (facts, ``sources.yaml``, ``names.yaml``: :attr:`FactBase.content_hash`) together
@@ -60,12 +60,13 @@ BUILD_CHUNK = 2000
 EVENT_TAG = "event:"
 #: A temporary build file older than this is left over from a crash, and may be removed.
 STALE_BUILD_S = 3600.0
-#: A search whose terms are in more than this many facts in all (their postings) scores its
-#: candidates from the postings with numpy instead of FTS5's ``bm25()``, which ranks every
-#: matching row before the LIMIT. Same formula (FTS5's BM25, k1 1.2, b 0.75, head x2). At
-#: 100,000 facts the postings are faster from a few dozen matches on (0.56 against 0.85 ms
-#: at about 512, 0.75 against 2.6 ms at about 4,096: benchmarks/RESULTS.md, Scale).
-POSTINGS_FROM = 512
+#: A search scores its candidates from the terms' postings (``kx_post``) with numpy: FTS5's
+#: BM25 (k1 1.2, b 0.75, head x2), the order its ``bm25()`` gives (a test builds FTS5 beside it
+#: and compares), without FTS5's table, which cost a tenth of the build at 100,000 facts and
+#: ranked every matching row before the LIMIT (2.6 against 0.75 ms at about 4,096 matches:
+#: benchmarks/RESULTS.md, Scale). A search whose terms are in fewer than 1/SPARSE of the
+#: facts in all sums its scores over the matched rows only, not over an array of every row.
+SPARSE = 8
 #: Weights of the head (titles, aliases, names) and body (texts) columns in BM25.
 HEAD_WEIGHT, BODY_WEIGHT = 2.0, 1.0
 assert (HEAD_WEIGHT, BODY_WEIGHT) == (2.0, 1.0), "the build counts a head term twice"
@@ -76,7 +77,7 @@ RELATED_KEPT = MAX_RELATED + 3
 #: pair is compared (knowledge.related), about 2 s at 1,000 facts. A larger one has none.
 RELATED_UP_TO = 1000
 #: Version of the index's file layout (the schema below); part of the key.
-LAYOUT = "9"
+LAYOUT = "10"
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -98,9 +99,6 @@ CREATE TABLE kx_date(
 );
 CREATE TABLE kx_tag(tag TEXT NOT NULL, fact INTEGER NOT NULL, PRIMARY KEY(tag, fact))
     WITHOUT ROWID;
-CREATE VIRTUAL TABLE kx_fts USING fts5(
-    head, body, content='', tokenize='unicode61 remove_diacritics 0'
-);
 CREATE TABLE kx_vocab(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE kx_post(term TEXT PRIMARY KEY, docs BLOB NOT NULL, freq BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE kx_blob(name TEXT PRIMARY KEY, data BLOB NOT NULL);
@@ -476,22 +474,12 @@ class FactIndex:
     async def search(self, terms: Sequence[str], limit: int) -> list[Candidate]:
         """Facts matching any of ``terms``, best BM25 first (head weighs double).
 
-        Only rowids and ranks come from SQLite; the rows themselves come from a small cache of
-        parsed rows, and only the ones it lacks are read. When the terms are in many facts in all
-        (:data:`POSTINGS_FROM`), their postings are scored instead of FTS5's whole-result sort.
+        The rowids come from the terms' postings (:meth:`_bm25_postings`); the rows themselves
+        from a small cache of parsed rows, and only the ones it lacks are read.
         """
         if not terms:
             return []
-        df = await self.vocabulary()
-        if sum(df.get(t, 0) for t in terms) > POSTINGS_FROM:
-            return await self._in_order(await self._bm25_postings(terms, limit))
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        sql = (
-            f"SELECT rowid, bm25(kx_fts, {HEAD_WEIGHT}, {BODY_WEIGHT}) AS rank FROM kx_fts"
-            " WHERE kx_fts MATCH ? ORDER BY rank LIMIT ?"
-        )
-        hits = self._all(sql, (match, limit))
-        return await self._in_order([int(r[0]) for r in hits])
+        return await self._in_order(await self._bm25_postings(terms, limit))
 
     async def _bm25_postings(self, terms: Sequence[str], limit: int) -> list[int]:
         """The ``limit`` best rowids by BM25 as FTS5 computes it, from the terms' postings."""
@@ -518,17 +506,24 @@ class FactIndex:
             score_parts.append(idf * (freq * (BM25_K1 + 1.0)) / (freq + norm[docs]))
         if not docs_parts:
             return []
-        scores = np.bincount(
-            np.concatenate(docs_parts), weights=np.concatenate(score_parts), minlength=n + 1
-        )
-        matched = np.flatnonzero(scores > 0)
+        hits = np.concatenate(docs_parts)
+        weights = np.concatenate(score_parts)
+        # Each row's score, summed in the same order either way (every score is > 0).
+        matched: Any
+        if len(hits) * SPARSE < n:
+            matched, where = np.unique(hits, return_inverse=True)
+            scores = np.bincount(where, weights=weights)
+        else:
+            every = np.bincount(hits, weights=weights, minlength=n + 1)
+            matched = np.flatnonzero(every > 0)
+            scores = every[matched]
         if len(matched) > limit:
-            part = np.argpartition(-scores[matched], limit - 1)[:limit]
+            part = np.argpartition(-scores, limit - 1)[:limit]
             # Ties at the edge: every row scoring as the last one kept competes, by rowid.
-            edge = scores[matched[part]].min()
-            matched = matched[scores[matched] >= edge]
-        order = sorted(matched.tolist(), key=lambda i: (-scores[i], i))
-        return order[:limit]
+            keep = scores >= scores[part].min()
+            matched, scores = matched[keep], scores[keep]
+        order = sorted(zip((-scores).tolist(), matched.tolist(), strict=True))
+        return [int(i) for _, i in order[:limit]]
 
     async def rows(self, rowids: Sequence[int] | range) -> dict[int, Candidate]:
         """Fact rows by rowid, from the cache or (one query for the rest) the database."""
@@ -650,25 +645,23 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
     fact_rows: list[tuple[object, ...]] = []
     date_rows: list[tuple[int, int, int, int]] = []
     tag_rows: list[tuple[str, int]] = []
-    fts_rows: list[tuple[int, str, str]] = []
 
     async def insert(chunk: tuple[list[Any], ...]) -> None:
-        facts, dates, tags, fts = chunk
+        facts, dates, tagged = chunk
         await db.executemany("INSERT INTO kx_fact VALUES (?,?,?,?,?,?)", facts)
         await db.executemany("INSERT INTO kx_date VALUES (?,?,?,?)", dates)
-        await db.executemany("INSERT OR IGNORE INTO kx_tag VALUES (?,?)", tags)
-        await db.executemany("INSERT INTO kx_fts(rowid, head, body) VALUES (?,?,?)", fts)
+        await db.executemany("INSERT OR IGNORE INTO kx_tag VALUES (?,?)", tagged)
 
     pending: asyncio.Future[None] | None = None
 
     async def flush() -> None:
         # SQLite inserts one chunk (in aiosqlite's thread, without the GIL) while the next
         # is analysed: at most two chunks are held.
-        nonlocal pending, fact_rows, date_rows, tag_rows, fts_rows
+        nonlocal pending, fact_rows, date_rows, tag_rows
         if pending is not None:
             await pending
-        chunk = (fact_rows, date_rows, tag_rows, fts_rows)
-        fact_rows, date_rows, tag_rows, fts_rows = [], [], [], []
+        chunk = (fact_rows, date_rows, tag_rows)
+        fact_rows, date_rows, tag_rows = [], [], []
         pending = asyncio.ensure_future(insert(chunk))
 
     await db.execute("BEGIN")
@@ -714,7 +707,6 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
                 few.append(fact)
             if fact.event:
                 tag_rows.append((f"{EVENT_TAG}{fact.event}", rowid))
-            fts_rows.append((rowid, " ".join(head_terms), " ".join(body_terms)))
             count = rowid
             if rowid == RELATED_UP_TO + 1:
                 few.clear()  # too many facts to compare every pair

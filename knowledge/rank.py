@@ -1,7 +1,7 @@
 """Retrieval and ranking: a question's term groups in, scored fact candidates out.
 
-1. Retrieve candidates from the SQLite FTS5 index by the question's rarer terms (never a scan of
-   every fact), plus the facts of the asked date.
+1. Retrieve candidates from the SQLite index (each term's postings, by BM25) by the question's
+   rarer terms (never a scan of every fact), plus the facts of the asked date.
 2. Score each by coverage: the IDF-weighted share of the question's words the fact contains
    (a misspelt word that was corrected counts a share of its weight), times the date factor.
 3. The best few by coverage get rapidfuzz closeness to the fact's title and aliases, which only
@@ -35,8 +35,8 @@ FUZZ_WEIGHT = 0.6
 #: in fewer than COMMON_TERM_MIN_DF facts), when the question has rarer ones.
 COMMON_TERM_SHARE = 0.05
 COMMON_TERM_MIN_DF = 200
-#: Candidates taken from FTS5 for re-ranking, and how many of the best by coverage get the
-#: (costlier) rapidfuzz closeness.
+#: Candidates taken from the index (best BM25 first) for re-ranking, and how many of the best
+#: by coverage get the (costlier) rapidfuzz closeness.
 CANDIDATES = 24
 FUZZ_CANDIDATES = 4
 #: Date factors: a fact of the asked year; an undated fact; a fact of another year.
@@ -164,7 +164,7 @@ class Ranker:
             closeness = self._closeness.score(query, c.head) / 100.0
             score = 100.0 * dated * (COVERAGE_WEIGHT + FUZZ_WEIGHT * closeness)
             out.append(Scored(c, min(score, 100.0), dated))
-        # Ties go to the better BM25 rank (the order FTS5 returned the candidates in).
+        # Ties go to the better BM25 rank (the order the index returned the candidates in).
         order = {c.rowid: i for i, c in enumerate(cands)}
         out.sort(key=lambda s: (-s.score, -s.coverage, order[s.cand.rowid]))
         return out
@@ -172,7 +172,7 @@ class Ranker:
     def retrieval_terms(self, groups: list[frozenset[str]]) -> list[str]:
         """The terms to retrieve candidates with: common ones only when nothing rarer is there.
 
-        FTS5 ranks every row that matches before the LIMIT, so a term in thousands of facts
+        BM25 scores every row that matches before the LIMIT, so a term in thousands of facts
         ("Almaty") makes retrieval cost grow with the fact base. Re-ranking still weighs all
         the question's words; only the retrieval skips the common terms.
         """
