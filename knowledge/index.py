@@ -67,6 +67,8 @@ STALE_BUILD_S = 3600.0
 #: benchmarks/RESULTS.md, Scale). A search whose terms are in fewer than 1/SPARSE of the
 #: facts in all sums its scores over the matched rows only, not over an array of every row.
 SPARSE = 8
+#: A search whose terms are in at most this many facts in all is scored in plain Python.
+FEW_MATCHES = 256
 #: Weights of the head (titles, aliases, names) and body (texts) columns in BM25.
 HEAD_WEIGHT, BODY_WEIGHT = 2.0, 1.0
 assert (HEAD_WEIGHT, BODY_WEIGHT) == (2.0, 1.0), "the build counts a head term twice"
@@ -387,6 +389,7 @@ class FactIndex:
         self._cache: dict[int, Candidate] = {}
         self._df: dict[str, int] | None = None
         self._doclen: Any = None  # k1 * (1 - b + b * len / avg) per rowid, as numpy loads it
+        self._doclen_list: list[float] = []  # the same, as Python floats
 
     # -- opening and building ------------------------------------------------------------
 
@@ -490,13 +493,17 @@ class FactIndex:
             dl = np.frombuffer(bytes(row[0]), dtype=np.uint16).astype(np.float64)
             avg = float(dl[1:].mean()) if len(dl) > 1 else 1.0
             self._doclen = BM25_K1 * (1.0 - BM25_B + BM25_B * dl / avg)
+            self._doclen_list = self._doclen.tolist()
         norm = self._doclen
         marks = ",".join("?" * len(terms))
         sql = f"SELECT docs, freq FROM kx_post WHERE term IN ({marks})"
         n = self.n_facts
+        found = self._all(sql, tuple(terms))
+        if sum(len(d) for d, _ in found) <= FEW_MATCHES * 4:  # 4 bytes a rowid
+            return self._bm25_few(found, limit)
         docs_parts = []
         score_parts = []
-        for docs_b, freq_b in self._all(sql, tuple(terms)):
+        for docs_b, freq_b in found:
             docs = np.frombuffer(bytes(docs_b), dtype=np.uint32)
             freq = np.frombuffer(bytes(freq_b), dtype=np.float32).astype(np.float64)
             nt = len(docs)
@@ -524,6 +531,23 @@ class FactIndex:
             matched, scores = matched[keep], scores[keep]
         order = sorted(zip((-scores).tolist(), matched.tolist(), strict=True))
         return [int(i) for _, i in order[:limit]]
+
+    def _bm25_few(self, found: list[Any], limit: int) -> list[int]:
+        """:meth:`_bm25_postings` for few matches, in plain Python (numpy's calls cost more
+        than the sums): the same operations in the same order, on the same float64 values."""
+        norm: list[float] = self._doclen_list
+        n = self.n_facts
+        scores: dict[int, float] = {}
+        get = scores.get
+        for docs_b, freq_b in found:
+            docs = array("I", bytes(docs_b))
+            nt = len(docs)
+            idf = math.log((n - nt + 0.5) / (nt + 0.5))
+            idf = idf if idf > 0 else 1e-6
+            for d, f in zip(docs, array("f", bytes(freq_b)), strict=True):
+                scores[d] = get(d, 0.0) + idf * (f * (BM25_K1 + 1.0)) / (f + norm[d])
+        order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [d for d, _ in order[:limit]]
 
     async def rows(self, rowids: Sequence[int] | range) -> dict[int, Candidate]:
         """Fact rows by rowid, from the cache or (one query for the rest) the database."""

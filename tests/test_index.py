@@ -171,9 +171,19 @@ async def test_date_queries_agree_with_a_scan(
         await engine.close()
 
 
-async def test_postings_rank_as_fts5_does() -> None:
-    """The numpy scoring of postings gives the order FTS5's ``bm25()`` gives over the same
-    terms (head column weighing double), FTS5 built here beside the index for the comparison."""
+@pytest.mark.parametrize(
+    ("few", "sparse"),
+    [(10**9, ix.SPARSE), (0, 0), (0, 10**9)],
+    ids=["plain Python", "numpy over the matches", "numpy over every row"],
+)
+async def test_postings_rank_as_fts5_does(
+    monkeypatch: pytest.MonkeyPatch, few: int, sparse: int
+) -> None:
+    """The scoring of postings (each of its three ways) gives the order FTS5's ``bm25()``
+    gives over the same terms (head column weighing double), FTS5 built here beside the index
+    for the comparison."""
+    monkeypatch.setattr(ix, "FEW_MATCHES", few)
+    monkeypatch.setattr(ix, "SPARSE", sparse)
     base = load_facts()
     engine = await Engine.open(":memory:", base)
     fts = sqlite3.connect(":memory:")
