@@ -3,8 +3,8 @@
 One corridor, each stage reading what the one before produced:
 
 1. **Understand** (:mod:`knowledge.understand`): normalise once; language, intent, dates, terms.
-2. **Retrieve and rank** (:mod:`knowledge.rank`): candidates from the SQLite FTS5 index and the
-   date table, scored by coverage and closeness.
+2. **Retrieve and rank** (:mod:`knowledge.rank`): candidates from the SQLite index (each term's
+   postings, by BM25) and the date table, scored by coverage and closeness.
 3. **Compose** (:mod:`knowledge.compose` and below): the facts above the confidence threshold,
    a year's or a period's events, a comparison, a list or count, a conversational reply, or an
    honest "the article says nothing about this" with questions it can answer.
