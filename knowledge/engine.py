@@ -190,10 +190,12 @@ class Engine:
     def _without_filler_typos(self, q: Question) -> Question:
         """The question without the words the fact base does not know that are typos of
         framing words ("2006 жылы не болды айтып бершш"): they name nothing to look for."""
+        # A word only a correction or a prefix makes known ("журналиспін" by "журнал") is
+        # still a typo of a framing word ("журналистпін").
         typos = frozenset(
             w
             for w, g in zip(q.terms.words, q.terms.groups, strict=True)
-            if not self.ranker.knows(g) and self.lexicon.filler_typo(w)
+            if g.isdisjoint(self.vocab) and self.lexicon.filler_typo(w)
         )
         if not typos:
             return q
@@ -295,6 +297,17 @@ class Engine:
                 return Answer(question=q.text, lang=lang, kind="fact", hits=[hit], detail=True)
         if q.date is None and q.month is not None and not q.terms.specific and not q.kinds:
             return await self._month_answer(q, lang)
+        if (
+            q.intent in ("fact", "empty")
+            and q.terms.only_generic
+            and q.date is None
+            and not q.kinds
+            and q.month is None
+            and sum(self.lexicon.has("generic", w) for w in words(q.norm)) >= 2
+        ):
+            # "I'm a journalist writing about Kazakhstan-China cultural relations": the bot's
+            # whole subject and nothing in it; what it can answer, with examples.
+            return self._chat(q, lang, "help")
         if q.intent == "empty":
             return await self._none(q, lang, [])
         if q.intent == "date" and q.date is not None:
@@ -904,8 +917,9 @@ class Engine:
             elif not (q.kinds - UNCOUNTED_KINDS) and q.target is None and not times:
                 # "How many Kazakhs live in China?": no kind of event or thing the facts
                 # list is counted, and no fact states the number; their count is no answer.
+                # Students or channels are a subject the facts touch: they give no number.
                 shown = await self.index.by_ids([f.id for f in facts[:3]])
-                return await self._none(q, lang, shown, "number")
+                return await self._none(q, lang, shown, "number" if q.kinds else None)
         return Answer(
             question=q.text,
             lang=lang,
@@ -1164,12 +1178,23 @@ class Engine:
             cands = await self.index.by_ids(ctx.fact_ids[:MAX_FACT_HITS])
             held = [sum(_mentions(c.terms, g) for g in known) for c in cands]
             if cands and max(held) == len(known):
-                best = cands[held.index(max(held))]
                 detail = self._asked_detail(replace(q, intent="fact"))
+                holding = [c for c, h in zip(cands, held, strict=True) if h == len(known)]
+                # Of the last facts, the one that gives what is asked ("who organised them?"
+                # after three culture days: the one that names organisers), else the first.
+                telling = [c for c in holding if detail and self._tells(self._fact(c), q, detail)]
+                best = (telling or holding)[0]
                 alone = "anaphor" not in q.cues  # "where?"; not "who signed it?"
-                if alone and detail is not None and not self._tells(self._fact(best), q, detail):
+                if alone and detail is not None and not telling:
                     # "Where?" after a fact that names no place: the article does not say.
                     return await self._none(q, lang, [best], detail)
+                if detail is not None and not telling and ctx.kinds and len(cands) > 1:
+                    # None of the last facts says ("who organised them?" after three culture
+                    # days): the last topic's facts further down may. "Who signed it?" after
+                    # one fact is about that fact.
+                    further = await self._on_last_topic(q, lang, ctx, words)
+                    if further is not None and further.kind != "none":
+                        return further
                 answer = Answer(
                     question=q.text,
                     lang=lang,
@@ -1178,6 +1203,13 @@ class Engine:
                 )
                 answer = self._with_told(answer, q, detail)
                 return answer.model_copy(update={"context": context_of(q, answer, words)})
+        return await self._on_last_topic(q, lang, ctx, words)
+
+    async def _on_last_topic(
+        self, q: Question, lang: Lang, ctx: Context, words: list[str]
+    ) -> Answer | None:
+        """The question with the last topic's words and kinds: "who organised them?" after the
+        culture days' cities. None when there is no topic, or nothing answers."""
         if not ctx.words or not (q.terms.words or self._asked_detail(q)):
             return None  # "who organised them?" asks a detail of the last topic
         terms = self.index.analyzer.terms(q.norm, None, words, frozenset(), self.lexicon)

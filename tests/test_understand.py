@@ -983,3 +983,35 @@ async def test_names_the_article_gives_are_answered(engine: Engine) -> None:
     assert a.kind == "list" and len(a.items) >= 2
     b = await engine.ask("what is the name of the news agency nazarbayev gave an interview to?")
     assert b.kind == "fact" and b.facts[0].id == "nazarbayev-xinhua-interview"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "мен журналиспін, Қазақстан мен Қытай арасындағы мәдени байланыстар туралы"
+            " жазып жатырмын",
+            "kk",
+        ),
+        ("I'm a journalist writing about cultural relations between Kazakhstan and China", "en"),
+        ("культурные связи казахстана и китая", "ru"),
+    ],
+)
+async def test_the_whole_subject_and_nothing_in_it_gets_the_help_reply(
+    engine: Engine, text: str, lang: str
+) -> None:
+    a = await engine.ask(text)
+    assert (a.kind, a.intent, a.lang) == ("chat", "help", lang) and len(a.suggestions) == 3
+
+
+async def test_who_of_several_last_facts_is_the_one_that_names_them(engine: Engine) -> None:
+    first = await engine.ask("and chinese culture days in kazakhstan?")
+    assert len(first.facts) > 1
+    a = await engine.ask("who organised them?", context=first.context)
+    assert a.facts[0].id == "china-culture-days-organisers" and a.asked == "who"
+
+
+async def test_a_count_of_something_unrelated_is_no_missing_detail(engine: Engine) -> None:
+    # The facts offered are not about Kazakhs living in China: "says nothing", not "mentions".
+    a = await engine.ask("қытайда неше қазақ тұрады")
+    assert a.kind == "none" and a.missing is None
