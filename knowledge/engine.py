@@ -202,6 +202,10 @@ class Engine:
         return replace(q, terms=q.terms.without(typos))
 
     async def _answer(self, q: Question, lang: Lang, context: Context | None) -> Answer:
+        """The stages in order: a request or a chat word; a follow-up of the last answer
+        (which may also turn the question into another, "and in 2005?"); then the question
+        by its intent. Each stage's checks run in the order they are written: earlier ones win.
+        """
         if "task" in q.cues and q.intent != "more":
             # "Translate 'hello' into Chinese": a request, not a question about the article.
             return await self._none(q, lang, [])
@@ -209,6 +213,18 @@ class Engine:
             return self._chat(q, lang, q.intent)
         if q.intent == "more":
             return await self._more(q, lang, context)
+        q, answer = await self._follow_up(q, lang, context)
+        if answer is not None:
+            return answer
+        return await self._by_intent(q, lang, context)
+
+    async def _follow_up(
+        self, q: Question, lang: Lang, context: Context | None
+    ) -> tuple[Question, Answer | None]:
+        """What the last answer makes of the question: its year for "then", its list for "list
+        them" and "which one was first?", its fact for "who signed it?", its frame for "how
+        many?", another direction or name, another year for "and in 2005?". The answer, or
+        None and the question (turned, if it was a follow-up) for the next stage."""
         if context is not None and "then" in q.cues and q.date is None:
             year = context.year if context.year is not None else context.start
             if year is not None and (context.end is None or context.end == year):
@@ -224,17 +240,17 @@ class Engine:
         ):
             # "How many directions does the programme have?", then "list them", «перечисли».
             again = self._again(q, context, context.words, "list", context.host, context.guest)
-            return await self._list(again, lang)
+            return q, await self._list(again, lang)
         if context is not None and q.order is not None and q.date is None:
             one = await self._first_or_last_of(q, lang, context)
             if one is not None:
-                return one
+                return q, one
         # "Then" asks the last answer's year (above); a detail alone asks about its fact.
         points_back = "anaphor" in q.cues or ("then" not in q.cues and self._asks_only_a_detail(q))
         if context is not None and points_back and (q.date is None or "then" in q.cues):
             about = await self._about_context(q, lang, context)
             if about is not None:
-                return about
+                return q, about
         if (
             context is not None
             and q.intent == "count"
@@ -245,12 +261,12 @@ class Engine:
         ):
             # "Which books were published in China?", then "how many?": the same list, counted.
             again = self._again(q, context, context.words, "count", context.host, context.guest)
-            return await self._list(again, lang)
+            return q, await self._list(again, lang)
         if context is not None and q.date is None and (q.host or q.guest):
             turned = self._in_another_direction(q, context)
             if turned is not None:
                 # "Which cities hosted culture days?", then "which ones in China?".
-                return await self._list(turned, lang)
+                return q, await self._list(turned, lang)
         if context is not None and "followup" in q.cues and q.date is None:
             other = self._with_other_name(q, context)
             if other is not None:
@@ -262,7 +278,7 @@ class Engine:
                     answer = await self._list(
                         replace(other, host=flip[other.host], guest=flip[other.guest]), lang
                     )
-                return answer
+                return q, answer
         if q.intent == "followup" and context is not None:
             q = self._resolve_followup(q, context)
             if q.intent in ("fact", "list") and q.date is not None:
@@ -272,10 +288,16 @@ class Engine:
                     self._list(q, lang) if q.intent == "list" else self._fact_answer(q, lang)
                 )
                 if answer.kind != "none":
-                    return answer
-                return await self._date_answer(replace(q, intent="date"), lang)
+                    return q, answer
+                return q, await self._date_answer(replace(q, intent="date"), lang)
         elif q.intent == "followup":
             q = replace(q, intent="date" if q.date else "empty")
+        return q, None
+
+    async def _by_intent(self, q: Question, lang: Lang, context: Context | None) -> Answer:
+        """The question by its intent, once no follow-up took it: a request about the last fact
+        in full, a month, the bot's whole subject, a date, a comparison, a kind over a period,
+        a city, a list or count, a kind's places, the first of a kind, or a fact."""
         if q.intent in ("fact", "list", "count") and not self._knows(q):
             # Nothing the fact base knows besides the cue words: "yo what happend in 2003",
             # "рахмет, көп көмектестің", "благодарю, очень помогло".
