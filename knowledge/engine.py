@@ -287,8 +287,9 @@ class Engine:
                 answer = await (
                     self._list(q, lang) if q.intent == "list" else self._fact_answer(q, lang)
                 )
-                if answer.kind != "none":
-                    return q, answer
+                undated = answer.kind == "fact" and all(h.fact.date is None for h in answer.hits)
+                if answer.kind != "none" and not undated:
+                    return q, answer  # an undated fact is not the topic in that year
                 return q, await self._date_answer(replace(q, intent="date"), lang)
         elif q.intent == "followup":
             q = replace(q, intent="date" if q.date else "empty")
@@ -672,6 +673,8 @@ class Engine:
         fact a year away from the one asked (1992); it answers, and shows its own date."""
         if date is None or date.start is None or date.start != date.end or not q.terms.specific:
             return None
+        if q.relative is not None or "followup" in q.cues:
+            return None  # "and the next year?" asks about that year, not the last one again
         scored = self._focus(q, await self.ranker.rank(q.terms, None))
         if not scored or scored[0].score < CONFIDENCE_THRESHOLD:
             return None

@@ -1015,3 +1015,27 @@ async def test_a_count_of_something_unrelated_is_no_missing_detail(engine: Engin
     # The facts offered are not about Kazakhs living in China: "says nothing", not "mentions".
     a = await engine.ask("қытайда неше қазақ тұрады")
     assert a.kind == "none" and a.missing is None
+
+
+@pytest.mark.parametrize(
+    ("first_q", "then", "year"),
+    [
+        ("когда установили дипломатические отношения?", "а в следующем году?", 1993),
+        ("дипломатиялық қатынас қашан орнады?", "ал келесі жылы ше?", 1993),
+        ("when were diplomatic relations established?", "and the next year?", 1993),
+    ],
+)
+async def test_the_next_year_after_a_fact_is_not_that_fact_again(
+    engine: Engine, first_q: str, then: str, year: int
+) -> None:
+    # A fact a year off answers a question about a year, not a follow-up asking that year.
+    first = await engine.ask(first_q)
+    a = await engine.ask(then, context=first.context)
+    assert a.kind == "year" and a.years == (year, year)
+
+
+@pytest.mark.parametrize("then", ["за какой период?", "в каких годах?"])
+async def test_which_period_asks_about_the_counted_fact(engine: Engine, then: str) -> None:
+    first = await engine.ask("сколько сюжетов о Китае вышло в казахстанских СМИ?")
+    a = await engine.ask(then, context=first.context)
+    assert a.kind == "fact" and a.facts[0].id == "media-items-2006-2008"
