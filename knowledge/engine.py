@@ -474,7 +474,9 @@ class Engine:
             return answer
         f = answer.hits[0].fact
         ids = [*f.people, *f.orgs] if detail == "who" else self._venues(f)
-        asked = q.terms.specific
+        # A place the question names with a generic word ("Kazakhstan") is no answer to where;
+        # an organisation is named by more than its country ("Kazakhstan's Ministry of Culture").
+        asked = q.terms.groups if detail == "where" else q.terms.specific
         told = [
             self.names[i].get(answer.lang)
             for i in ids
