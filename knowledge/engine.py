@@ -342,10 +342,13 @@ class Engine:
             # "What was signed before 2000?": the period's overview, of that kind only.
             answer = await self._list(replace(q, intent="list"), lang)
             d = self._bounded(q.date)
-            if answer.kind == "list" and len(answer.hits) > 1 and d is not None:
-                years = (d.start, d.end) if d.start is not None and d.end is not None else None
+            years = {f.date.start.year for f in answer.facts if f.date is not None}
+            # An overview of one year's line is no overview: "list the eight directions of
+            # the 2003-2008 programme" (all of 3 July 2003) stays a list.
+            if answer.kind == "list" and len(years) > 1 and d is not None:
+                span = (d.start, d.end) if d.start is not None and d.end is not None else None
                 update: dict[str, object] = {"kind": "range", "intent": q.intent, "items": []}
-                return answer.model_copy(update={**update, "years": years, "topical": True})
+                return answer.model_copy(update={**update, "years": span, "topical": True})
             if answer.kind != "none":
                 return answer
         if q.date is None and not q.kinds and q.target is None and q.intent in ("fact", "list"):

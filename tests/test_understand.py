@@ -1039,3 +1039,20 @@ async def test_which_period_asks_about_the_counted_fact(engine: Engine, then: st
     first = await engine.ask("сколько сюжетов о Китае вышло в казахстанских СМИ?")
     a = await engine.ask(then, context=first.context)
     assert a.kind == "fact" and a.facts[0].id == "media-items-2006-2008"
+
+
+@pytest.mark.parametrize(
+    "text", ["what is the article about?", "о чём статья?", "мақала не туралы?"]
+)
+async def test_what_the_article_is_about_is_a_help_question(engine: Engine, text: str) -> None:
+    a = await engine.ask(text)
+    assert (a.kind, a.intent) == ("chat", "help")
+
+
+async def test_a_kind_over_a_period_all_in_one_year_stays_a_list(
+    engine: Engine, base: FactBase
+) -> None:
+    # "2003-2008" names the programme; its eight directions are all of 3 July 2003.
+    a = await engine.ask("list the eight directions of the 2003-2008 programme")
+    want = {f.id for f in base.facts if f.event == "programme-direction"}
+    assert a.kind == "list" and {f.id for f in a.facts} == want
