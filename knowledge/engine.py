@@ -446,10 +446,7 @@ class Engine:
             return any(_AMOUNT_RE.search(f.text.get(lang).casefold()) for lang in LANGS)
         if detail == "names":
             # Channels and agencies are organisations; films and books are works.
-            orgs = any(
-                all(g.isdisjoint(self.name_terms_of.get(i, ())) for g in q.terms.specific)
-                for i in f.orgs
-            )
+            orgs = any(not self._named_by(i, q.terms.specific) for i in f.orgs)
             if "media" in q.kinds:
                 return orgs
             if q.kinds & {"film", "publication"}:
@@ -462,7 +459,7 @@ class Engine:
         named = [
             i
             for i in ids
-            if not all(g.isdisjoint(self.name_terms_of.get(i, ())) for g in asked)
+            if self._named_by(i, asked)
             or any(form in q.norm for form in self.name_forms_of.get(i, ()))
         ]
         if detail == "who" and named and any(i in f.people for i in named):
@@ -483,7 +480,7 @@ class Engine:
         told = [
             self.names[i].get(answer.lang)
             for i in ids
-            if i in self.names and all(g.isdisjoint(self.name_terms_of.get(i, ())) for g in asked)
+            if i in self.names and not self._named_by(i, asked)
         ]
         if not told:
             return answer
@@ -545,15 +542,19 @@ class Engine:
         Russia sign with China in 2006?" asks about Russia, which no 2006 fact names."""
         if date.start is None or date.end is None:
             return False
-        cands = await self._by_dates(date.start, date.end)
-        terms: set[str] = set()
-        for c in cands:
-            terms |= c.terms
+        terms = await self._date_terms(date.start, date.end)
         for g in q.terms.specific:
             known = self.ranker.correct(g)
             if any(t in self.vocab for t in known) and not _mentions(terms, known):
                 return True
         return False
+
+    async def _date_terms(self, start: int, end: int) -> set[str]:
+        """Every term of the facts of a period (from the question's memo of its facts)."""
+        terms: set[str] = set()
+        for c in await self._by_dates(start, end):
+            terms |= c.terms
+        return terms
 
     def _chat(self, q: Question, lang: Lang, intent: str) -> Answer:
         return Answer(
@@ -581,10 +582,7 @@ class Engine:
             # "What did Nazarbayev do in 2012?": undated facts lead, and no fact of the year
             # names him; the undated ones are not about that year ("were embassies opened in
             # 1992?" names no one, and its undated fact answers it).
-            cands = await self._by_dates(date.start, date.end)
-            terms: set[str] = set()
-            for c in cands:
-                terms |= c.terms
+            terms = await self._date_terms(date.start, date.end)
             people_or_places = [
                 g
                 for g, ids in self._names_asked(q)
@@ -804,11 +802,7 @@ class Engine:
         if len(specific) != 1:
             return None
         group = specific[0]
-        cities = {
-            i
-            for i, terms in self.name_terms_of.items()
-            if self.names[i].kind in ("city", "region") and not group.isdisjoint(terms)
-        }
+        cities = self._names_for(group, ("city", "region"))
         if not cities:
             return None
         ranked = await self.ranker.rank(q.terms, None, candidates=LIST_CANDIDATES)
@@ -1044,10 +1038,7 @@ class Engine:
             if gen:
                 continue
             if not g.isdisjoint(self.name_terms):
-                ids = frozenset(
-                    i for i, terms in self.name_terms_of.items() if not g.isdisjoint(terms)
-                )
-                out.append((self.ranker.correct(g), ids))
+                out.append((self.ranker.correct(g), self._names_for(g)))
             elif self.lexicon.has("other_country", w):
                 out.append((g, frozenset()))
         return out
@@ -1064,13 +1055,22 @@ class Engine:
         f = self._fact(c)
         return not ids.isdisjoint((*f.people, *f.places, *f.orgs))
 
-    def _people_named(self, group: frozenset[str]) -> frozenset[str]:
-        """The people (name keys) the question word ``group`` can stand for."""
+    def _named_by(self, key: str, groups: Sequence[frozenset[str]]) -> bool:
+        """Whether one of the question words ``groups`` names the name ``key``."""
+        terms = self.name_terms_of.get(key, frozenset())
+        return any(not g.isdisjoint(terms) for g in groups)
+
+    def _names_for(self, group: frozenset[str], kinds: tuple[str, ...] = ()) -> frozenset[str]:
+        """The name keys (of ``kinds``, or any) the question word ``group`` can stand for."""
         return frozenset(
             i
             for i, terms in self.name_terms_of.items()
-            if self.names[i].kind == "person" and not group.isdisjoint(terms)
+            if (not kinds or self.names[i].kind in kinds) and not group.isdisjoint(terms)
         )
+
+    def _people_named(self, group: frozenset[str]) -> frozenset[str]:
+        """The people (name keys) the question word ``group`` can stand for."""
+        return self._names_for(group, ("person",))
 
     def _names_it(self, c: Candidate, group: frozenset[str], people: frozenset[str]) -> bool:
         """Whether fact ``c`` is about the name the question word ``group`` stands for: when
@@ -1281,8 +1281,7 @@ class Engine:
             countries = {
                 self.names[i].country
                 for g in q.terms.groups
-                for i, terms in self.name_terms_of.items()
-                if self.names[i].kind == "country" and not g.isdisjoint(terms)
+                for i in self._names_for(g, ("country",))
             } - {None}
             if len(countries) == 1:
                 host, turned = countries.pop(), True
