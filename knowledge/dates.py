@@ -175,6 +175,13 @@ def parse_dates(text: str) -> tuple[DateQuery | None, str]:
 
     Returns the date (or None) and the text with the date words blanked out.
     """
+    date, rest, _, _ = read_dates(text)
+    return date, rest
+
+
+def read_dates(text: str) -> tuple[DateQuery | None, str, int | None, int | None]:
+    """:func:`parse_dates`, and the month and day the text names when it names no year
+    ("what happened in August?", «что было 18 августа?»; None, None otherwise)."""
     toks = tokens(text)
     spans: list[tuple[int, int]] = []
     found = _find(toks, spans)
@@ -184,13 +191,8 @@ def parse_dates(text: str) -> tuple[DateQuery | None, str]:
     rest = text
     for a, b in sorted(spans, reverse=True):
         rest = rest[:a] + " " + rest[b:]
-    return found, " ".join(rest.split())
-
-
-def month_alone(text: str) -> tuple[int | None, int | None]:
-    """The month (and day) normalised ``text`` names when it names no year ("what happened
-    in August?", «что было 18 августа?»): (None, None) when it names none."""
-    return _month(tokens(text), [])
+    alone = (None, None) if found is not None else (month, day)
+    return found, " ".join(rest.split()), *alone
 
 
 #: At most this many years are compared side by side; more make their span a period.

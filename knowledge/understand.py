@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .analyze import Analyzer, QueryTerms, names_in
-from .dates import DateQuery, is_number_word, month_alone, parse_dates, relative_year
+from .dates import DateQuery, is_number_word, read_dates, relative_year
 from .lang import detect_normalised
 from .lexicon import KIND_LISTS, Lexicon
 from .models import Lang
@@ -91,8 +91,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     text = " ".join(text[:MAX_QUESTION_CHARS].split())
     norm = normalise(text)
     lang = detect_normalised(norm)
-    date, rest = parse_dates(norm)
-    month, day = month_alone(norm) if date is None else (None, None)
+    date, rest, month, day = read_dates(norm)  # a month alone when no year is named
     ws = words(rest)
     cues: set[str] = set()
     if not ws and any(ch in _THANKS_SIGNS for ch in text):
