@@ -192,12 +192,18 @@ class Engine:
         framing words ("2006 жылы не болды айтып бершш"): they name nothing to look for."""
         # A word only a correction or a prefix makes known ("журналиспін" by "журнал") is
         # still a typo of a framing word ("журналистпін").
-        typos = frozenset(
+        unknown = [
             w
             for w, g in zip(q.terms.words, q.terms.groups, strict=True)
-            if g.isdisjoint(self.vocab) and self.lexicon.filler_typo(w)
-        )
+            if g.isdisjoint(self.vocab)
+        ]
+        typos = frozenset(w for w in unknown if self.lexicon.filler_typo(w))
         if not typos:
+            if unknown and len(unknown) == len(q.terms.words) and q.date is None:
+                # «спсибо», "thnaks": a message of nothing but typos of a chat word.
+                for chat in ("thanks", "greeting"):
+                    if all(self.lexicon.typo_of(w, (chat,)) for w in unknown):
+                        return replace(q, intent=chat, terms=q.terms.without(frozenset(unknown)))
             return q
         return replace(q, terms=q.terms.without(typos))
 

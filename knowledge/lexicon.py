@@ -88,6 +88,8 @@ MIN_STEM = 3
 #: A word this long or longer, one edit from a stop or framing word, may be a typo of it
 #: («бершш» for «берші», "plese"): shorter ones are too often other words.
 FILLER_TYPO_MIN_LEN = 5
+#: The lists whose words typos are looked for in: words that name nothing, and chat words.
+TYPO_LISTS = ("stop", "framing", "generic", "thanks", "greeting")
 
 
 #: Lists matched on word forms, never by stem ("аудар" asks to translate; "аударды", who
@@ -187,12 +189,13 @@ class Lexicon:
             if not key.startswith(_FORM_ONLY):
                 for f in wl.stems:
                     self._by_stem.setdefault(f, set()).add(key)
-        # Stop, framing and generic words by (length, first letter), for typos of them.
-        self._fillers: dict[tuple[int, str], list[str]] = {}
-        for key in ("stop", "framing", "generic"):
+        # The single words of the lists typos are looked for in, by (length, first letter).
+        self._typo_pools: dict[str, dict[tuple[int, str], list[str]]] = {}
+        for key in TYPO_LISTS:
+            pool = self._typo_pools.setdefault(key, {})
             for f in self.lists[key].loose | self.lists[key].kk_read:
                 if len(f) >= FILLER_TYPO_MIN_LEN - 1:
-                    self._fillers.setdefault((len(f), f[0]), []).append(f)
+                    pool.setdefault((len(f), f[0]), []).append(f)
         self._cache: dict[str, frozenset[str]] = {}
         # The distinct answers of lists_of: a few hundred sets shared by every word cached, so
         # the cache holds few objects for the garbage collector to walk.
@@ -245,16 +248,23 @@ class Lexicon:
     def filler_typo(self, w: str) -> bool:
         """Whether ``w`` (normalised) is one edit from a stop, framing or generic word of about
         its length: a typo of one («айтып бершш», "plese", "chna"). Ask only about words the
-        fact base does not know: "visits" is one edit from "visit" and is no typo. A word one
-        letter shorter than the minimum counts when it drops a letter of a longer one."""
+        fact base does not know: "visits" is one edit from "visit" and is no typo."""
+        return self.typo_of(w, ("stop", "framing", "generic"))
+
+    def typo_of(self, w: str, keys: Sequence[str]) -> bool:
+        """Whether ``w`` (normalised) is one edit from a word of the lists ``keys`` (of
+        :data:`TYPO_LISTS`) of about its length («спсибо» of thanks). A word one letter shorter
+        than the minimum counts when it drops a letter of a longer one."""
         f = loose(w)
         if len(f) < FILLER_TYPO_MIN_LEN - 1 or f.isdigit():
             return False
         sizes = (len(f) + 1,) if len(f) < FILLER_TYPO_MIN_LEN else (len(f) - 1, len(f), len(f) + 1)
-        for n in sizes:
-            for other in self._fillers.get((n, f[0]), ()):
-                if Levenshtein.distance(f, other, score_cutoff=1) <= 1:
-                    return True
+        for key in keys:
+            pool = self._typo_pools[key]
+            for n in sizes:
+                for other in pool.get((n, f[0]), ()):
+                    if Levenshtein.distance(f, other, score_cutoff=1) <= 1:
+                        return True
         return False
 
     def has(self, key: str, w: str) -> bool:

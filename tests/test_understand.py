@@ -1056,3 +1056,19 @@ async def test_a_kind_over_a_period_all_in_one_year_stays_a_list(
     a = await engine.ask("list the eight directions of the 2003-2008 programme")
     want = {f.id for f in base.facts if f.event == "programme-direction"}
     assert a.kind == "list" and {f.id for f in a.facts} == want
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [("спсибо", "thanks"), ("рахметт", "thanks"), ("privet", "greeting")]
+)
+async def test_a_mistyped_chat_word_gets_the_chat_reply(
+    engine: Engine, text: str, intent: str
+) -> None:
+    a = await engine.ask(text)
+    assert (a.kind, a.intent) == ("chat", intent)
+
+
+def test_a_typo_of_a_chat_word_is_only_that(engine: Engine) -> None:
+    lex = engine.lexicon
+    assert lex.typo_of("спсибо", ("thanks",)) and not lex.typo_of("спсибо", ("greeting",))
+    assert not lex.typo_of("bolashak", ("thanks", "greeting"))
