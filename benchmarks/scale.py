@@ -21,8 +21,10 @@ What is measured, and how:
   (paraphrases of one of the first 100 facts, some with a year, some lowercased without
   punctuation), 25 % year questions ("2004 жылы не болды?", "Что было в 2006 году?", "What
   happened in 1997?", a few with a month) and 25 % off-topic. All are asked once to warm up,
-  then each ``await engine.ask(q)`` is timed with ``time.perf_counter_ns``. Year questions list
-  every fact of the year (the index caps a year list at 500), so they are reported apart from
+  then each reply is timed with ``time.perf_counter_ns``: ``await engine.ask(q)`` and the
+  rendering of its text (``handlers.render.render``), as the bot does for every message, since an
+  answer decodes only the facts its text shows (the time of ``ask`` alone is printed too). Year
+  questions list every fact of the year (capped at 120), so they are reported apart from
   topical and off-topic questions.
 * **Memory**: each size runs in its own fresh child process (``python -m benchmarks.scale
   --one SIZE`` prints JSON): **build peak RSS** is ``ru_maxrss`` after the build, **steady
@@ -67,6 +69,7 @@ from benchmarks.latency import (
     summary_ms,
     write_section,
 )
+from handlers.render import render
 from knowledge.engine import Engine
 from knowledge.factbase import FactBase
 from knowledge.models import Fact, Sources
@@ -958,10 +961,12 @@ class GcPauses:
 async def _time_queries(
     engine: Engine, queries: Sequence[tuple[str, str]]
 ) -> tuple[dict[str, Any], dict[str, float]]:
+    sources = make_sources()
     for _, q in queries:  # warm-up
-        await engine.ask(q)
+        render(await engine.ask(q), sources)
     gc.collect()
     samples: dict[str, list[int]] = {}
+    ask_ns: dict[str, list[int]] = {}
     cpu: dict[str, list[int]] = {}
     kinds: dict[str, Counter[str]] = {}
     hits: dict[str, list[int]] = {}
@@ -972,8 +977,11 @@ async def _time_queries(
             c0 = time.process_time_ns()
             t0 = time.perf_counter_ns()
             answer = await engine.ask(q)
+            t1 = time.perf_counter_ns()
+            render(answer, sources)  # the reply's text: what the bot sends (and decodes for it)
             samples.setdefault(cat, []).append(time.perf_counter_ns() - t0)
             cpu.setdefault(cat, []).append(time.process_time_ns() - c0)
+            ask_ns.setdefault(cat, []).append(t1 - t0)
             kinds.setdefault(cat, Counter())[answer.kind] += 1
             hits.setdefault(cat, []).append(len(answer.hits))
     finally:
@@ -982,6 +990,7 @@ async def _time_queries(
         cat: {
             **summary_ms(ns),
             "cpu": summary_ms(cpu[cat]),
+            "ask": summary_ms(ask_ns[cat]),
             "kinds": dict(kinds[cat]),
             "mean_hits": sum(hits[cat]) / len(ns),
         }
@@ -1163,6 +1172,20 @@ def cpu_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     return ["CPU time per question, p50 / p99 ms (process time, not wall):", *out] if out else []
 
 
+def ask_lines(results: Sequence[dict[str, Any]]) -> list[str]:
+    """``engine.ask`` alone, without the rendering of the reply (recorded since 4th session)."""
+    out = []
+    for r in results:
+        if "ask" not in r["queries"]["topical"]:
+            continue
+        parts = [
+            f"{cat} {r['queries'][cat]['ask']['p50']:.2f} / {r['queries'][cat]['ask']['p99']:.2f}"
+            for cat in ("topical", "off-topic", "year")
+        ]
+        out.append(f"- {r.get('code', 'this')}, {r['size']:,} facts: " + "; ".join(parts))
+    return ["`engine.ask` alone, without rendering, p50 / p99 ms (wall):", *out] if out else []
+
+
 def kinds_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     out = ["Answer kinds per question category (a sanity check that the queries exercise the"
            " fact, year and 'none' paths):"]  # fmt: skip
@@ -1191,7 +1214,8 @@ def report(results: Sequence[dict[str, Any]], n_queries: int) -> list[str]:
     n = {cat: int(_q(results[0], cat, "count")) for cat in ("topical", "off-topic", "year")}
     return [
         f"{n_queries} queries per size in kk/ru/en: {n['topical']} topical, {n['off-topic']}"
-        f" off-topic, {n['year']} year questions; each timed once after one warm-up pass."
+        f" off-topic, {n['year']} year questions; each reply (`engine.ask` and the rendering of"
+        " its text) timed once after one warm-up pass."
         " Index build = `Engine.open` on an empty DB; reopen = `Engine.open` on the built DB."
         " Year lists are capped at 120 facts (the answer says how many there are)."
         " Build peak RSS = the process's peak after the build (facts read from a file as the"
@@ -1203,6 +1227,8 @@ def report(results: Sequence[dict[str, Any]], n_queries: int) -> list[str]:
         *growth_lines(results),
         "",
         *cpu_lines(results),
+        "",
+        *ask_lines(results),
         "",
         *kinds_lines(results),
         "",

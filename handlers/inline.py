@@ -53,7 +53,7 @@ async def inline_query(update: Update, context: Ctx) -> None:
     facts = await engine.facts_by_ids([text]) if text else await engine.featured(FEATURED)
     if text and not facts:
         answer = await engine.ask(text, fallback_lang=lang)
-        facts = answer.facts
+        facts = [h.fact for h in answer.hits[:MAX_RESULTS]]
     results = [_card(f, lang, context) for f in facts[:MAX_RESULTS]]
     button = (
         None

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from knowledge.compose import LIST_PAGE
-from knowledge.models import Answer, Fact, Lang, Source, Sources
+from knowledge.models import Answer, Fact, Hit, Lang, Source, Sources
 from knowledge.text import normalise, words
 
 from .i18n import T, events, format_date, format_number, location_label, ref_label, t, ui
@@ -303,26 +304,27 @@ def _year_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> lis
             years = ", ".join(str(y) for y in answer.nearest_years)
             out.append(st.esc(t("nearest", lang, years=years)))
         return out
-    return _list_blocks(_years(answer), answer.facts, lang, page, sources, st, answer.total)
+    return _list_blocks(_years(answer), answer.hits, lang, page, sources, st, answer.total)
 
 
 def _list_blocks(
     title: str,
-    facts: list[Fact],
+    hits: Sequence[Hit],
     lang: Lang,
     page: int,
     sources: Sources,
     st: _Style,
     total: int | None = None,
 ) -> list[str]:
-    pages = pages_of(len(facts))
+    pages = pages_of(len(hits))
     page = min(max(page, 0), pages - 1)
-    items = facts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    header = f"{st.b(title)} · {st.esc(events(total or len(facts), lang))}"
+    # Only the page's facts are read: a year's answer may hold 120.
+    items = [h.fact for h in hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
+    header = f"{st.b(title)} · {st.esc(events(total or len(hits), lang))}"
     if pages > 1:
         header += f" · {st.esc(t('page', lang, page=page + 1, pages=pages))}"
     blocks = [header] + [_list_item(f, lang, st, sources) for f in items]
-    rest = (total or len(facts)) - (page + 1) * PAGE_SIZE
+    rest = (total or len(hits)) - (page + 1) * PAGE_SIZE
     if rest > 0:
         blocks.append(st.i(t("more", lang, n=rest)))
     article = sources.article.title.get(lang)
@@ -335,7 +337,8 @@ def render_list(
 ) -> str:
     """A paged list of facts under ``title`` (a topic), in Telegram HTML."""
     st = _Style(True)
-    return _fit(_list_blocks(title, facts, lang, page, sources, st), st)
+    hits = [Hit(fact=f, score=100.0) for f in facts]
+    return _fit(_list_blocks(title, hits, lang, page, sources, st), st)
 
 
 def render_quote(fact: Fact, sources: Sources, lang: Lang) -> str:

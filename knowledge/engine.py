@@ -19,6 +19,7 @@ import re
 import sqlite3
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -1356,7 +1357,10 @@ class Engine:
         return c.fact  # parsed once per row; the index keeps rows only if all of them fit
 
     def _hits(self, scored: Sequence[Scored]) -> list[Hit]:
-        return [Hit(fact=self._fact(s.cand), score=round(s.score, 1)) for s in scored]
+        """Hits whose facts are decoded when read: a reply reads one page of a year's 120."""
+        return [
+            Hit.lazy(s.cand.fact_id, partial(self._fact, s.cand), round(s.score, 1)) for s in scored
+        ]
 
     async def facts_by_ids(self, ids: Sequence[str]) -> list[Fact]:
         return [self._fact(c) for c in await self.index.by_ids(ids)]

@@ -7,9 +7,18 @@ someone else's job (see ``handlers.render``).
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import core_schema
 
 Lang = Literal["kk", "ru", "en"]
 LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
@@ -356,11 +365,75 @@ AnswerKind = Literal["fact", "year", "range", "compare", "list", "chat", "none"]
 Missing = Literal["who", "where", "when", "number", "names"]
 
 
-class Hit(_Strict):
-    """A fact with the score that brought it into an answer (0-100)."""
+class Hit:
+    """A fact with the score that brought it into an answer (0-100).
 
-    fact: Fact
-    score: float = Field(ge=0, le=100)
+    A hit made from an index row (:meth:`lazy`) decodes its fact only when it is first read:
+    a year's answer holds up to 120 facts, and a reply shows one page of them. Its ``id`` is
+    known without decoding. Immutable once made, like the models around it.
+    """
+
+    __slots__ = ("_fact", "_load", "id", "score")
+
+    def __init__(self, *, fact: Fact, score: float) -> None:
+        self._init(fact.id, fact, None, score)
+
+    @classmethod
+    def lazy(cls, fact_id: str, load: Callable[[], Fact], score: float) -> Hit:
+        """A hit whose fact ``load()`` gives, when it is first read."""
+        hit = cls.__new__(cls)
+        hit._init(fact_id, None, load, score)
+        return hit
+
+    def _init(
+        self, fact_id: str, fact: Fact | None, load: Callable[[], Fact] | None, score: float
+    ) -> None:
+        if not 0 <= score <= 100:
+            raise ValueError(f"a hit's score is 0-100, not {score}")
+        set_ = object.__setattr__
+        set_(self, "id", fact_id)
+        set_(self, "score", float(score))
+        set_(self, "_fact", fact)
+        set_(self, "_load", load)
+
+    id: str
+    score: float
+    _fact: Fact | None
+    _load: Callable[[], Fact] | None
+
+    @property
+    def fact(self) -> Fact:
+        if self._fact is None:
+            assert self._load is not None
+            fact = self._load()
+            if fact.id != self.id:
+                raise ValueError(f"hit {self.id!r} decoded as fact {fact.id!r}")
+            object.__setattr__(self, "_fact", fact)
+            object.__setattr__(self, "_load", None)
+            return fact
+        return self._fact
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Hit is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Hit):
+            return NotImplemented
+        return self.id == other.id and self.score == other.score and self.fact == other.fact
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.score))
+
+    def __repr__(self) -> str:
+        return f"Hit(id={self.id!r}, score={self.score})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        # A field of this type takes Hit objects as they are (the Answer that holds them is
+        # built by the engine, never parsed from outside).
+        return core_schema.is_instance_schema(cls)
 
 
 class ListItem(_Strict):
@@ -434,7 +507,12 @@ class Answer(_Strict):
 
     @property
     def facts(self) -> list[Fact]:
+        """Every hit's fact (decoding the ones not read yet: a page needs ``hits[a:b]`` only)."""
         return [h.fact for h in self.hits]
+
+    @property
+    def fact_ids(self) -> list[str]:
+        return [h.id for h in self.hits]
 
     @property
     def sources(self) -> list[str]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from handlers.i18n import format_date
-from handlers.render import MAX_MESSAGE, render, render_quote, utf16_len
+from handlers.render import MAX_MESSAGE, PAGE_SIZE, render, render_quote, utf16_len
+from knowledge import index as ix
 from knowledge.engine import Engine
 from knowledge.factbase import FactBase
-from knowledge.models import Answer, FactDate, Hit
+from knowledge.models import Answer, Fact, FactDate, Hit
 
 ALLOWED = {"b", "i", "blockquote", "code"}
 
@@ -243,3 +245,51 @@ async def test_a_who_question_leads_with_names_the_question_does_not_give(
     assert a.asked == "where" and "Nazarbayev University" in a.told
     b = await engine.ask("who gave a speech at Nazarbayev University?")
     assert "Nazarbayev University" not in b.told
+
+
+async def test_a_year_reply_decodes_only_the_facts_its_page_shows(
+    base: FactBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows are read from SQLite for each question (as for a fact base too big to keep), so
+    # every fact a reply reads is decoded then: count them.
+    monkeypatch.setattr(ix, "ROW_CACHE", len(base.facts) - 1)
+    decoded: list[str] = []
+    loads = ix.loads_fact
+
+    def counting(data: str) -> Fact:
+        fact = loads(data)
+        decoded.append(fact.id)
+        return fact
+
+    monkeypatch.setattr(ix, "loads_fact", counting)
+    year = max(
+        base.years(), key=lambda y: sum(1 for f in base.facts if f.date and f.date.start.year == y)
+    )
+    engine = await Engine.open(tmp_path / "rows.sqlite3", base)
+    try:
+        answer = await engine.ask(f"What happened in {year}?")
+        assert answer.kind == "year" and len(answer.hits) > PAGE_SIZE
+        first = render(answer, base.sources)
+        assert decoded == answer.fact_ids[:PAGE_SIZE]
+        decoded.clear()
+        second = render(answer, base.sources, page=1)
+        assert decoded == answer.fact_ids[PAGE_SIZE : 2 * PAGE_SIZE]
+    finally:
+        await engine.close()
+    # The same reply as from the facts themselves.
+    eager = answer.model_copy(update={"hits": [Hit(fact=f, score=100.0) for f in answer.facts]})
+    assert render(eager, base.sources) == first
+    assert render(eager, base.sources, page=1) == second
+
+
+def test_a_hit_is_immutable_and_checks_what_it_decodes(base: FactBase) -> None:
+    one, two = base.facts[:2]
+    hit = Hit.lazy(one.id, lambda: two, 50.0)
+    assert hit.id == one.id and hit.score == 50.0
+    with pytest.raises(ValueError, match="decoded as fact"):
+        hit.fact  # noqa: B018
+    with pytest.raises(AttributeError):
+        hit.score = 1.0  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        Hit(fact=one, score=101.0)
+    assert Hit.lazy(one.id, lambda: one, 90.0) == Hit(fact=one, score=90.0)
