@@ -196,7 +196,8 @@ class Engine:
         unknown = [
             w
             for w, g in zip(q.terms.words, q.terms.groups, strict=True)
-            if g.isdisjoint(self.vocab)
+            # (the vocabulary's keys view: a frozenset's isdisjoint walks a dict argument whole)
+            if self.vocab.keys().isdisjoint(g)
         ]
         typos = frozenset(w for w in unknown if self.lexicon.filler_typo(w))
         if not typos:
