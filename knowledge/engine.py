@@ -23,13 +23,13 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from .analyze import Analyzer
+from .analyze import Analyzer, QueryTerms
 from .compose import EXAMPLES, context_of, list_items, suggestions
 from .dates import NUMBER_WORDS, DateQuery, is_month_word
 from .index import EVENT_TAG, Candidate, FactIndex, FactSource
 from .lexicon import KIND_LISTS, Lexicon
 from .models import LANGS, Answer, Context, Fact, Hit, Lang, Missing, Name
-from .rank import DATE_MATCH, Ranker, Scored, date_factor
+from .rank import CANDIDATES, DATE_MATCH, FUZZ_CANDIDATES, Ranker, Scored, date_factor
 from .text import loose, normalise, words
 from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 
@@ -91,6 +91,10 @@ class Engine:
         self.name_terms_of: dict[str, frozenset[str]] = {}
         #: The periods' facts read for the question being answered (see _by_dates).
         self._dated: dict[tuple[int, int], list[Candidate]] = {}
+        #: And every term of those facts (see _date_terms).
+        self._dated_terms: dict[tuple[int, int], frozenset[str]] = {}
+        #: The rankings made for the question being answered (see _rank).
+        self._ranked: dict[tuple[object, ...], list[Scored]] = {}
         #: Name forms words alone do not carry ("G20"), compared on the normalised text.
         self.name_forms_of: dict[str, frozenset[str]] = {}
 
@@ -150,6 +154,8 @@ class Engine:
         """
         q = self._without_filler_typos(self.understand(question))
         self._dated = {}
+        self._dated_terms = {}
+        self._ranked = {}
         reply: Lang = lang or q.lang or (context.lang if context else None) or fallback_lang
         answer = await self._answer(q, reply, context)
         if answer.kind == "none" and context is not None and self._short_followup(q, answer):
@@ -557,11 +563,15 @@ class Engine:
                 return True
         return False
 
-    async def _date_terms(self, start: int, end: int) -> set[str]:
-        """Every term of the facts of a period (from the question's memo of its facts)."""
-        terms: set[str] = set()
-        for c in await self._by_dates(start, end):
-            terms |= c.terms
+    async def _date_terms(self, start: int, end: int) -> frozenset[str]:
+        """Every term of the facts of a period (kept with the question's memo of its facts)."""
+        key = (start, end)
+        terms = self._dated_terms.get(key)
+        if terms is None:
+            # One split of the rows' term lists joined (a set per row costs four times as much).
+            rows = await self._by_dates(start, end)
+            terms = frozenset(" ".join(c.terms_text for c in rows).split())
+            self._dated_terms[key] = terms
         return terms
 
     def _chat(self, q: Question, lang: Lang, intent: str) -> Answer:
@@ -573,7 +583,7 @@ class Engine:
         date = self._bounded(q.date)
         if date is not None and (not q.has_content or q.terms.only_generic):
             return await self._date_answer(q, lang)
-        scored = self._focus(q, await self.ranker.rank(q.terms, date))
+        scored = self._focus(q, await self._rank(q.terms, date))
         if date is not None and not (scored and date_factor(date, scored[0].cand) >= DATE_MATCH):
             # Nothing of the asked year leads: the fact the words point to may be a year off.
             near_year = await self._a_year_off(q, date)
@@ -604,8 +614,8 @@ class Engine:
             # but the fact is of that kind ("state visit"); its other words decide.
             rest = q.terms.without(q.kind_words)
             if rest.specific:
-                again = self._focus(q, await self.ranker.rank(rest, date))
-                of_kind = [s for s in again if self._fact(s.cand).event in q.kinds]
+                again = self._focus(q, await self._rank(rest, date))
+                of_kind = [s for s in again if s.cand.event in q.kinds]
                 if of_kind and of_kind[0].score >= CONFIDENCE_THRESHOLD:
                     scored, best = of_kind, of_kind[0].score
         if best >= CONFIDENCE_THRESHOLD:
@@ -649,12 +659,12 @@ class Engine:
                     # down ("how much money did China give for education?"), and so may the
                     # fact of the kind that names who ("who organised the Chinese culture
                     # days in Kazakhstan?": the organisers' fact, below the days themselves).
-                    deeper = await self.ranker.rank(q.terms, date, closeness_for=DETAIL_DEPTH)
+                    deeper = await self._rank(q.terms, date, closeness_for=DETAIL_DEPTH)
                     told = [
                         s
                         for s in self._focus(q, deeper)[:DETAIL_DEPTH]
                         if s.score >= CONFIDENCE_THRESHOLD
-                        and (detail == "number" or self._fact(s.cand).event in q.kinds)
+                        and (detail == "number" or s.cand.event in q.kinds)
                         and self._tells(self._fact(s.cand), q, detail)
                     ][:1]
                 if not told:
@@ -686,7 +696,7 @@ class Engine:
             return None
         if q.relative is not None or "followup" in q.cues:
             return None  # "and the next year?" asks about that year, not the last one again
-        scored = self._focus(q, await self.ranker.rank(q.terms, None))
+        scored = self._focus(q, await self._rank(q.terms, None))
         if not scored or scored[0].score < CONFIDENCE_THRESHOLD:
             return None
         top = scored[0]
@@ -705,6 +715,27 @@ class Engine:
         if key not in self._dated:
             self._dated[key] = await self.index.by_dates(start, end, limit=MAX_DATE_HITS + 1)
         return self._dated[key]
+
+    async def _rank(
+        self,
+        terms: QueryTerms,
+        date: DateQuery | None,
+        *,
+        candidates: int = CANDIDATES,
+        closeness_for: int = FUZZ_CANDIDATES,
+    ) -> list[Scored]:
+        """The ranker's candidates for ``terms`` and ``date``, ranked once per question: the
+        paths a question tries in turn (a list, then the fact answer it falls back on; the
+        fact a year off) ask for the same ranking, and the index does not change under a
+        question. Like :meth:`_by_dates`' memo, questions answered at once may share it."""
+        key = (terms, date, candidates, closeness_for)
+        ranked = self._ranked.get(key)
+        if ranked is None:
+            ranked = await self.ranker.rank(
+                terms, date, candidates=candidates, closeness_for=closeness_for
+            )
+            self._ranked[key] = ranked
+        return list(ranked)
 
     def _prefer(self, q: Question, near: list[Scored]) -> list[Scored]:
         """Among near-equal facts: the asked direction of an exchange first ("Almaty's days in
@@ -796,7 +827,7 @@ class Engine:
             return []
         out = []
         for c in cands:
-            if q.kinds and c.fact.event not in q.kinds:
+            if q.kinds and c.event not in q.kinds:
                 continue
             if all(_mentions(c.terms, self.ranker.correct(g)) for g in groups):
                 out.append(c)
@@ -813,7 +844,7 @@ class Engine:
         cities = self._names_for(group, ("city", "region"))
         if not cities:
             return None
-        ranked = await self.ranker.rank(q.terms, None, candidates=LIST_CANDIDATES)
+        ranked = await self._rank(q.terms, None, candidates=LIST_CANDIDATES)
 
         def there(f: Fact) -> bool:
             # An exchange's places hold both cities: "Almaty's days in Shanghai" were held
@@ -880,9 +911,7 @@ class Engine:
             return await self._none(q, lang, [])
         facts = await self._kind_facts(q, date)
         if facts is None:
-            scored = await self.ranker.rank(
-                q.terms, date, candidates=LIST_CANDIDATES, closeness_for=4
-            )
+            scored = await self._rank(q.terms, date, candidates=LIST_CANDIDATES, closeness_for=4)
             if not scored or scored[0].score < CONFIDENCE_THRESHOLD * LIST_THRESHOLD_SHARE:
                 if date is not None:
                     # Weak words and a date: the one fact of that date they point to, or the
@@ -972,7 +1001,7 @@ class Engine:
         self, q: Question, date: DateQuery | None
     ) -> tuple[Fact, int] | None:
         """A fact near the question that states the number of what it counts."""
-        for s in (await self.ranker.rank(q.terms, date))[:MAX_FACT_HITS]:
+        for s in (await self._rank(q.terms, date))[:MAX_FACT_HITS]:
             if s.score < CONFIDENCE_THRESHOLD:
                 break
             fact = self._fact(s.cand)
@@ -1012,8 +1041,8 @@ class Engine:
         if not cands and date is not None:
             return "period"  # none of the kind then: the period's own events answer
         if any(not g.isdisjoint(self.topic_terms) for g in specific):
-            ranked = await self.ranker.rank(other, date, candidates=LIST_CANDIDATES)
-            pool = [s for s in ranked if self._fact(s.cand).event in q.kinds and dated(s.cand)]
+            ranked = await self._rank(other, date, candidates=LIST_CANDIDATES)
+            pool = [s for s in ranked if s.cand.event in q.kinds and dated(s.cand)]
             best = max((s.coverage for s in pool), default=0.0)
             narrowed = [s.cand for s in pool if s.coverage >= best * LIST_SHARE]
             if narrowed and len(narrowed) < len(cands) * KIND_NARROWS:

@@ -91,6 +91,7 @@ CREATE TABLE kx_fact(
     featured INTEGER NOT NULL DEFAULT 0,
     terms TEXT NOT NULL,
     head TEXT NOT NULL,
+    event TEXT NOT NULL,
     data TEXT NOT NULL
 );
 CREATE TABLE kx_date(
@@ -157,6 +158,8 @@ class Candidate:
     start_year: int | None
     end_year: int | None
     start_key: int | None
+    #: The fact's kind of event (``Fact.event``), known without decoding the fact.
+    event: str
     data: str
 
     @_once
@@ -175,7 +178,8 @@ class Candidate:
 
 
 _ROW = (
-    "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.data"
+    "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.event,"
+    " f.data"
     " FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid"
 )
 
@@ -583,7 +587,7 @@ class FactIndex:
             # No rows are kept: read them in the same walk of the date index.
             sql = (
                 "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key,"
-                " f.data FROM kx_date d CROSS JOIN kx_fact f ON f.rowid = d.fact"
+                " f.event, f.data FROM kx_date d CROSS JOIN kx_fact f ON f.rowid = d.fact"
                 f" WHERE {where} LIMIT ?"
             )
             return [_candidate(r) for r in self._all(sql, params)]
@@ -672,7 +676,7 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
 
     async def insert(chunk: tuple[list[Any], ...]) -> None:
         facts, dates, tagged = chunk
-        await db.executemany("INSERT INTO kx_fact VALUES (?,?,?,?,?,?)", facts)
+        await db.executemany("INSERT INTO kx_fact VALUES (?,?,?,?,?,?,?)", facts)
         await db.executemany("INSERT INTO kx_date VALUES (?,?,?,?)", dates)
         await db.executemany("INSERT OR IGNORE INTO kx_tag VALUES (?,?)", tagged)
 
@@ -715,6 +719,7 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
                     int(fact.featured),
                     " ".join(sorted(freq)),
                     "\n".join(fact_head_lines(fact, names, fold=analyzer.loose_norm)),
+                    fact.event,
                     fact.model_dump_json(exclude_defaults=True),
                 )
             )
@@ -822,6 +827,7 @@ _FIELDS = (
     "start_year",
     "end_year",
     "start_key",
+    "event",
     "data",
 )
 
