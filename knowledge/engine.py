@@ -1444,6 +1444,14 @@ _AMOUNT_RE = re.compile(
 )
 
 
+#: A number word, as a whole run of letters (what ``[^\W\d_]+`` would find, and only those).
+_NUMBER_WORD_RE = re.compile(
+    r"(?<![^\W\d_])(?:"
+    + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True))
+    + r")(?![^\W\d_])"
+)
+
+
 def stated_number(fact: Fact, q: Question) -> int | None:
     """The one number a fact states that is not a year or a day ("780 materials", "төрт
     телеарна"), in digits or in words, leaving out the numbers the question itself names (the
@@ -1458,6 +1466,10 @@ def stated_number(fact: Fact, q: Question) -> int | None:
         if not gen and not w.isdigit() and len(w) >= 3
     )
 
+    money_asked = "ask_amount" in q.cues
+    if not nouns and not money_asked:
+        return None  # nothing to count, and no amount asked: no number counts it
+
     def counts_them(before: str, after: str, within: int = COUNTED_WITHIN) -> bool:
         near = words(before)[-within:] + words(after)[:within]
         return any(loose(w).startswith(nouns) for w in near)
@@ -1465,6 +1477,10 @@ def stated_number(fact: Fact, q: Question) -> int | None:
     for lang in ("en", "ru", "kk"):
         found: set[int] = set()
         text = fact.text.get(lang).casefold()
+        if not money_asked and not any(n in loose(text) for n in nouns):
+            # No word of the text (nor any part of one: ``loose`` goes letter by letter)
+            # starts with a counted noun, so no number in it counts them.
+            continue
         for m in _NUMBER_RE.finditer(text):
             n = int(m.group(1).replace(" ", "").replace("\u00a0", ""))
             after = text[m.end() : m.end() + 40]
@@ -1472,12 +1488,12 @@ def stated_number(fact: Fact, q: Question) -> int | None:
                 continue
             if any(is_month_word(w) for w in words(after)[:1]) or n in asked:
                 continue
-            money = "ask_amount" in q.cues and _CURRENCY_RE.match(after) is not None
+            money = money_asked and _CURRENCY_RE.match(after) is not None
             if money or counts_them(text[max(0, m.start() - 40) : m.start()], after):
                 # "20 million yuan": the number is 20,000,000, not 20.
                 scale = next((k for w, k in _SCALES.items() if after.lstrip().startswith(w)), 1)
                 found.add(n * scale)
-        for m in re.finditer(r"[^\W\d_]+", text):
+        for m in _NUMBER_WORD_RE.finditer(text):
             w = m.group(0)
             # A number word counts the noun right after it ("two delegations"), not a word
             # near it ("students of the two countries").

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handlers.render import MAX_MESSAGE, render, utf16_len
-from knowledge.dates import parse_dates
-from knowledge.engine import Engine
+from knowledge.dates import NUMBER_WORDS, parse_dates
+from knowledge.engine import _NUMBER_WORD_RE, Engine
 from knowledge.factbase import load_facts
 from knowledge.text import normalise
 from tests.test_render import well_formed
@@ -93,3 +94,17 @@ def test_normalise_is_idempotent(s: str) -> None:
 def test_dates_never_raise(s: str) -> None:
     d, _ = parse_dates(normalise(s))
     assert d is None or d.start <= d.end
+
+
+_NUMBER_WORDS_AND_MORE = st.sampled_from(
+    [*NUMBER_WORDS, "x", "два2", "_три", "one's", "екі-үш", " ", "\u0301", "ё"]
+)
+
+
+@given(st.lists(_NUMBER_WORDS_AND_MORE, max_size=12).map("".join) | st.text(max_size=60))
+def test_the_number_word_pattern_finds_what_a_scan_of_words_finds(s: str) -> None:
+    # stated_number finds number words with one pattern instead of testing every word.
+    scan = [
+        (m.start(), m.group(0)) for m in re.finditer(r"[^\W\d_]+", s) if m.group(0) in NUMBER_WORDS
+    ]
+    assert [(m.start(), m.group(0)) for m in _NUMBER_WORD_RE.finditer(s)] == scan
