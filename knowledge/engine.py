@@ -35,6 +35,13 @@ from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 
 #: Final scores are 0-100. Below this, the engine says it does not know.
 CONFIDENCE_THRESHOLD = 50.0
+#: A long question that finds nothing is tried clause by clause (split at punctuation and
+#: dashes): at most this many of its last clauses, of at least this many words.
+MAX_CLAUSES = 6
+CLAUSE_MIN_WORDS = 2
+#: The score a clause's answer needs (the whole question's is CONFIDENCE_THRESHOLD).
+CLAUSE_CONFIDENCE = 75.0
+_CLAUSE_RE = re.compile(r"\s*(?:[,;:!?.…]+|\s[-–—]\s)\s*")
 #: How many candidates a detail ("how much", or who/where of an event kind) is looked for
 #: among, fully scored, when the first ones do not give it.
 DETAIL_DEPTH = 12
@@ -164,9 +171,40 @@ class Engine:
             about = await self._about_context(q, reply, context)
             if about is not None and about.kind != "none":
                 answer = about
+        if answer.kind == "none" and answer.missing is None:
+            # "Hello, I'm a teacher, preparing a lesson: how much did China give…?": the
+            # framing drowns the question, which a clause of it asks alone.
+            clause = await self._by_clause(q, reply, context)
+            if clause is not None:
+                answer = clause
         if answer.context is None and answer.kind != "chat":
             answer = answer.model_copy(update={"context": context_of(q, answer)})
         return answer
+
+    async def _by_clause(self, q: Question, lang: Lang, context: Context | None) -> Answer | None:
+        """The answer to one clause of a long question the whole of which found nothing: the
+        best scored of the clauses that ask something (a question word; a list, count or
+        date). None when no such clause alone finds a fact."""
+        clauses = [c for c in _CLAUSE_RE.split(q.text) if len(c.split()) >= CLAUSE_MIN_WORDS]
+        if len(clauses) < 2:
+            return None
+        found: list[tuple[float, int, Answer]] = []
+        for n, clause in enumerate(clauses[-MAX_CLAUSES:]):
+            cq = self._without_filler_typos(self.understand(clause))
+            if cq.intent not in ("fact", "list", "count", "date") or not cq.has_content:
+                continue
+            a = await self._answer(cq, lang, context)
+            if a.kind in ("none", "chat") or not a.hits or a.hits[0].score < CLAUSE_CONFIDENCE:
+                continue  # a clause alone is weaker evidence: only a clear answer counts
+            asks = cq.intent != "fact" or bool({"question", "ask_when", "ask_where"} & cq.cues)
+            if not asks:
+                continue  # "I'm writing a piece on the media": framing, whatever it matches
+            if a.context is None:
+                a = a.model_copy(update={"context": context_of(cq, a)})
+            found.append((a.hits[0].score, n, a.model_copy(update={"question": q.text})))
+        if not found:
+            return None
+        return max(found, key=lambda f: (f[0], f[1]))[2]
 
     @staticmethod
     def _asks_about_the_last_fact(q: Question, ctx: Context) -> bool:

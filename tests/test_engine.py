@@ -124,3 +124,17 @@ async def test_index_is_rebuilt_only_when_facts_change(base: FactBase, tmp_path:
     e3 = await Engine.open(db, smaller)
     assert e3.n_facts == 10 and e3.index.key != h1
     await e3.close()
+
+
+async def test_a_long_question_is_answered_by_the_clause_that_asks(engine: Engine) -> None:
+    framed = (
+        "Сәлеметсіз бе, мен мұғаліммін, балаларға сабақ дайындап жатырмын, айтыңызшы, Қытай"
+        " үкіметі білім саласына қанша көмек берді және ол қай жылы болды?"
+    )
+    a = await engine.ask(framed)
+    assert a.kind == "fact" and a.facts[0].id == "education-grant-20m-yuan"
+    assert a.question == framed and a.lang == "kk"
+    # A clause that asks nothing is framing, whatever it matches ("the media" is a fact's
+    # subject): it never answers for the question.
+    a = await engine.ask("I'm writing about the media, who is the mayor of Paris?")
+    assert a.kind == "none"
