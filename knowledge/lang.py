@@ -92,4 +92,8 @@ def detect_normalised(norm: str, default: Lang | None = None) -> Lang | None:
         return "kk" if kk > ru else "ru"
     kk = sum(loose(latin_to_cyrillic(w)) in KK_HINTS for w in lat)
     en = sum(w in EN_HINTS for w in lat)
+    if kk == en == 0:
+        # Names and words of neither list ("nazarbaev kitaptary", "g20"): nothing tells, and
+        # the chat's language (or the user's) is a better guess than English.
+        return default
     return "kk" if kk > en else "en"

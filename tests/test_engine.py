@@ -138,3 +138,11 @@ async def test_a_long_question_is_answered_by_the_clause_that_asks(engine: Engin
     # subject): it never answers for the question.
     a = await engine.ask("I'm writing about the media, who is the mayor of Paris?")
     assert a.kind == "none"
+
+
+async def test_latin_words_that_tell_no_language_are_answered_in_the_chats(engine: Engine) -> None:
+    first = await engine.ask("Абай жолы кітабы қашан шықты?")
+    assert first.lang == "kk"
+    a = await engine.ask("nazarbaev kitaptary", context=first.context)
+    assert a.lang == "kk"
+    assert (await engine.ask("nazarbaev kitaptary")).lang == "en"  # no chat: the default

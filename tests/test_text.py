@@ -132,3 +132,12 @@ def test_detect_without_words_uses_default() -> None:
     assert detect("2004?") is None
     assert detect("2004?", default="ru") == "ru"
     assert detect("") is None
+
+
+def test_latin_text_with_no_word_of_either_language_tells_none() -> None:
+    from knowledge.lang import detect
+
+    assert detect("nazarbaev kitaptary") is None
+    assert detect("g20", default="ru") == "ru"
+    assert detect("when were nazarbaev books published") == "en"
+    assert detect("nazarbaev kitaptary qashan") == "kk"
