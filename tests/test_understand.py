@@ -702,7 +702,17 @@ async def test_a_fact_naming_the_other_country_still_answers(engine: Engine) -> 
     assert a.facts[0].id == "nazarbayev-beijing-2015-08"
 
 
-@pytest.mark.parametrize("text", ["who made you?", "кто тебя создал?", "сені кім жасады?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who made you?",
+        "кто тебя создал?",
+        "сені кім жасады?",
+        "are you a robot?",
+        "ты бот?",
+        "сен роботсың ба?",
+    ],
+)
 async def test_who_made_the_bot_is_a_help_question(engine: Engine, text: str) -> None:
     a = await engine.ask(text)
     assert (a.kind, a.intent) == ("chat", "help")
