@@ -193,6 +193,8 @@ class Engine:
             cq = self._without_filler_typos(self.understand(clause))
             if cq.intent not in ("fact", "list", "count", "date") or not cq.has_content:
                 continue
+            if not cq.terms.without(cq.kind_words | cq.target_words).specific:
+                continue  # "…, who went?": a clause that names no subject does not stand alone
             a = await self._answer(cq, lang, context)
             if a.kind in ("none", "chat") or not a.hits or a.hits[0].score < CLAUSE_CONFIDENCE:
                 continue  # a clause alone is weaker evidence: only a clear answer counts
@@ -263,12 +265,58 @@ class Engine:
             return await self._none(q, lang, [])
         if q.intent in ("greeting", "thanks", "help"):
             return self._chat(q, lang, q.intent)
+        if q.intent == "next":
+            answer = await self._next_event(q, lang, context)
+            if answer is not None:
+                return answer
+            if "thanks" in q.cues:
+                return self._chat(q, lang, "thanks")
+            return await self._more(q, lang, context)  # "what happened next?" with nothing before
         if q.intent == "more":
             return await self._more(q, lang, context)
         q, answer = await self._follow_up(q, lang, context)
         if answer is not None:
             return answer
         return await self._by_intent(q, lang, context)
+
+    async def _next_event(self, q: Question, lang: Lang, context: Context | None) -> Answer | None:
+        """ "What came after?", «содан кейін не болды?», «а до этого?»: the event next in time
+        after (or before) the last answer's first fact, or after a year's answer the next (or
+        previous) year with events. None when the last answer has no date to go from.
+        (A year is read up to MAX_DATE_HITS facts deep.)"""
+        if context is None:
+            return None
+        after = "after_that" in q.cues
+        if context.kind in ("year", "range") and context.start is not None:
+            edge = context.end if after and context.end is not None else context.start
+            years = [y for y in self.years if (y > edge if after else y < edge)]
+            if not years:
+                return None
+            year = years[0] if after else years[-1]
+            return await self._date_answer(replace(q, date=DateQuery(year, year, "year")), lang)
+        if not context.fact_ids:
+            return None
+        last = await self.index.by_ids(context.fact_ids[:1])
+        if not last or last[0].start_key is None or last[0].start_year is None:
+            return None
+        key, year = last[0].start_key, last[0].start_year
+        if after:
+            rows = await self.index.by_dates(year, self.years[-1], limit=MAX_DATE_HITS)
+            later = [c for c in rows if c.start_key is not None and c.start_key > key]
+            if not later:
+                return None
+            at = min(c.start_key or 0 for c in later)
+        else:
+            rows = await self.index.by_dates(self.years[0], year, limit=MAX_DATE_HITS)
+            earlier = [c for c in rows if c.start_key is not None and c.start_key < key]
+            if not earlier:
+                return None
+            at = max(c.start_key or 0 for c in earlier)
+        those = [c for c in rows if c.start_key == at and c.fact_id not in context.fact_ids]
+        if not those:
+            return None
+        hits = self._hits([Scored(c, 100.0) for c in those[:MAX_FACT_HITS]])
+        return Answer(question=q.text, lang=lang, kind="fact", intent="fact", hits=hits)
 
     async def _follow_up(
         self, q: Question, lang: Lang, context: Context | None

@@ -50,6 +50,8 @@ LISTS: tuple[str, ...] = (
     "other_country",
     "happened",
     "then",
+    "after_that",
+    "before_that",
     "ask_when",
     "ask_where",
     "ask_amount",

@@ -30,6 +30,7 @@ Intent = Literal[
     "help",  # "what can you do?"
     "more",  # "more", "ещё", "тағы": the next page, or more on the last answer
     "followup",  # "and in 2005?", "а годом раньше?": the last question again, another date
+    "next",  # "what came after?", «а до этого?»: the event after (or before) the last one
     "date",  # a year, period or comparison and nothing else
     "list",  # "which cities...", "list the directions"
     "count",  # "how many times..."
@@ -48,6 +49,8 @@ _CUES = (
     "last",
     "anaphor",
     "then",
+    "after_that",
+    "before_that",
     "ask_when",
     "ask_where",
     "ask_amount",
@@ -101,6 +104,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     host = guest = None
     phrases = lexicon.phrases_in(ws)
     for key in (
+        "after_that",  # "what happened next" before "more" takes its "next"
+        "before_that",
         "help",
         "more",
         "thanks",
@@ -311,6 +316,8 @@ def _intent(
     target: str | None,
 ) -> Intent:
     content = bool(terms.groups) and not terms.only_generic
+    if not content and date is None and {"after_that", "before_that"} & cues:
+        return "next"
     if not content and date is None and relative is None:
         if "more" in cues:
             return "more"

@@ -146,3 +146,47 @@ async def test_latin_words_that_tell_no_language_are_answered_in_the_chats(engin
     a = await engine.ask("nazarbaev kitaptary", context=first.context)
     assert a.lang == "kk"
     assert (await engine.ask("nazarbaev kitaptary")).lang == "en"  # no chat: the default
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "want"),
+    [
+        (
+            "When were diplomatic relations established?",
+            "what came after?",
+            "culture-agreement-1992-08",
+        ),
+        (
+            "Когда установили дипломатические отношения?",
+            "спасибо, а что было потом?",
+            "culture-agreement-1992-08",
+        ),
+        ("Абайдың 150 жылдығы қашан тойланды?", "содан кейін не болды?", "culture-plan-1995-1997"),
+        (
+            "когда подписали вторую совместную декларацию 1995 года?",
+            "а до этого?",
+            "culture-plan-1995-1997",
+        ),
+    ],
+)
+async def test_what_came_after_is_the_next_event_in_time(
+    engine: Engine, base: FactBase, first: str, then: str, want: str
+) -> None:
+    a = await engine.ask(first)
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "fact" and b.facts[0].id == want, (a.fact_ids, b.fact_ids)
+    by_id = {f.id: f for f in base.facts}
+    was, now = by_id[a.facts[0].id], by_id[want]
+    assert was.date and now.date
+    assert (now.sort_key > was.sort_key) == ("до этого" not in then)
+
+
+async def test_what_happened_next_after_a_year_is_the_next_year_with_events(
+    engine: Engine, base: FactBase
+) -> None:
+    a = await engine.ask("what happened in 2006?")
+    b = await engine.ask("what happened next?", context=a.context)
+    years = sorted({f.date.start.year for f in base.facts if f.date})
+    assert b.kind == "year" and b.years == (min(y for y in years if y > 2006),) * 2
+    c = await engine.ask("and before that?", context=b.context)
+    assert c.kind == "year" and c.years == (2006, 2006)
