@@ -340,7 +340,7 @@ class Engine:
         ):
             # "How many directions does the programme have?", then "list them", «перечисли».
             again = self._again(q, context, context.words, "list", context.host, context.guest)
-            return q, await self._list(again, lang)
+            return q, _keeps_topic(again, await self._list(again, lang))
         if context is not None and q.order is not None and q.date is None:
             one = await self._first_or_last_of(q, lang, context)
             if one is not None:
@@ -361,7 +361,7 @@ class Engine:
         ):
             # "Which books were published in China?", then "how many?": the same list, counted.
             again = self._again(q, context, context.words, "count", context.host, context.guest)
-            return q, await self._list(again, lang)
+            return q, _keeps_topic(again, await self._list(again, lang))
         if context is not None and q.date is None and (q.host or q.guest):
             turned = self._in_another_direction(q, context)
             if turned is not None:
@@ -1691,6 +1691,15 @@ def _name_like(word: str) -> bool:
 
 def _is_number(group: frozenset[str]) -> bool:
     return all(t.isdigit() for t in group)
+
+
+def _keeps_topic(turned: Question, answer: Answer) -> Answer:
+    """``answer`` to a question the last answer turned ("list them" after "how many
+    directions…?"), with the context of the turned question: its topic words, so that the
+    next follow-up ("where was it signed?") is still about that topic."""
+    if answer.context is not None or answer.kind == "chat":
+        return answer
+    return answer.model_copy(update={"context": context_of(turned, answer)})
 
 
 def _mentions(terms: Set[str], group: frozenset[str]) -> bool:

@@ -190,3 +190,11 @@ async def test_what_happened_next_after_a_year_is_the_next_year_with_events(
     assert b.kind == "year" and b.years == (min(y for y in years if y > 2006),) * 2
     c = await engine.ask("and before that?", context=b.context)
     assert c.kind == "year" and c.years == (2006, 2006)
+
+
+async def test_a_follow_up_after_list_them_keeps_the_listed_topic(engine: Engine) -> None:
+    a = await engine.ask("Программа сотрудничества 2003-2008 сколько направлений?")
+    b = await engine.ask("перечисли", context=a.context)
+    assert b.kind == "list" and b.context is not None and b.context.words
+    c = await engine.ask("где подписали?", context=b.context)
+    assert c.kind == "fact" and c.facts[0].id == "programme-2003-2008"
