@@ -53,6 +53,8 @@ MONTH_MATCH, MONTH_MISMATCH = 1.1, 0.8
 #: this long, keep its first letter, and a corrected match counts this share of its weight.
 TYPO_CUTOFF = 84
 TYPO_MIN_LEN = 5
+#: A word this long is corrected for two neighbouring letters swapped.
+TRANSPOSED_MIN_LEN = 4
 TYPO_SHARE = 0.6
 #: Corrections remembered (a word the index does not know, asked for again and again).
 CORRECTED_CACHE = 8192
@@ -226,6 +228,17 @@ class Ranker:
             best = process.extractOne(t, names, scorer=fuzz.ratio, score_cutoff=NAME_TYPO_CUTOFF)
             if best:
                 extra.add(best[0])
+        if extra:
+            return group | extra
+        for t in group:
+            if len(t) < TRANSPOSED_MIN_LEN or t.isdigit():
+                continue
+            # Two letters typed the wrong way round ("chian", «казахстна»): one edit to the
+            # eye, two to the ratio below.
+            for i in range(len(t) - 1):
+                swapped = t[:i] + t[i + 1] + t[i] + t[i + 2 :]
+                if swapped != t and swapped in self.vocab:
+                    extra.add(swapped)
         if extra:
             return group | extra
         for t in group:

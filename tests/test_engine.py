@@ -198,3 +198,17 @@ async def test_a_follow_up_after_list_them_keeps_the_listed_topic(engine: Engine
     assert b.kind == "list" and b.context is not None and b.context.words
     c = await engine.ask("где подписали?", context=b.context)
     assert c.kind == "fact" and c.facts[0].id == "programme-2003-2008"
+
+
+@pytest.mark.parametrize(
+    ("typed", "means"), [("chian", "china"), ("казахстна", "казахстан"), ("diplomatci", "diplomat")]
+)
+async def test_two_letters_swapped_are_corrected(engine: Engine, typed: str, means: str) -> None:
+    group = frozenset({typed})
+    assert engine.ranker.knows(group)
+    assert any(t.startswith(means[:5]) for t in engine.ranker.correct(group))
+
+
+async def test_a_question_with_swapped_letters_is_answered(engine: Engine) -> None:
+    a = await engine.ask("abay anniversry in chian?")
+    assert a.kind == "fact" and a.facts[0].id == "abai-150-in-china-1995"
