@@ -160,6 +160,8 @@ class Engine:
         ``context`` is the chat's last answer's context, if it is still fresh.
         """
         q = self._without_filler_typos(self.understand(question))
+        if q.intent == "empty":
+            q = self._with_names_in_words(q)
         self._dated = {}
         self._dated_terms = {}
         self._ranked = {}
@@ -233,6 +235,25 @@ class Engine:
             and 0 < len(q.terms.specific) <= SHORT_FOLLOWUP_WORDS
             and all(self.ranker.knows(g) for g in q.terms.specific)
         )
+
+    def _with_names_in_words(self, q: Question) -> Question:
+        """A name the question gives only in a form of letters and digits ("g20", which
+        words split into nothing to look for) asked by its names in words ("Большая
+        двадцатка"); the question as it is when it gives none."""
+        spelled = [
+            form
+            for i, forms in self.name_forms_of.items()
+            if any(
+                any(ch.isdigit() for ch in f) and re.search(rf"(?<!\w){re.escape(f)}(?!\w)", q.norm)
+                for f in forms
+            )
+            for form in forms
+            if not any(ch.isdigit() for ch in form)
+        ]
+        if not spelled:
+            return q
+        again = self.understand(" ".join([q.text, *spelled]))
+        return replace(again, text=q.text, lang=q.lang) if again.has_content else q
 
     def _without_filler_typos(self, q: Question) -> Question:
         """The question without the words the fact base does not know that are typos of

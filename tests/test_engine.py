@@ -212,3 +212,12 @@ async def test_two_letters_swapped_are_corrected(engine: Engine, typed: str, mea
 async def test_a_question_with_swapped_letters_is_answered(engine: Engine) -> None:
     a = await engine.ask("abay anniversry in chian?")
     assert a.kind == "fact" and a.facts[0].id == "abai-150-in-china-1995"
+
+
+@pytest.mark.parametrize("text", ["g20", "G20?", "what about the g20"])
+async def test_a_name_of_letters_and_digits_alone_is_asked_by_its_names(
+    engine: Engine, text: str
+) -> None:
+    a = await engine.ask(text)
+    assert a.kind == "fact" and a.facts[0].id == "nazarbayev-g20-2016"
+    assert a.question == text
