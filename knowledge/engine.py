@@ -598,6 +598,8 @@ class Engine:
         # A place the question names with a generic word ("Kazakhstan") is no answer to where;
         # an organisation is named by more than its country ("Kazakhstan's Ministry of Culture").
         asked = q.terms.groups if detail == "where" else q.terms.specific
+        if detail == "who" and any(i in f.people and self._named_by(i, asked) for i in ids):
+            return answer  # "Who is Nurzhamal Usenbayeva?": the fact says; the others are not her
         told = [
             self.names[i].get(answer.lang)
             for i in ids
@@ -846,11 +848,15 @@ class Engine:
 
     def _prefer(self, q: Question, near: list[Scored]) -> list[Scored]:
         """Among near-equal facts: the asked direction of an exchange first ("Almaty's days in
-        Shanghai", not Shanghai's in Almaty), and for "first"/"last" the earliest or latest."""
+        Shanghai", not Shanghai's in Almaty), then the asked kind of event, and for
+        "first"/"last" the earliest or latest."""
         if len(near) > 1:
             # The other way round is another event: "Almaty's days in Urumqi" is not an
             # answer about China's days in Almaty.
             near = [s for s in near if _direction_ok(self._fact(s.cand), q)] or near
+            if q.kinds:
+                # "Who went to Beijing in 1995?": a visit before a festival held there.
+                near.sort(key=lambda s: s.cand.event not in q.kinds)
             if q.order is not None:
                 dated = [s for s in near if s.cand.start_key is not None]
                 rest = [s for s in near if s.cand.start_key is None]

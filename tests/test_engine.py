@@ -221,3 +221,11 @@ async def test_a_name_of_letters_and_digits_alone_is_asked_by_its_names(
     a = await engine.ask(text)
     assert a.kind == "fact" and a.facts[0].id == "nazarbayev-g20-2016"
     assert a.question == text
+
+
+async def test_who_is_a_named_person_gets_no_lead_of_the_others(engine: Engine) -> None:
+    # The fact names her and another artist: "Who: Aiman Musakhodzhayeva, SCO" above it
+    # would answer "who is Nurzhamal Usenbayeva?" with somebody else.
+    a = await engine.ask("Нуржамал Усенбаева кто это?")
+    assert a.kind == "fact" and "nurzhamal-usenbayeva" in a.facts[0].people
+    assert a.told == []
