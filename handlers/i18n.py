@@ -71,6 +71,8 @@ _RU_GENITIVE = (
 
 T: dict[str, dict[Lang, str]] = {
     "undated": {"kk": "Күні көрсетілмеген", "ru": "Без даты", "en": "Undated"},
+    # Inside a line ("• Book — undated (para. 31)"), not at its head.
+    "undated_inline": {"kk": "күні көрсетілмеген", "ru": "без даты", "en": "undated"},
     "source": {"kk": "Дереккөз", "ru": "Источник", "en": "Source"},
     "article": {"kk": "мақала", "ru": "статья", "en": "the article"},
     "year_none": {

@@ -279,7 +279,9 @@ def _items_blocks(answer: Answer, sources: Sources, page: int, st: _Style) -> li
     for labels, fact_ids in groups:
         facts = [by_id[i] for i in fact_ids if i in by_id]
         when = "; ".join(
-            f"{format_date(f.date, lang)} ({source_label(f, lang)})" for f in facts[:4]
+            f"{format_date(f.date, lang) if f.date else t('undated_inline', lang)}"
+            f" ({source_label(f, lang)})"
+            for f in facts[:4]
         )
         if len(facts) > 4:
             when += f" {t('and_more', lang, n=len(facts) - 4)}"
