@@ -99,6 +99,8 @@ T: dict[str, dict[Lang, str]] = {
     # The detail a who or where question asked, as the fact names it.
     "told_who": {"kk": "Кім: {names}", "ru": "Кто: {names}", "en": "Who: {names}"},
     "told_where": {"kk": "Қайда: {names}", "ru": "Где: {names}", "en": "Where: {names}"},
+    "came_first": {"kk": "Алдымен: {names}", "ru": "Раньше: {names}", "en": "First: {names}"},
+    "came_last": {"kk": "Кейінірек: {names}", "ru": "Позже: {names}", "en": "Later: {names}"},
     # A refusal whose subject the article touches, but not the detail asked.
     "missing_who": {
         "kk": "Мақалада бұл туралы айтылады, бірақ кім екені көрсетілмейді.",

@@ -130,7 +130,10 @@ def render(answer: Answer, sources: Sources, *, page: int = 0, html_mode: bool =
     page = page or answer.page
     if answer.kind == "fact":
         blocks = [_fact_block(h.fact, sources, lang, st) for h in answer.hits]
-        if answer.asked and answer.told:
+        if answer.came and answer.told:
+            # "Which came first, X or Y?": the one that did, then both facts.
+            blocks.insert(0, st.b(t(f"came_{answer.came}", lang, names=answer.told[0])))
+        elif answer.asked and answer.told:
             # "Who signed it?": the names first, then the fact they come from.
             lead = t(f"told_{answer.asked}", lang, names=", ".join(answer.told))
             blocks.insert(0, st.b(lead))

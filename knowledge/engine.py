@@ -195,8 +195,9 @@ class Engine:
             cq = self._without_filler_typos(self.understand(clause))
             if cq.intent not in ("fact", "list", "count", "date") or not cq.has_content:
                 continue
-            if not cq.terms.without(cq.kind_words | cq.target_words).specific:
-                continue  # "…, who went?": a clause that names no subject does not stand alone
+            frame = cq.kind_words | cq.target_words | self._order_words(cq)
+            if not cq.terms.without(frame).specific:
+                continue  # "…, who went?", "…, which is first?": no subject of its own
             a = await self._answer(cq, lang, context)
             if a.kind in ("none", "chat") or not a.hits or a.hits[0].score < CLAUSE_CONFIDENCE:
                 continue  # a clause alone is weaker evidence: only a clear answer counts
@@ -339,6 +340,52 @@ class Engine:
         hits = self._hits([Scored(c, 100.0) for c in those[:MAX_FACT_HITS]])
         return Answer(question=q.text, lang=lang, kind="fact", intent="fact", hits=hits)
 
+    async def _which_came_first(self, q: Question, lang: Lang) -> Answer | None:
+        """ "Which came first, Kazakhstan's culture days in China or China's in Kazakhstan?":
+        each side of the "or" answered alone, and both facts in the order asked, led by the
+        one that came first (or last). None when the question is no such comparison, or a
+        side finds no dated fact."""
+        ws = words(q.norm)
+        if not any(self.lexicon.has("or", w) for w in ws):
+            return None
+        sooner = q.order == "first" or any(self.lexicon.has("sooner", w) for w in ws)
+        later = q.order == "last" or any(self.lexicon.has("later", w) for w in ws)
+        if sooner == later:
+            return None
+        split = next(w for w in ws if self.lexicon.has("or", w))
+        sides = re.split(rf"(?i)(?<!\w){re.escape(split)}(?!\w)", q.text, maxsplit=1)
+        tops: list[Hit] = []
+        for side in sides:
+            sq = self._without_filler_typos(self.understand(side))
+            order = frozenset(
+                w for w in sq.terms.words if self.lexicon.lists_of(w) & {"sooner", "later"}
+            )
+            sq = replace(sq, terms=sq.terms.without(order))  # «что раньше» names nothing
+            named = bool(sq.terms.without(sq.kind_words).specific)
+            if not (sq.kinds or named):
+                return None  # "1992 or 1993?" compares years (a date answer)
+            # A kind that happened more than once ("China's culture days in Kazakhstan")
+            # stands for its first time (or its last, for "which was later").
+            turn = None if named else "last" if later else "first"
+            first = replace(sq, intent="fact", order=turn)
+            answer = await self._by_intent(first, lang, None)
+            if answer.kind not in ("fact", "list") or not answer.hits:
+                return None
+            if answer.hits[0].fact.date is None:
+                return None
+            tops.append(answer.hits[0])
+        if len(tops) != 2 or tops[0].id == tops[1].id:
+            return None
+        tops.sort(key=lambda h: h.fact.sort_key, reverse=later)
+        return Answer(
+            question=q.text,
+            lang=lang,
+            kind="fact",
+            hits=tops,
+            told=[tops[0].fact.title.get(lang)],
+            came="last" if later else "first",
+        )
+
     async def _follow_up(
         self, q: Question, lang: Lang, context: Context | None
     ) -> tuple[Question, Answer | None]:
@@ -428,6 +475,10 @@ class Engine:
                 return self._chat(q, lang, chat)
             if q.date is not None and not self._names_unknown(q) and q.intent != "count":
                 q = replace(q, intent="date")
+        if (q.date is None or q.date.kind != "compare") and q.intent in ("fact", "list"):
+            in_time = await self._which_came_first(q, lang)
+            if in_time is not None:
+                return in_time
         if q.intent in ("fact", "list", "count") and self._only_asks_who_or_where(q):
             # "Who is the president of Kazakhstan?": a role and a country, nothing the
             # article is about.

@@ -503,6 +503,10 @@ class Answer(_Strict):
         default_factory=list,
         description="that detail as the first fact gives it: the people or the places it names",
     )
+    came: Literal["first", "last"] | None = Field(
+        default=None,
+        description="a comparison in time ('which came first, X or Y?'): ``told`` came first/last",
+    )
     context: Context | None = Field(default=None, description="for the chat's next question")
 
     @property

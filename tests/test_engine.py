@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from handlers.render import render
 from knowledge.engine import Engine
 from knowledge.factbase import FactBase
 
@@ -229,3 +230,44 @@ async def test_who_is_a_named_person_gets_no_lead_of_the_others(engine: Engine) 
     a = await engine.ask("Нуржамал Усенбаева кто это?")
     assert a.kind == "fact" and "nurzhamal-usenbayeva" in a.facts[0].people
     assert a.told == []
+
+
+@pytest.mark.parametrize(
+    ("text", "came", "order"),
+    [
+        (
+            "Что раньше: дни культуры Казахстана в Китае или дни культуры Китая в Казахстане?",
+            "first",
+            ["kz-culture-days-china-2001", "china-culture-days-almaty-2002"],
+        ),
+        (
+            "what was first: Hu Jintao's visit or Xi Jinping's speech at Nazarbayev University?",
+            "first",
+            ["hu-jintao-visit-2003", "xi-nazarbayev-university-2013"],
+        ),
+        (
+            "Абайдың 150 жылдығы бұрын болды ма, әлде Ху Цзиньтаоның сапары ма?",
+            "first",
+            ["abai-150-in-china-1995", "hu-jintao-visit-2003"],
+        ),
+        (
+            "which was later, Xi's visit in 2015 or Nazarbayev's visit to Beijing?",
+            "last",
+            ["nazarbayev-beijing-2015-08", "xi-visit-kazakhstan-2015-05"],
+        ),
+    ],
+)
+async def test_which_came_first_answers_both_sides_in_order(
+    engine: Engine, base: FactBase, text: str, came: str, order: list[str]
+) -> None:
+    a = await engine.ask(text)
+    assert (a.kind, a.came, a.fact_ids) == ("fact", came, order)
+    assert a.told == [a.facts[0].title.get(a.lang)]
+    html = render(a, base.sources)
+    assert html.startswith("<b>") and a.facts[0].title.get(a.lang) in html.split("\n")[0]
+
+
+async def test_a_comparison_in_time_needs_two_sides_the_article_has(engine: Engine) -> None:
+    assert (await engine.ask("tea or coffee, which is first?")).kind == "none"
+    a = await engine.ask("was it 1992 or 1993?")
+    assert a.kind == "compare" and a.came is None
