@@ -409,6 +409,26 @@ class Engine:
             # "How many directions does the programme have?", then "list them", «перечисли».
             again = self._again(q, context, context.words, "list", context.host, context.guest)
             return q, _keeps_topic(again, await self._list(again, lang))
+        if (
+            context is not None
+            and context.kind in ("year", "range")
+            and context.fact_ids
+            and q.target is not None
+            and q.date is None
+            and not q.terms.without(q.target_words).specific
+        ):
+            # "What happened since 2010?", then "in which cities?": the period's places.
+            facts = await self.facts_by_ids(context.fact_ids)
+            items = list_items(facts, q.target, lang, self.names)
+            if items:
+                return q, Answer(
+                    question=q.text,
+                    lang=lang,
+                    kind="list",
+                    intent="list",
+                    hits=[Hit(fact=f, score=100.0) for f in facts],
+                    items=items,
+                )
         if context is not None and q.order is not None and q.date is None:
             one = await self._first_or_last_of(q, lang, context)
             if one is not None:
@@ -1126,13 +1146,22 @@ class Engine:
                     # "How many delegations went to China in 2003?": another fact of the
                     # question says "two delegations".
                     fact, n = counted
+                    # The fact found is one of the counted ("the second delegation, of young
+                    # people", of the same year as the one that says "two delegations"): it
+                    # is listed too.
+                    found = facts[0]
+                    same_year = bool(
+                        fact.date and found.date and fact.date.start.year == found.date.start.year
+                    )
+                    both = [fact, found] if found.id != fact.id and n >= 2 and same_year else [fact]
+                    both.sort(key=lambda f: f.sort_key)
                     return Answer(
                         question=q.text,
                         lang=lang,
                         kind="list",
                         intent="count",
-                        hits=[Hit(fact=fact, score=100.0)],
-                        items=list_items([fact], q.target, lang, self.names),
+                        hits=[Hit(fact=f, score=100.0) for f in both],
+                        items=list_items(both, q.target, lang, self.names),
                         count=n,
                         count_stated=True,
                     )

@@ -271,3 +271,26 @@ async def test_a_comparison_in_time_needs_two_sides_the_article_has(engine: Engi
     assert (await engine.ask("tea or coffee, which is first?")).kind == "none"
     a = await engine.ask("was it 1992 or 1993?")
     assert a.kind == "compare" and a.came is None
+
+
+@pytest.mark.parametrize(
+    ("period", "then"),
+    [("Что было с 2010 года?", "в каких городах?"), ("2006 жылы не болды?", "қай қалаларда?")],
+)
+async def test_which_cities_after_a_period_lists_the_periods_places(
+    engine: Engine, base: FactBase, period: str, then: str
+) -> None:
+    a = await engine.ask(period)
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "list" and b.items
+    shown = set(a.fact_ids)
+    assert all(set(item.fact_ids) <= shown for item in b.items)
+    places = {p for f in base.facts if f.id in shown for p in f.places}
+    assert len(b.items) <= len(places)
+
+
+async def test_a_stated_count_lists_the_counted_fact_found_too(engine: Engine) -> None:
+    # One fact says "two delegations" (the first, of musicians); the second is another fact.
+    a = await engine.ask("how many delegations went to China in 2003?")
+    assert (a.kind, a.count, a.count_stated) == ("list", 2, True)
+    assert a.fact_ids == ["musicians-xiamen-contest-2003", "youth-delegation-china-2003"]
