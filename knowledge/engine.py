@@ -354,9 +354,13 @@ class Engine:
             return None
         split = next(w for w in ws if self.lexicon.has("or", w))
         sides = re.split(rf"(?i)(?<!\w){re.escape(split)}(?!\w)", q.text, maxsplit=1)
+        if len(sides) != 2:
+            return None  # the "or" is in the normalised text only (look-alike letters)
         tops: list[Hit] = []
         for side in sides:
             sq = self._without_filler_typos(self.understand(side))
+            if any(self.lexicon.has("or", w) for w in words(sq.norm)):
+                return None  # "X or Y or Z": two sides only (and no comparison in a side)
             order = frozenset(
                 w for w in sq.terms.words if self.lexicon.lists_of(w) & {"sooner", "later"}
             )

@@ -294,3 +294,24 @@ async def test_a_stated_count_lists_the_counted_fact_found_too(engine: Engine) -
     a = await engine.ask("how many delegations went to China in 2003?")
     assert (a.kind, a.count, a.count_stated) == ("list", 2, True)
     assert a.fact_ids == ["musicians-xiamen-contest-2003", "youth-delegation-china-2003"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which came first: Abai's anniversary or Hu Jintao's visit or the G20 summit?",
+        "что раньше: визит Ху Цзиньтао или или или дни культуры?",
+        "which was first, the 1993 declaration оr the culture agreement?",  # Cyrillic "о"
+        # benchmarks.fuzz: an "or" the words split out of "1599или2010", that the text does
+        # not split at, was a comparison of the whole question with itself, without end.
+        "2004дан2006по1991from2015жылы1997.1997till1997и2010и2003ые2003жж2050.2050с1997.2"
+        "006нен1991before1995дейін1991до1991before1995бері1991s1991с2006-2004е1992ж1995ме"
+        "н1997с1599или2010жылдар2003нен2006пен2004-1995жж1991ж2003ж2004бері1992ме1997және"
+        "2004ых2003кейін1992жыл2010по2004ма2010по2004пен2010жылға1599",
+    ],
+)
+async def test_a_comparison_with_more_than_two_sides_is_no_comparison(
+    engine: Engine, text: str
+) -> None:
+    a = await engine.ask(text)
+    assert a.came is None or len(a.hits) == 2
