@@ -53,9 +53,9 @@ MONTH_MATCH, MONTH_MISMATCH = 1.1, 0.8
 #: this long, keep its first letter, and a corrected match counts this share of its weight.
 TYPO_CUTOFF = 84
 TYPO_MIN_LEN = 5
+TYPO_SHARE = 0.8
 #: A word this long is corrected for two neighbouring letters swapped.
 TRANSPOSED_MIN_LEN = 4
-TYPO_SHARE = 0.6
 #: Corrections remembered (a word the index does not know, asked for again and again).
 CORRECTED_CACHE = 8192
 #: Names ("Jintau" for Jintao, "Назарбаеф") are corrected more freely: against the fact base's
