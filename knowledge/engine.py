@@ -440,6 +440,10 @@ class Engine:
         # "Then" asks the last answer's year (above); a detail alone asks about its fact.
         points_back = "anaphor" in q.cues or ("then" not in q.cues and self._asks_only_a_detail(q))
         if context is not None and points_back and (q.date is None or "then" in q.cues):
+            if context.kind == "none" and not context.fact_ids:
+                # "Who wrote this article?" (nothing on it), then "when was it published?":
+                # still about what the article says nothing on, not about the words alone.
+                return q, await self._none(q, lang, [])
             about = await self._about_context(q, lang, context)
             if about is not None:
                 return q, about

@@ -315,3 +315,15 @@ async def test_a_comparison_with_more_than_two_sides_is_no_comparison(
 ) -> None:
     a = await engine.ask(text)
     assert a.came is None or len(a.hits) == 2
+
+
+async def test_a_follow_up_of_a_refusal_about_nothing_is_refused_too(engine: Engine) -> None:
+    a = await engine.ask("who wrote this article?")
+    assert a.kind == "none" and a.missing is None
+    b = await engine.ask("when was it published?", context=a.context)
+    assert b.kind == "none"  # not "1997: books were published in China"
+    # A refusal of one detail of a subject the article has keeps the subject.
+    c = await engine.ask("who won the Chinese Bridge contest?")
+    assert c.kind == "none" and c.missing == "who"
+    d = await engine.ask("when was it held?", context=c.context)
+    assert d.kind == "fact" and d.facts[0].id == "chinese-bridge-contest"
