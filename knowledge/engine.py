@@ -36,9 +36,14 @@ from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
 #: Final scores are 0-100. Below this, the engine says it does not know.
 CONFIDENCE_THRESHOLD = 50.0
 #: A long question that finds nothing is tried clause by clause (split at punctuation and
-#: dashes): at most this many of its last clauses, of at least this many words.
-MAX_CLAUSES = 6
+#: dashes): at most this many of its last clauses, of at least this many words, in a text of
+#: at most this many characters (a longer one is a paste, not a question, and each clause
+#: costs a whole answer).
+MAX_CLAUSES = 4
 CLAUSE_MIN_WORDS = 2
+CLAUSE_MAX_CHARS = 400
+#: "Which came first, X or Y?" is a short question: a longer text is not read as one.
+COMPARE_MAX_CHARS = 300
 #: The score a clause's answer needs (the whole question's is CONFIDENCE_THRESHOLD).
 CLAUSE_CONFIDENCE = 75.0
 _CLAUSE_RE = re.compile(r"\s*(?:[,;:!?.…]+|\s[-–—]\s)\s*")
@@ -187,6 +192,8 @@ class Engine:
         """The answer to one clause of a long question the whole of which found nothing: the
         best scored of the clauses that ask something (a question word; a list, count or
         date). None when no such clause alone finds a fact."""
+        if len(q.text) > CLAUSE_MAX_CHARS:
+            return None  # no one writes a question that long; a paste is no question
         clauses = [c for c in _CLAUSE_RE.split(q.text) if len(c.split()) >= CLAUSE_MIN_WORDS]
         if len(clauses) < 2:
             return None
@@ -195,15 +202,15 @@ class Engine:
             cq = self._without_filler_typos(self.understand(clause))
             if cq.intent not in ("fact", "list", "count", "date") or not cq.has_content:
                 continue
+            asks = cq.intent != "fact" or bool({"question", "ask_when", "ask_where"} & cq.cues)
+            if not asks:
+                continue  # "I'm writing a piece on the media": framing, whatever it matches
             frame = cq.kind_words | cq.target_words | self._order_words(cq)
             if not cq.terms.without(frame).specific:
                 continue  # "…, who went?", "…, which is first?": no subject of its own
             a = await self._answer(cq, lang, context)
             if a.kind in ("none", "chat") or not a.hits or a.hits[0].score < CLAUSE_CONFIDENCE:
                 continue  # a clause alone is weaker evidence: only a clear answer counts
-            asks = cq.intent != "fact" or bool({"question", "ask_when", "ask_where"} & cq.cues)
-            if not asks:
-                continue  # "I'm writing a piece on the media": framing, whatever it matches
             if a.context is None:
                 a = a.model_copy(update={"context": context_of(cq, a)})
             found.append((a.hits[0].score, n, a.model_copy(update={"question": q.text})))
@@ -345,6 +352,8 @@ class Engine:
         each side of the "or" answered alone, and both facts in the order asked, led by the
         one that came first (or last). None when the question is no such comparison, or a
         side finds no dated fact."""
+        if len(q.text) > COMPARE_MAX_CHARS:
+            return None
         ws = words(q.norm)
         if not any(self.lexicon.has("or", w) for w in ws):
             return None
