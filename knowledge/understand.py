@@ -137,12 +137,17 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     kinds: set[str] = set()
     kind_words: set[str] = set()
     named_by: list[set[str]] = []  # the kinds each kind word or phrase can name
+    in_phrase: set[int] = set()  # "came out" names a publication, not "came" a visit
     for key, kind in KIND_LISTS.items():
         for a, b in phrases.get(key, ()):
             kinds.add(kind)
             kind_words.update(ws[a:b])
             named_by.append({kind})
-    for w, lists in zip(ws, member, strict=True):
+            if b - a > 1:
+                in_phrase.update(range(a, b))
+    for i, (w, lists) in enumerate(zip(ws, member, strict=True)):
+        if i in in_phrase:
+            continue
         found = {KIND_LISTS[key] for key in lists & _KIND_KEYS}
         if found:
             kinds |= found

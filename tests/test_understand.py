@@ -1087,3 +1087,12 @@ def test_a_typo_of_a_chat_word_is_only_that(engine: Engine) -> None:
     lex = engine.lexicon
     assert lex.typo_of("спсибо", ("thanks",)) and not lex.typo_of("спсибо", ("greeting",))
     assert not lex.typo_of("bolashak", ("thanks", "greeting"))
+
+
+def test_a_kind_phrase_takes_its_words_from_other_kinds(engine: Engine) -> None:
+    # "came out" is a publication; "came" alone is a visit.
+    assert engine.understand("which books by Nazarbayev came out in China?").kinds == {
+        "publication"
+    }
+    assert engine.understand("when did Xi Jinping come to Kazakhstan?").kinds == {"visit"}
+    assert "visit" in engine.understand("when did Hu Jintao came to Astana?").kinds
