@@ -193,7 +193,8 @@ def judge(item: dict[str, Any], answer: Any, base: FactBase, ev: EvidenceMap) ->
         ok = ok and len(got) <= 2 * need + 3
         return ok, "" if ok else f"want all of {[sorted(s) for s in expected]}"
     if kind in ("greeting", "thanks", "help"):
-        ok = intent == kind
+        # "Thanks, bye" is answered with a goodbye: a closing, as thanks is.
+        ok = intent == kind or (kind == "thanks" and intent == "bye")
         return ok, "" if ok else f"want {kind}"
     if kind == "more":
         ok = intent == "more" and answer.kind != "none"

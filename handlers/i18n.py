@@ -147,6 +147,14 @@ T: dict[str, dict[Lang, str]] = {
         "en": "Hello! I answer questions about the cultural relations between Kazakhstan and "
         "China from one scholarly article. You could ask:",
     },
+    "bye": {
+        "kk": "Сау болыңыз! Қазақстан мен Қытайдың мәдени байланыстары туралы тағы сұрағыңыз "
+        "болса, жазыңыз. Мысалы:",
+        "ru": "До свидания! Если будут ещё вопросы о культурных связях Казахстана и Китая, "
+        "пишите. Например:",
+        "en": "Goodbye! Come back with more questions on Kazakhstan–China cultural ties, "
+        "for example:",
+    },
     "thanks": {
         "kk": "Оқасы жоқ! Тағы сұрағыңыз болса, жазыңыз. Мысалы:",
         "ru": "Пожалуйста! Если есть ещё вопросы, пишите. Например:",

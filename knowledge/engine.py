@@ -293,7 +293,8 @@ class Engine:
             # "Translate 'hello' into Chinese": a request, not a question about the article.
             return await self._none(q, lang, [])
         if q.intent in ("greeting", "thanks", "help"):
-            return self._chat(q, lang, q.intent)
+            # "Thanks, bye": the reply says goodbye.
+            return self._chat(q, lang, "bye" if "bye" in q.cues else q.intent)
         if q.intent == "next":
             answer = await self._next_event(q, lang, context)
             if answer is not None:
@@ -507,7 +508,7 @@ class Engine:
         if q.intent in ("fact", "list", "count") and not self._knows(q):
             # Nothing the fact base knows besides the cue words: "yo what happend in 2003",
             # "рахмет, көп көмектестің", "благодарю, очень помогло".
-            chat = next((c for c in ("thanks", "help", "greeting") if c in q.cues), None)
+            chat = next((c for c in ("bye", "thanks", "help", "greeting") if c in q.cues), None)
             if chat is not None:
                 return self._chat(q, lang, chat)
             if q.date is not None and not self._names_unknown(q) and q.intent != "count":

@@ -27,6 +27,7 @@ LISTS: tuple[str, ...] = (
     "framing",
     "greeting",
     "thanks",
+    "bye",
     "help",
     "more",
     "followup",

@@ -40,6 +40,7 @@ Intent = Literal[
 #: Cue lists whose words are not content words.
 _CUES = (
     "greeting",
+    "bye",  # before thanks: "bye" is in both lists
     "thanks",
     "help",
     "more",
@@ -108,6 +109,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         "before_that",
         "help",
         "more",
+        "bye",
         "thanks",
         "greeting",
         "count",
@@ -128,6 +130,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
                 used[i] = True
             if key != "framing":
                 cues.add(key)
+            if key == "help" and b - a >= HELP_PHRASE_WORDS:
+                cues.add("help_asked")  # "what is this bot about?", whatever else is said
     member = [lexicon.lists_of(w) for w in ws]
     if any("question" in lists for lists in member):
         cues.add("question")  # "what", «о чём», «неге»: a question, if nothing else tells
@@ -284,6 +288,9 @@ _DIRECTIONS: dict[str, tuple[str | None, str | None]] = {
 }
 
 
+#: A help phrase of this many words ("what is this bot", "what can you do") asks for help
+#: whatever else the message says; a shorter one ("help", "start") only alone.
+HELP_PHRASE_WORDS = 3
 #: Signs people send instead of "thanks".
 _THANKS_SIGNS = frozenset("👍🙏❤👌💐😊🙂")
 #: "How many times", «сколько раз», «неше рет».
@@ -321,6 +328,8 @@ def _intent(
     target: str | None,
 ) -> Intent:
     content = bool(terms.groups) and not terms.only_generic
+    if "help_asked" in cues and date is None:
+        return "help"  # "I'm a first-year student, what is this bot about?"
     if not content and date is None and {"after_that", "before_that"} & cues:
         return "next"
     if not content and date is None and relative is None:
@@ -328,7 +337,7 @@ def _intent(
             return "more"
         if "help" in cues:
             return "help"
-        if "thanks" in cues:
+        if "thanks" in cues or "bye" in cues:
             return "thanks"
         if "greeting" in cues:
             return "greeting"

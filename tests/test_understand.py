@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from handlers.render import render
 from knowledge.dates import parse_dates
 from knowledge.engine import Engine
 from knowledge.factbase import FactBase
@@ -598,7 +599,7 @@ async def test_first_then_last_keeps_the_list(engine: Engine) -> None:
 @pytest.mark.parametrize(
     ("text", "lang", "intent"),
     [
-        ("сау бол", "kk", "thanks"),
+        ("сау бол", "kk", "bye"),  # goodbye, not thanks
         ("ok", "en", "thanks"),
         ("ок", "ru", "thanks"),
         ("what's your name?", "en", "help"),
@@ -1096,3 +1097,22 @@ def test_a_kind_phrase_takes_its_words_from_other_kinds(engine: Engine) -> None:
     }
     assert engine.understand("when did Xi Jinping come to Kazakhstan?").kinds == {"visit"}
     assert "visit" in engine.understand("when did Hu Jintao came to Astana?").kinds
+
+
+@pytest.mark.parametrize(
+    "text", ["bye", "thanks, bye!", "пока", "рахмет, сау болыңыз", "lol ok bye"]
+)
+async def test_a_goodbye_gets_a_goodbye(engine: Engine, base: FactBase, text: str) -> None:
+    a = await engine.ask(text)
+    assert (a.kind, a.intent) == ("chat", "bye")
+    assert render(a, base.sources).split()[0] in {"Goodbye!", "До", "Сау"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm a first-year student, what is this bot about?", "мен студентпін, не істей аласың?"],
+)
+async def test_a_help_phrase_asks_for_help_whatever_else_is_said(engine: Engine, text: str) -> None:
+    assert (await engine.ask(text)).intent == "help"
+    # A bare "help" inside a question is not a request for help.
+    assert (await engine.ask("can you help me find when the declaration was signed")).kind == "fact"
