@@ -39,11 +39,11 @@ CONFIDENCE_THRESHOLD = 50.0
 #: dashes): at most this many of its last clauses, of at least this many words, in a text of
 #: at most this many characters (a longer one is a paste, not a question, and each clause
 #: costs a whole answer).
-MAX_CLAUSES = 4
+MAX_CLAUSES = 3
 CLAUSE_MIN_WORDS = 2
-CLAUSE_MAX_CHARS = 400
+CLAUSE_MAX_CHARS = 300
 #: "Which came first, X or Y?" is a short question: a longer text is not read as one.
-COMPARE_MAX_CHARS = 300
+COMPARE_MAX_CHARS = 200
 #: The score a clause's answer needs (the whole question's is CONFIDENCE_THRESHOLD).
 CLAUSE_CONFIDENCE = 75.0
 _CLAUSE_RE = re.compile(r"\s*(?:[,;:!?.…]+|\s[-–—]\s)\s*")
