@@ -180,6 +180,11 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
             continue
         if w.isdigit() and len(w) < 3 and not content:
             continue
+        if i > 0 and _KK_CAPITAL_OF.fullmatch(loose(w)) and _KK_GENITIVE.search(loose(ws[i - 1])):
+            # «Қытайдың астанасы»: the common noun, "China's capital", not the city Astana.
+            target = target or "places"
+            cues.add("target_places")
+            continue
         lists = member[i]
         hit = next((k for k in _CUES if k in lists), None)
         tgt = next((t for t, key in _TARGET_KEYS if key in lists), None)
@@ -300,6 +305,10 @@ _TIMES = frozenset({"times", "раз", "раза", "рет", "ret"})
 _KK_WHICH = frozenset(
     {"кандай", "кай", "кайсы", "qandai", "qandaı", "qai", "qaı", "kandai", "kai", "which"}
 )
+#: «астанасы», «астанасын»…: "its capital", the possessive of the common noun; and the
+#: genitive before it («Қытайдың», «елінің») whose capital it is (loose forms).
+_KK_CAPITAL_OF = re.compile(r"астанас(ы|ын|ынын|ында|ына)")
+_KK_GENITIVE = re.compile(r"(нын|нин|дын|дин|тын|тин)$")
 _KK_PLURAL = re.compile(
     r"(лар|лер|дар|дер|тар|тер)(ы|і)?(нда|нде|да|де|ды|ді|ға|ге|на|не|н|дың|дің|ның|нің)?$"
 )
