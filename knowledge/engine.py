@@ -1149,7 +1149,18 @@ class Engine:
             count = len(items) if q.target in ("places", "works") else len(facts)
             # "How many times…" counts the facts; a number a fact states counts something else.
             times = "times" in q.cues
-            stating = [] if times else [(f, n) for f in facts if (n := stated_number(f, q))]
+            measures = frozenset(w for w in q.terms.words if self.lexicon.has("measure", w))
+            # A measure ("copies", «дана») is what a stated number must stand beside.
+            others = frozenset(q.terms.words) - measures
+            by = replace(q, terms=q.terms.without(others)) if measures else q
+            stating = [] if times else [(f, n) for f in facts if (n := stated_number(f, by))]
+            measured = bool(measures)
+            if measured and len(stating) != 1:
+                # "How many copies of Abai's works were printed?", «көрмеге неше адам
+                # келді?»: copies and people are no facts to count; only a number a fact
+                # states would answer, and none does.
+                shown = await self.index.by_ids([f.id for f in facts[:3]])
+                return await self._none(q, lang, shown, "number")
             if len(stating) == 1:
                 # "How many materials…", «неше телеарна»: the one fact that states the number
                 # of what is counted ("780 materials", "four TV channels").

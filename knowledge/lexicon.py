@@ -56,6 +56,7 @@ LISTS: tuple[str, ...] = (
     "or",
     "sooner",
     "later",
+    "measure",
     "ask_when",
     "ask_where",
     "ask_amount",

@@ -1123,3 +1123,17 @@ async def test_a_countrys_astanasy_is_its_capital_not_the_city(engine: Engine) -
     assert (await engine.ask("Қытайдың астанасы қандай?")).kind == "none"
     a = await engine.ask("Астанада не болды?")  # the city
     assert a.kind != "none" and any("astana" in f.places for f in a.facts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many copies of Abai's works were printed in Chinese?",
+        "Абай шығармалары қытайша неше данамен басылды",
+        "how many people came to the exhibition?",
+    ],
+)
+async def test_a_count_of_a_measure_no_fact_states_is_refused(engine: Engine, text: str) -> None:
+    # Copies and people are no facts to count (it said 1, or 150 from "Abai's 150th").
+    a = await engine.ask(text)
+    assert a.kind == "none" and a.count is None
