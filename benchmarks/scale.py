@@ -1157,33 +1157,31 @@ def growth_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     ]
 
 
-def cpu_lines(results: Sequence[dict[str, Any]]) -> list[str]:
-    """CPU time per question (the whole process's), which other load on the machine does not
-    inflate as it does wall time; only runs of this code record it."""
+def _per_category_lines(results: Sequence[dict[str, Any]], key: str, title: str) -> list[str]:
+    """p50 / p99 of the timing ``key`` per question category, for the runs that recorded it."""
     out = []
     for r in results:
-        if "cpu" not in r["queries"]["topical"]:
+        if key not in r["queries"]["topical"]:
             continue
         parts = [
-            f"{cat} {r['queries'][cat]['cpu']['p50']:.2f} / {r['queries'][cat]['cpu']['p99']:.2f}"
+            f"{cat} {r['queries'][cat][key]['p50']:.2f} / {r['queries'][cat][key]['p99']:.2f}"
             for cat in ("topical", "off-topic", "year")
         ]
         out.append(f"- {r.get('code', 'this')}, {r['size']:,} facts: " + "; ".join(parts))
-    return ["CPU time per question, p50 / p99 ms (process time, not wall):", *out] if out else []
+    return [title, *out] if out else []
+
+
+def cpu_lines(results: Sequence[dict[str, Any]]) -> list[str]:
+    """CPU time per question (the whole process's), which other load on the machine does not
+    inflate as it does wall time; only runs of this code record it."""
+    title = "CPU time per question, p50 / p99 ms (process time, not wall):"
+    return _per_category_lines(results, "cpu", title)
 
 
 def ask_lines(results: Sequence[dict[str, Any]]) -> list[str]:
     """``engine.ask`` alone, without the rendering of the reply (recorded since 4th session)."""
-    out = []
-    for r in results:
-        if "ask" not in r["queries"]["topical"]:
-            continue
-        parts = [
-            f"{cat} {r['queries'][cat]['ask']['p50']:.2f} / {r['queries'][cat]['ask']['p99']:.2f}"
-            for cat in ("topical", "off-topic", "year")
-        ]
-        out.append(f"- {r.get('code', 'this')}, {r['size']:,} facts: " + "; ".join(parts))
-    return ["`engine.ask` alone, without rendering, p50 / p99 ms (wall):", *out] if out else []
+    title = "`engine.ask` alone, without rendering, p50 / p99 ms (wall):"
+    return _per_category_lines(results, "ask", title)
 
 
 def kinds_lines(results: Sequence[dict[str, Any]]) -> list[str]:

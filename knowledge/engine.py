@@ -164,7 +164,7 @@ class Engine:
 
         ``context`` is the chat's last answer's context, if it is still fresh.
         """
-        q = self._without_filler_typos(self.understand(question))
+        q = self._understood(question)
         if q.intent == "empty":
             q = self._with_names_in_words(q)
         self._dated = {}
@@ -199,7 +199,7 @@ class Engine:
             return None
         found: list[tuple[float, int, Answer]] = []
         for n, clause in enumerate(clauses[-MAX_CLAUSES:]):
-            cq = self._without_filler_typos(self.understand(clause))
+            cq = self._understood(clause)
             if cq.intent not in ("fact", "list", "count", "date") or not cq.has_content:
                 continue
             asks = cq.intent != "fact" or bool({"question", "ask_when", "ask_where"} & cq.cues)
@@ -211,8 +211,7 @@ class Engine:
             a = await self._answer(cq, lang, context)
             if a.kind in ("none", "chat") or not a.hits or a.hits[0].score < CLAUSE_CONFIDENCE:
                 continue  # a clause alone is weaker evidence: only a clear answer counts
-            if a.context is None:
-                a = a.model_copy(update={"context": context_of(cq, a)})
+            a = _keeps_topic(cq, a)
             found.append((a.hits[0].score, n, a.model_copy(update={"question": q.text})))
         if not found:
             return None
@@ -262,6 +261,11 @@ class Engine:
             return q
         again = self.understand(" ".join([q.text, *spelled]))
         return replace(again, text=q.text, lang=q.lang) if again.has_content else q
+
+    def _understood(self, text: str) -> Question:
+        """``text`` understood, without the typos of framing words (a whole question, or a
+        clause or side of one)."""
+        return self._without_filler_typos(self.understand(text))
 
     def _without_filler_typos(self, q: Question) -> Question:
         """The question without the words the fact base does not know that are typos of
@@ -356,19 +360,19 @@ class Engine:
         if len(q.text) > COMPARE_MAX_CHARS:
             return None
         ws = words(q.norm)
-        if not any(self.lexicon.has("or", w) for w in ws):
+        split = next((w for w in ws if self.lexicon.has("or", w)), None)
+        if split is None:
             return None
         sooner = q.order == "first" or any(self.lexicon.has("sooner", w) for w in ws)
         later = q.order == "last" or any(self.lexicon.has("later", w) for w in ws)
         if sooner == later:
             return None
-        split = next(w for w in ws if self.lexicon.has("or", w))
         sides = re.split(rf"(?i)(?<!\w){re.escape(split)}(?!\w)", q.text, maxsplit=1)
         if len(sides) != 2:
             return None  # the "or" is in the normalised text only (look-alike letters)
         tops: list[Hit] = []
         for side in sides:
-            sq = self._without_filler_typos(self.understand(side))
+            sq = self._understood(side)
             if any(self.lexicon.has("or", w) for w in words(sq.norm)):
                 return None  # "X or Y or Z": two sides only (and no comparison in a side)
             order = frozenset(
@@ -1154,8 +1158,7 @@ class Engine:
             others = frozenset(q.terms.words) - measures
             by = replace(q, terms=q.terms.without(others)) if measures else q
             stating = [] if times else [(f, n) for f in facts if (n := stated_number(f, by))]
-            measured = bool(measures)
-            if measured and len(stating) != 1:
+            if measures and len(stating) != 1:
                 # "How many copies of Abai's works were printed?", «көрмеге неше адам
                 # келді?»: copies and people are no facts to count; only a number a fact
                 # states would answer, and none does.
