@@ -1,4 +1,4 @@
-"""The evals: ``python -m benchmarks.eval [--set dev|test|test2|test3] [-v] [--json]``.
+"""The evals: ``python -m benchmarks.eval [--set dev|test|test2|test3|test4] [-v] [--json]``.
 
 - ``dev`` (the default): ``tests/eval/*.yaml``, written by the people who wrote the facts and
   tuned the engine. Tune on this one.
@@ -9,6 +9,8 @@
   before that session's engine changes. Its misses were read after that session's engine work,
   so it is no longer quite unseen either.
 - ``test3``: ``tests/heldout3/*.yaml``, written the same way at the start of the fourth session,
+  before that session's engine changes. Its misses were read after that session's engine work.
+- ``test4``: ``tests/heldout4/*.yaml``, written the same way at the start of the fifth session,
   before that session's engine changes; its misses are not read. Report it first.
 
 Prints accuracy per language and per kind, counted per turn (a conversation's turns are asked in
@@ -41,6 +43,7 @@ SETS = {
     "test": ROOT / "tests" / "heldout",
     "test2": ROOT / "tests" / "heldout2",
     "test3": ROOT / "tests" / "heldout3",
+    "test4": ROOT / "tests" / "heldout4",
 }
 
 
