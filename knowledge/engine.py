@@ -170,6 +170,7 @@ class Engine:
         self._dated = {}
         self._dated_terms = {}
         self._ranked = {}
+        self.index.new_question()
         reply: Lang = lang or q.lang or (context.lang if context else None) or fallback_lang
         answer = await self._answer(q, reply, context)
         if answer.kind == "none" and context is not None and self._short_followup(q, answer):

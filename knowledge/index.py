@@ -160,7 +160,17 @@ class Candidate:
     start_key: int | None
     #: The fact's kind of event (``Fact.event``), known without decoding the fact.
     event: str
-    data: str
+    #: The index the row was read from: a row read without its JSON reads it from there.
+    index: FactIndex | None
+
+    @_once
+    def data(self) -> str:
+        """The fact's JSON: read with the row when rows are kept (:data:`ROW_CACHE`), else
+        only when the fact is decoded (a year's 120 rows at 100,000 facts, of which the
+        reply shows 6, are 140 KB of JSON that nothing reads)."""
+        if self.index is None:
+            raise LookupError(f"fact row {self.rowid} was read without its data")
+        return self.index.data_of(self.rowid)
 
     @_once
     def terms(self) -> frozenset[str]:
@@ -177,11 +187,10 @@ class Candidate:
         return loads_fact(self.data)
 
 
-_ROW = (
-    "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.event,"
-    " f.data"
-    " FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid"
-)
+_COLUMNS = "f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key, f.event"
+#: A row with its data (kept in the row cache), and without it (read when decoded).
+_ROW = f"SELECT {_COLUMNS}, f.data FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid"
+_LEAN_ROW = f"SELECT {_COLUMNS} FROM kx_fact f LEFT JOIN kx_date d ON d.fact = f.rowid"
 
 
 # -- the key --------------------------------------------------------------------------------
@@ -391,6 +400,13 @@ class FactIndex:
         #: The tags (and ``event:`` kinds) some fact has.
         self.tags: frozenset[str] = frozenset(json.loads(meta["tags"]))
         self._cache: dict[int, Candidate] = {}
+        #: Per question (:meth:`new_question` empties them): the rows read, when no rows are
+        #: kept, and the rowids each search and date read found. A question's rankings (its
+        #: words, without its kind words, without its date) search the same rare terms and
+        #: read the same year, and share the rows' parsed terms.
+        self._recent: dict[int, Candidate] = {}
+        self._searched: dict[tuple[tuple[str, ...], int], list[int]] = {}
+        self._dated: dict[tuple[int, int], tuple[int, list[Candidate]]] = {}
         self._df: dict[str, int] | None = None
         self._doclen: Any = None  # k1 * (1 - b + b * len / avg) per rowid, as numpy loads it
         self._doclen_list: list[float] = []  # the same, as Python floats
@@ -486,7 +502,18 @@ class FactIndex:
         """
         if not terms:
             return []
-        return await self._in_order(await self._bm25_postings(terms, limit))
+        key = (tuple(terms), limit)
+        found = self._searched.get(key)
+        if found is None:
+            found = self._searched[key] = await self._bm25_postings(terms, limit)
+        return await self._in_order(found)
+
+    def new_question(self) -> None:
+        """Forget what the last question read (the index does not change, so this only
+        bounds the memory: the rows of one question, not of every question)."""
+        self._recent = {}
+        self._searched = {}
+        self._dated = {}
 
     async def _bm25_postings(self, terms: Sequence[str], limit: int) -> list[int]:
         """The ``limit`` best rowids by BM25 as FTS5 computes it, from the terms' postings."""
@@ -555,19 +582,33 @@ class FactIndex:
 
     async def rows(self, rowids: Sequence[int] | range) -> dict[int, Candidate]:
         """Fact rows by rowid, from the cache or (one query for the rest) the database."""
-        cache = self._cache
+        cache = self._cache if self.n_facts <= ROW_CACHE else self._recent
+        if len(cache) > ROW_CACHE:
+            self.new_question()  # reads outside a question's (no ask between): a bound all the same
+            cache = self._recent
         out = {i: cache[i] for i in rowids if i in cache}
         missing = [i for i in rowids if i not in out]
         if missing:
             marks = ",".join("?" * len(missing))
-            sql = f"{_ROW} WHERE f.rowid IN ({marks})"
-            keep = self.n_facts <= ROW_CACHE
-            for r in self._all(sql, tuple(missing)):
-                c = _candidate(r)
-                out[c.rowid] = c
-                if keep:
-                    cache[c.rowid] = c
+            if self.n_facts <= ROW_CACHE:
+                for r in self._all(f"{_ROW} WHERE f.rowid IN ({marks})", tuple(missing)):
+                    cache[r[0]] = out[r[0]] = _candidate(r, None)
+            else:
+                for r in self._all(f"{_LEAN_ROW} WHERE f.rowid IN ({marks})", tuple(missing)):
+                    cache[r[0]] = out[r[0]] = _candidate(r, self)
         return out
+
+    def data_of(self, rowid: int) -> str:
+        """One fact's JSON, by rowid (a row read without it, when its fact is decoded)."""
+        try:
+            found = self._all("SELECT data FROM kx_fact WHERE rowid = ?", (rowid,))
+        except sqlite3.ProgrammingError as e:
+            # The engine was closed (after /reload, once its grace period is over) before a
+            # reply read this fact: say so, not SQLite's "closed database".
+            raise LookupError(f"fact row {rowid}: index {self.key[:12]} is closed") from e
+        if not found:
+            raise LookupError(f"no fact row {rowid} in index {self.key[:12]}")
+        return str(found[0][0])
 
     async def _in_order(self, rowids: Sequence[int]) -> list[Candidate]:
         rows = await self.rows(rowids)
@@ -580,19 +621,34 @@ class FactIndex:
         return (start - self._span) * 10000, (end + 1) * 10000, start
 
     async def by_dates(self, start: int, end: int, limit: int = 500) -> list[Candidate]:
-        """Facts whose date overlaps the years ``start..end``, in date order."""
+        """Facts whose date overlaps the years ``start..end``, in date order.
+
+        Within a question, a read of the same years with a LIMIT at least as large answers
+        it: its first ``limit`` rows are this read's (the same order, cut later)."""
+        done = self._dated.get((start, end))
+        if done is not None and (done[0] >= limit or len(done[1]) < done[0]):
+            return done[1][:limit]
         where = "start_key >= ? AND start_key < ? AND end_year >= ? ORDER BY start_key, fact"
         params = (*self._date_range(start, end), limit)
         if self.n_facts > ROW_CACHE:
-            # No rows are kept: read them in the same walk of the date index.
+            # No rows are kept: read them in the same walk of the date index (the rows this
+            # question has already read are the same objects, their terms parsed once).
             sql = (
-                "SELECT f.rowid, f.id, f.terms, f.head, d.start_year, d.end_year, d.start_key,"
-                " f.event, f.data FROM kx_date d CROSS JOIN kx_fact f ON f.rowid = d.fact"
+                f"SELECT {_COLUMNS} FROM kx_date d CROSS JOIN kx_fact f ON f.rowid = d.fact"
                 f" WHERE {where} LIMIT ?"
             )
-            return [_candidate(r) for r in self._all(sql, params)]
-        hits = self._all(f"SELECT fact FROM kx_date WHERE {where} LIMIT ?", params)
-        return await self._in_order([int(r[0]) for r in hits])
+            recent = self._recent
+            rows = []
+            for r in self._all(sql, params):
+                c = recent.get(r[0])
+                if c is None:
+                    c = recent[r[0]] = _candidate(r, self)
+                rows.append(c)
+        else:
+            hits = self._all(f"SELECT fact FROM kx_date WHERE {where} LIMIT ?", params)
+            rows = await self._in_order([int(r[0]) for r in hits])
+        self._dated[(start, end)] = (limit, rows)
+        return rows
 
     async def count_dates(self, start: int, end: int) -> int:
         sql = (
@@ -818,7 +874,8 @@ def _remove_others(keep: Path) -> None:
             pass
 
 
-#: Candidate's fields in the order of a row of :data:`_ROW`.
+#: Candidate's fields in the order of a row of :data:`_ROW` (whose last column, ``data``, a
+#: lean row lacks).
 _FIELDS = (
     "rowid",
     "fact_id",
@@ -832,12 +889,18 @@ _FIELDS = (
 )
 
 
-def _candidate(r: Sequence[Any]) -> Candidate:
+def _candidate(r: Sequence[Any], index: FactIndex | None) -> Candidate:
     """A row as a :class:`Candidate`, made without the frozen dataclass's ``__init__`` (one
     ``object.__setattr__`` per field: a third of a year list's rows' cost at 100,000 facts).
-    The row's values are what :data:`_ROW` selects: SQLite's ints and strs, NULL for no date."""
+    The row's values are what :data:`_ROW` or :data:`_LEAN_ROW` selects: SQLite's ints and
+    strs, NULL for no date. ``index``: where a lean row reads its data (None: the row has it)."""
     c = object.__new__(Candidate)
-    c.__dict__.update(zip(_FIELDS, r, strict=True))
+    d = c.__dict__
+    if index is None:
+        d.update(zip(_FIELDS, r, strict=True))
+    else:
+        d.update(zip(_FIELDS[:-1], r, strict=True))
+    d["index"] = index
     return c
 
 

@@ -18,6 +18,7 @@ from knowledge import index as ix
 from knowledge.analyze import Analyzer
 from knowledge.engine import Engine
 from knowledge.factbase import DEFAULT_FACTS_DIR, DEFAULT_NAMES, DEFAULT_SOURCES, load_facts
+from knowledge.models import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
 DIPLOMATIC = "When were diplomatic relations established?"
@@ -255,6 +256,11 @@ def test_the_build_analyzer_reads_a_text_token_by_token_as_a_whole(text: str) ->
         assert memo.loose_norm(text) == ix.loose(ix.normalise(text))
 
 
+def _read(answer: Answer) -> dict[str, object]:
+    """An answer as plain data, its hits' facts read (while its engine is open)."""
+    return {**answer.model_dump(), "hits": [(h.id, h.score, h.fact) for h in answer.hits]}
+
+
 async def test_a_fact_base_too_big_for_the_row_cache_gives_the_same_answers_uncached(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -262,15 +268,41 @@ async def test_a_fact_base_too_big_for_the_row_cache_gives_the_same_answers_unca
     questions = [DIPLOMATIC, "What happened in 2004?", "Which cities hosted culture days?", "xyz"]
     engine = await Engine.open(tmp_path / "a.sqlite3", base)
     try:
-        cached = [await engine.ask(q) for q in questions]
+        cached = [_read(await engine.ask(q)) for q in questions]
         assert engine.index._cache  # the packaged fact base fits: its rows are kept
     finally:
         await engine.close()
     monkeypatch.setattr(ix, "ROW_CACHE", len(base.facts) - 1)
     engine = await Engine.open(tmp_path / "b.sqlite3", base)
     try:
-        uncached = [await engine.ask(q) for q in questions]
+        uncached = [_read(await engine.ask(q)) for q in questions]
         assert not engine.index._cache  # read from SQLite each time, nothing kept
     finally:
         await engine.close()
-    assert [a.model_dump() for a in uncached] == [a.model_dump() for a in cached]
+    assert uncached == cached
+
+
+async def test_rows_too_many_to_keep_read_their_json_only_when_their_fact_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = load_facts()
+    monkeypatch.setattr(ix, "ROW_CACHE", len(base.facts) - 1)
+    engine = await Engine.open(tmp_path / "b.sqlite3", base)
+    reads: list[int] = []
+    data_of = engine.index.data_of
+
+    def counted(rowid: int) -> str:
+        reads.append(rowid)
+        return data_of(rowid)
+
+    monkeypatch.setattr(engine.index, "data_of", counted)
+    try:
+        rows = await engine.index.by_dates(2000, 2009)
+        assert len(rows) > 1 and reads == []
+        assert rows[0].fact.id == rows[0].fact_id and reads == [rows[0].rowid]
+        answer = await engine.ask("What happened in the 2000s?")
+        unread = answer.hits[-1]
+    finally:
+        await engine.close()
+    with pytest.raises(LookupError, match="closed"):
+        unread.fact  # noqa: B018 (read for its error)
