@@ -57,6 +57,14 @@ YEAR_OFF_LEAD = 1.15
 NAMED_SHARE = 0.8
 #: A refused question of at most this many specific words is tried again as a follow-up.
 SHORT_FOLLOWUP_WORDS = 2
+#: A fact below the threshold answers when it scores at least LEAD_FLOOR, covers at least
+#: LEAD_COVERAGE of the question's weight, leads the next fact by LEAD_RATIO, and shares at
+#: least LEAD_MIN_WORDS specific words that are no names with the question
+#: (:meth:`Engine._bar`).
+LEAD_FLOOR = 40.0
+LEAD_COVERAGE = 0.45
+LEAD_RATIO = 1.5
+LEAD_MIN_WORDS = 2
 #: Further facts join the top one in a ``fact`` answer if they score at least this share of it.
 RUNNER_UP_SHARE = 0.92
 #: A question asking for a detail (who, where, when, how much) may be answered by a fact
@@ -821,11 +829,12 @@ class Engine:
                 of_kind = [s for s in again if s.cand.event in q.kinds]
                 if of_kind and of_kind[0].score >= CONFIDENCE_THRESHOLD:
                     scored, best = of_kind, of_kind[0].score
-        if best >= CONFIDENCE_THRESHOLD:
+        bar = self._bar(scored, q)
+        if best >= bar:
             near = [
                 s
                 for s in scored[: MAX_FACT_HITS * 2]
-                if s.score >= max(CONFIDENCE_THRESHOLD, best * RUNNER_UP_SHARE)
+                if s.score >= max(bar, best * RUNNER_UP_SHARE)
             ]
             pool = scored
             named = self._names_asked(q)
@@ -835,7 +844,7 @@ class Engine:
                 naming = [
                     s
                     for s in scored[: MAX_FACT_HITS * 2]
-                    if s.score >= CONFIDENCE_THRESHOLD * NAMED_SHARE
+                    if s.score >= bar * NAMED_SHARE
                     and all(self._mentions_name(s.cand, g, ids) for g, ids in named)
                 ]
                 if not naming:
@@ -851,11 +860,7 @@ class Engine:
                 # for among all the confident ones ("how much money did China give for
                 # education?": the declarations on education lead, the grant states the sum).
                 share = 0.0 if detail == "number" else DETAIL_SHARE
-                wider = [
-                    s
-                    for s in pool[: MAX_FACT_HITS * 2]
-                    if s.score >= max(CONFIDENCE_THRESHOLD, best * share)
-                ]
+                wider = [s for s in pool[: MAX_FACT_HITS * 2] if s.score >= max(bar, best * share)]
                 told = [s for s in wider if self._tells(self._fact(s.cand), q, detail)]
                 if not told and not named and (detail == "number" or q.kinds):
                     # Only the first few candidates get a full score; a sum may be further
@@ -866,7 +871,7 @@ class Engine:
                     told = [
                         s
                         for s in self._focus(q, deeper)[:DETAIL_DEPTH]
-                        if s.score >= CONFIDENCE_THRESHOLD
+                        if s.score >= bar
                         and (detail == "number" or s.cand.event in q.kinds)
                         and self._tells(self._fact(s.cand), q, detail)
                     ][:1]
@@ -891,6 +896,31 @@ class Engine:
                 return answer.model_copy(update={"kind": "fact", "years": None})
             return answer
         return await self._none(q, lang, [s.cand for s in scored[:3]])
+
+    def _bar(self, scored: list[Scored], q: Question) -> float:
+        """The score a fact answer needs: :data:`CONFIDENCE_THRESHOLD`, or less for a fact
+        that covers about half the question's weight and leads the next by far ("relations
+        started as good-neighbourly, but what level did they reach?": its framing words are
+        in no fact, so no fact covers them all, and the one fact that covers the rest stands
+        out). What it covers must be more than names: «билеты на поезд Алматы Урумчи» shares
+        only its two cities with the days of Almaty's culture in Urumqi."""
+        if not scored or scored[0].score >= CONFIDENCE_THRESHOLD:
+            return CONFIDENCE_THRESHOLD
+        top = scored[0]
+        runner_up = scored[1].score if len(scored) > 1 else 0.0
+        if (
+            top.score < LEAD_FLOOR
+            or top.coverage < LEAD_COVERAGE
+            or top.score < LEAD_RATIO * runner_up
+        ):
+            return CONFIDENCE_THRESHOLD
+        terms = top.cand.terms
+        covered = [
+            g
+            for g in q.terms.specific
+            if g.isdisjoint(self.name_terms) and not terms.isdisjoint(self.ranker.correct(g))
+        ]
+        return top.score if len(covered) >= LEAD_MIN_WORDS else CONFIDENCE_THRESHOLD
 
     async def _a_year_off(self, q: Question, date: DateQuery | None) -> Scored | None:
         """ "Were diplomatic relations established in 1991?": the words point clearly to one

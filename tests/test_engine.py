@@ -327,3 +327,26 @@ async def test_a_follow_up_of_a_refusal_about_nothing_is_refused_too(engine: Eng
     assert c.kind == "none" and c.missing == "who"
     d = await engine.ask("when was it held?", context=c.context)
     assert d.kind == "fact" and d.facts[0].id == "chinese-bridge-contest"
+
+
+async def test_a_fact_below_the_threshold_answers_only_when_it_leads_by_far_on_words_not_names(
+    engine: Engine,
+) -> None:
+    from dataclasses import replace
+
+    from knowledge.engine import CONFIDENCE_THRESHOLD
+
+    q = engine._understood("relations were good neighbourly at first: what level did they reach?")
+    ranked = await engine.ranker.rank(q.terms, None)
+    assert ranked[0].cand.fact_id == "good-neighbours-to-strategic"
+    top, second = replace(ranked[0], score=44.0, coverage=0.5), replace(ranked[1], score=20.0)
+    assert engine._bar([top, second], q) == 44.0
+    close = replace(second, score=40.0)
+    assert engine._bar([top, close], q) == CONFIDENCE_THRESHOLD  # no clear lead
+    weak = replace(top, coverage=0.3)
+    assert engine._bar([weak, second], q) == CONFIDENCE_THRESHOLD  # covers too little
+    # The same lead on nothing but two cities is no answer.
+    trains = engine._understood("поезд алматы урумчи")
+    ranked = await engine.ranker.rank(trains.terms, None)
+    top = replace(ranked[0], score=44.0, coverage=0.5)
+    assert engine._bar([top, replace(ranked[1], score=20.0)], trains) == CONFIDENCE_THRESHOLD
