@@ -86,6 +86,8 @@ LIST_THRESHOLD_SHARE = 1.0
 LIST_MIN_COVERAGE = 0.3
 LIST_CANDIDATES = 60
 MAX_LIST = 40
+#: A list is completed by the facts another fact counts ("two delegations") up to this many.
+MAX_COUNTED_LINK = 6
 #: Topic words narrow a list of one event kind only to fewer than this share of the kind.
 KIND_NARROWS = 0.6
 #: A fact naming the question's rarest word (in at most FOCUS_MAX_DF facts) only in its text,
@@ -578,6 +580,10 @@ class Engine:
             held = await self._held_in(q, lang)
             if held is not None:
                 return held
+        if q.intent == "list" and "ask_amount" in q.cues:
+            # «2015 жылғы келісімшарттардың сомасы қанша?»: "how much" asks for one sum, which
+            # only a fact stating it gives; the agreements themselves are no answer.
+            return await self._fact_answer(replace(q, intent="fact"), lang)
         if q.intent in ("list", "count"):
             return await self._list(q, lang)
         if (
@@ -1160,6 +1166,8 @@ class Engine:
             return await self._date_answer(q, lang) if fallback else self._no_list(q, lang)
         if not facts:
             return await self._none(q, lang, [])
+        if q.intent == "list" and q.order is None:
+            facts = await self._with_the_counted(q, facts, date)
         if q.order is not None and facts:
             dated = [f for f in facts if f.date] or facts
             one = dated[0] if q.order == "first" else dated[-1]
@@ -1252,6 +1260,54 @@ class Engine:
     def _no_list(q: Question, lang: Lang) -> Answer:
         """What :meth:`_list` without ``fallback`` gives a question that is no list."""
         return Answer(question=q.text, lang=lang, kind="none", intent=q.intent)
+
+    async def _with_the_counted(
+        self, q: Question, facts: list[Fact], date: DateQuery | None
+    ) -> list[Fact]:
+        """A list, with the facts another one counts: "which delegations went to China in
+        2003?" finds the youth delegation's visit; the musicians' fact says "two delegations
+        ... the first", and the second is the youth's. The facts of that fact's year that
+        share the counted word with it join the list when, with them, it has the stated
+        number of items exactly; otherwise the list stays as it is."""
+        # The counting fact is among the list or near the question: the exact count below is
+        # the evidence, so it need not be a confident answer on its own.
+        near = [
+            self._fact(s.cand)
+            for s in (await self._rank(q.terms, date))[:MAX_FACT_HITS]
+            if s.score >= DATE_FALLBACK_SCORE
+        ]
+        counted = next(((f, n) for f in [*facts, *near] if (n := stated_number(f, q))), None)
+        if counted is None:
+            return facts
+        fact, n = counted
+        ids = {f.id for f in facts} | {fact.id}
+        if fact.date is None or not len(facts) < n <= MAX_COUNTED_LINK:
+            return facts
+        year = fact.date.start.year
+        rows = await self._by_dates(year, year)
+        own = next((c for c in rows if c.fact_id == fact.id), None)
+        if own is None:
+            return facts
+        # The question's words the counting fact holds, numbers aside ("делегации", not "две").
+        shared = [
+            g
+            for w, g in zip(q.terms.words, q.terms.groups, strict=True)
+            if g in q.terms.specific and w not in NUMBER_WORDS and _mentions(own.terms, g)
+        ]
+        more = [
+            c
+            for c in rows
+            if c.fact_id not in ids
+            and c.start_year == year
+            and any(_mentions(c.terms, g) for g in shared)
+        ]
+        if len(ids) + len(more) != n:
+            return facts
+        joined = {f.id: f for f in facts}
+        joined.setdefault(fact.id, fact)
+        for c in more:
+            joined[c.fact_id] = self._fact(c)
+        return sorted(joined.values(), key=lambda f: f.sort_key)
 
     async def _counted_elsewhere(
         self, q: Question, date: DateQuery | None

@@ -350,3 +350,21 @@ async def test_a_fact_below_the_threshold_answers_only_when_it_leads_by_far_on_w
     ranked = await engine.ranker.rank(trains.terms, None)
     top = replace(ranked[0], score=44.0, coverage=0.5)
     assert engine._bar([top, replace(ranked[1], score=20.0)], trains) == CONFIDENCE_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which delegations from Kazakhstan travelled to China in 2003?",
+        "какие делегации Казахстана побывали в Китае в 2003 году?",
+    ],
+)
+async def test_a_list_takes_in_the_facts_another_fact_counts(engine: Engine, question: str) -> None:
+    # One fact says "two delegations ... the first, of musicians"; the second (the youth's) is
+    # another fact of the same year, and of another kind of event (a visit, not a contest).
+    answer = await engine.ask(question)
+    assert answer.kind == "list"
+    assert {h.id for h in answer.hits} == {
+        "musicians-xiamen-contest-2003",
+        "youth-delegation-china-2003",
+    }
