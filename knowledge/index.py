@@ -299,7 +299,8 @@ def stemmer_data(facts: Iterable[Fact]) -> tuple[list[str], list[str]]:
     # Normalised token by token, as the build's analyzer does (see _BuildAnalyzer).
     seen = set(chain.from_iterable(words(normalise(tok)) for tok in tokens))
     found = {w for w in seen if not is_latin(w) and not w.isdigit()}
-    return sorted(found | learned_stems(found)), sorted(protected_from_vocabulary(found))
+    learned = learned_stems(found)
+    return sorted(found | learned), sorted(protected_from_vocabulary(found, learned))
 
 
 class _BuildAnalyzer(Analyzer):

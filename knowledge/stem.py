@@ -53,6 +53,9 @@ KK_MIN_STEM = 3
 #: ...and shorter than this, not even when the vocabulary knows them (ел, елі, елдің).
 KK_MIN_KNOWN_STEM = 2
 
+#: A plural is read as its stem (not kept whole) only from a stem this long: «күндер» (the
+#: culture days) stays a word, not the «күн» of every date.
+KK_MIN_PLURAL_STEM = 4
 #: Words whose ending only looks like a suffix.
 KK_PROTECTED_BASE = frozenset(
     loose(w)
@@ -147,17 +150,28 @@ def learned_stems(kk_words: Iterable[str], min_words: int = 2) -> set[str]:
     return {r for r, n in counts.items() if n >= min_words}
 
 
-def protected_from_vocabulary(kk_words: Iterable[str]) -> set[str]:
+def protected_from_vocabulary(kk_words: Iterable[str], stems: Iterable[str] = ()) -> set[str]:
     """Words that are stems of other words in the same vocabulary: do not strip them.
 
     If both ``астана`` and ``астанада`` occur, ``астана`` is a stem, whatever its ending.
+    A plural is no stem, though: ``делегациялар`` is ``делегация`` + -лар even when the
+    vocabulary also has ``делегациялары``, so a question's «делегациялар» meets the facts'
+    «делегация». ``stems``: further stems a plural may be of (:func:`learned_stems`).
     """
     vocab = {loose(w) for w in kk_words}
+    known = vocab | {loose(w) for w in stems}
     out = set()
     for w in vocab:
         if len(w) <= KK_MIN_STEM:
             continue
-        if any(w + suf in vocab for suf in KK_ALL_SUFFIXES):
+        # A plural, with or without the possessive (делегациялар, сапарлары).
+        bare = {w, *(w[: -len(p)] for p in KK_POSSESSIVE if w.endswith(p))}
+        plural = any(
+            b.endswith(suf) and len(b) - len(suf) >= KK_MIN_PLURAL_STEM and b[: -len(suf)] in known
+            for b in bare
+            for suf in KK_PLURAL
+        )
+        if not plural and any(w + suf in vocab for suf in KK_ALL_SUFFIXES):
             out.add(w)
     return out
 

@@ -357,6 +357,7 @@ async def test_a_fact_below_the_threshold_answers_only_when_it_leads_by_far_on_w
     [
         "which delegations from Kazakhstan travelled to China in 2003?",
         "какие делегации Казахстана побывали в Китае в 2003 году?",
+        "2003 жылы Қазақстаннан Қытайға қай делегациялар барды?",
     ],
 )
 async def test_a_list_takes_in_the_facts_another_fact_counts(engine: Engine, question: str) -> None:

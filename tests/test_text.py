@@ -103,6 +103,20 @@ def test_kazakh_protected_words_keep_their_ending() -> None:
     assert "гансу" in protected_from_vocabulary(["ганьсу", "ганьсудан"])
 
 
+def test_a_kazakh_plural_is_no_stem_of_its_possessive() -> None:
+    # «делегациялар» is делегация + -лар, though «делегациялары» is a word too; so is
+    # «сапарлары» (сапар + -лар + -ы) beside «сапарларының». «күндер» (the culture days) stays
+    # whole: its stem «күн» is too short to be told from the «күн» of dates.
+    vocab = ["делегация", "делегациялар", "делегациялары", "сапар", "сапарлары"]
+    vocab += ["сапарларының", "күн", "күндер", "күндері"]
+    protected = protected_from_vocabulary(vocab)
+    assert "делегациялар" not in protected and "сапарлары" not in protected
+    assert "кундер" in protected
+    st = KazakhStemmer(protected, known=vocab)
+    assert st.stem("делегациялар") == st.stem("делегация") == "делегация"
+    assert st.stem("сапарлары") == "сапар"
+
+
 def test_snowball_russian_and_english() -> None:
     assert stem_ru("культуры") == stem_ru("культура")
     assert stem_ru("ёлка") == stem_ru("елка")
