@@ -379,22 +379,23 @@ def _day(text: str) -> bool:
     return text.isdigit() and len(text) <= 2 and 1 <= int(text) <= 31
 
 
-#: Number words up to twelve, in the three languages (the article writes "төрт телеарна").
+#: Number words up to twelve, in the three languages (the article writes "төрт телеарна"), with
+#: the Russian oblique cases of two to ten (the facts say «по восьми направлениям»).
 NUMBER_WORDS: dict[str, int] = {
     w: n
     for n, forms in enumerate(
         (
             "",
             "one бір один одна",
-            "two екі два две",
-            "three үш три",
-            "four төрт четыре",
-            "five бес пять",
-            "six алты шесть",
-            "seven жеті семь",
-            "eight сегіз восемь",
-            "nine тоғыз девять",
-            "ten он десять",
+            "two екі два две двух двум двумя",
+            "three үш три трёх трех трём трем тремя",
+            "four төрт четыре четырёх четырех четырём четырем четырьмя",
+            "five бес пять пяти пятью",
+            "six алты шесть шести шестью",
+            "seven жеті семь семи семью",
+            "eight сегіз восемь восьми восемью",
+            "nine тоғыз девять девяти девятью",
+            "ten он десять десяти десятью",
             "eleven одиннадцать",  # Kazakh «он бір» is two words: not a number word
             "twelve двенадцать",
         )

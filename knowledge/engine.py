@@ -1580,9 +1580,30 @@ class Engine:
                     kind="fact",
                     hits=[Hit(fact=self._fact(best), score=100.0)],
                 )
-                answer = self._with_told(answer, q, detail)
+                answer = self._as_stated_count(q, self._with_told(answer, q, detail))
                 return answer.model_copy(update={"context": context_of(q, answer, words)})
-        return await self._on_last_topic(q, lang, ctx, words)
+        on_topic = await self._on_last_topic(q, lang, ctx, words)
+        return None if on_topic is None else self._as_stated_count(q, on_topic)
+
+    def _as_stated_count(self, q: Question, answer: Answer) -> Answer:
+        """A "how many" follow-up answered by one fact: the number that fact states, as a
+        count ("how many directions does its cultural part have?" after the 2003 programme,
+        which says "eight directions"). The answer as it is when it states none."""
+        if q.intent != "count" or answer.kind != "fact" or len(answer.hits) != 1:
+            return answer
+        fact = answer.hits[0].fact
+        n = stated_number(fact, q)
+        if n is None:
+            return answer
+        return answer.model_copy(
+            update={
+                "kind": "list",
+                "intent": "count",
+                "items": list_items([fact], q.target, answer.lang, self.names),
+                "count": n,
+                "count_stated": True,
+            }
+        )
 
     async def _on_last_topic(
         self, q: Question, lang: Lang, ctx: Context, words: list[str]

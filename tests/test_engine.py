@@ -369,3 +369,21 @@ async def test_a_list_takes_in_the_facts_another_fact_counts(engine: Engine, que
         "musicians-xiamen-contest-2003",
         "youth-delegation-china-2003",
     }
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("What programme was signed in 2003?", "how many directions does its cultural part have?"),
+        ("программа сотрудничества 2003-2008", "а сколько в ней направлений по культуре?"),
+        ("2003 жылы қандай бағдарламаға қол қойылды?", "онда неше бағыт бар?"),
+    ],
+)
+async def test_how_many_after_a_fact_is_the_number_that_fact_states(
+    engine: Engine, first: str, then: str
+) -> None:
+    answer = await engine.ask(first)
+    assert answer.hits[0].id == "programme-2003-2008"
+    count = await engine.ask(then, context=answer.context)
+    assert (count.intent, count.count, count.count_stated) == ("count", 8, True)
+    assert [h.id for h in count.hits] == ["programme-2003-2008"]
