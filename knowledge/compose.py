@@ -104,7 +104,18 @@ def _keys(f: Fact, target: str | None, lang: Lang, names: Mapping[str, Name]) ->
         return named(f.people, ("person",))
     if target == "works":
         return [w.get(lang) for w in f.works]
+    if target == "languages":
+        return [LANGUAGE_NAMES[code][lang] for code in f.languages]
     return []
+
+
+#: The languages of ``Fact.languages``, named in each reply language.
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "kk": {"kk": "қазақ тілі", "ru": "казахский язык", "en": "Kazakh"},
+    "ru": {"kk": "орыс тілі", "ru": "русский язык", "en": "Russian"},
+    "zh": {"kk": "қытай тілі", "ru": "китайский язык", "en": "Chinese"},
+    "en": {"kk": "ағылшын тілі", "ru": "английский язык", "en": "English"},
+}
 
 
 def context_of(q: Question, answer: Answer, words: Sequence[str] | None = None) -> Context:

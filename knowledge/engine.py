@@ -1143,6 +1143,10 @@ class Engine:
         or a fact, and answers anything else as a fact question (which gives those events).
         """
         date = self._bounded(q.date)
+        if q.intent == "count" and any(self.lexicon.has("languages", w) for w in q.terms.words):
+            in_languages = await self._languages_count(q, lang, date)
+            if in_languages is not None:
+                return in_languages
         target_only = q.terms.only(q.target_words)
         if not q.has_content or q.terms.only_generic or (target_only and not q.kinds):
             if not fallback:
@@ -1255,6 +1259,41 @@ class Engine:
             count=count,
             count_stated=stated,
         )
+
+    async def _languages_count(
+        self, q: Question, lang: Lang, date: DateQuery | None
+    ) -> Answer | None:
+        """ "In how many languages was the '5 years' collection printed?": the languages the
+        fact of that work names (``Fact.languages``: Kazakh, Russian and Chinese), counted.
+        None when the question asks about no publication («сколько языков знает Назарбаев?»)
+        or its fact names no languages."""
+        if "publication" not in q.kinds and q.target != "works":
+            return None
+        named = self._names_asked(q)
+        for s in (await self._rank(q.terms, date))[:MAX_FACT_HITS]:
+            if s.score < CONFIDENCE_THRESHOLD * NAMED_SHARE:
+                break
+            if not all(self._mentions_name(s.cand, g, ids) for g, ids in named):
+                continue  # "Nazarbayev's books": not the '5 years' collection
+            fact = self._fact(s.cand)
+            if len(fact.languages) == 1:
+                # "Translated into Chinese": one language named is no count of them (the
+                # article does not say there were no others); the fact itself answers.
+                return Answer(
+                    question=q.text, lang=lang, kind="fact", hits=[Hit(fact=fact, score=100.0)]
+                )
+            if fact.languages:
+                return Answer(
+                    question=q.text,
+                    lang=lang,
+                    kind="list",
+                    intent="count",
+                    hits=[Hit(fact=fact, score=100.0)],
+                    items=list_items([fact], "languages", lang, self.names),
+                    count=len(fact.languages),
+                    count_stated=True,
+                )
+        return None
 
     @staticmethod
     def _no_list(q: Question, lang: Lang) -> Answer:

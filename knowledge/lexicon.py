@@ -57,6 +57,7 @@ LISTS: tuple[str, ...] = (
     "sooner",
     "later",
     "measure",
+    "languages",
     "ask_when",
     "ask_where",
     "ask_amount",

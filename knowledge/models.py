@@ -71,6 +71,8 @@ EVENT_KINDS: tuple[str, ...] = (
 
 #: The two countries of the article, as a fact's ``host`` or ``guest`` or a name's ``country``.
 Country = Literal["KZ", "CN"]
+#: A language a work is published or translated in: Kazakh, Russian, Chinese, English.
+WorkLanguage = Literal["kk", "ru", "zh", "en"]
 #: How much of a fact's date the article's own words give (see ``Fact.date_given``).
 DatePrecision = Literal["day", "month", "year", "none"]
 _PRECISION_RANK = {"none": 0, "year": 1, "month": 2, "day": 3}
@@ -261,7 +263,9 @@ class Fact(_Strict):
     country that came (the Days of Kazakhstan's culture in China: host CN, guest KZ).
     ``places`` are where the event took place; ``places``, ``people`` and ``orgs`` hold keys of
     knowledge/names.yaml. ``works`` are titles (books, documents, films, programmes) the article
-    names for this fact. ``more_sources`` are further passages the text rests on, each with the
+    names for this fact. ``languages`` are the languages the article says the fact's work was
+    published or translated in («қазақ, орыс және қытай тілдерінде»), each once.
+    ``more_sources`` are further passages the text rests on, each with the
     reference that stands after its own sentence.
     """
 
@@ -278,12 +282,20 @@ class Fact(_Strict):
     people: list[str] = Field(default_factory=list)
     orgs: list[str] = Field(default_factory=list)
     works: list[Texts] = Field(default_factory=list)
+    languages: list[WorkLanguage] = Field(default_factory=list)
     tags: list[str] = Field(min_length=1)
     aliases: Aliases = Field(default_factory=Aliases)
     note: Texts | None = None
     featured: bool = False
     source: Source
     more_sources: list[Source] = Field(default_factory=list)
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError(f"languages repeat: {v}")
+        return v
 
     @field_validator("id")
     @classmethod

@@ -387,3 +387,28 @@ async def test_how_many_after_a_fact_is_the_number_that_fact_states(
     count = await engine.ask(then, context=answer.context)
     assert (count.intent, count.count, count.count_stated) == ("count", 8, True)
     assert [h.id for h in count.hits] == ["programme-2003-2008"]
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("in how many languages did the '5 years' book come out?", "five-years-collection-1997"),
+        ("на скольких языках вышли другие книги Назарбаева в Китае?", "nazarbayev-books-in-china"),
+        ("«5 жыл» құжаттар жинағы неше тілде шықты?", "five-years-collection-1997"),
+    ],
+)
+async def test_how_many_languages_counts_the_languages_the_fact_names(
+    engine: Engine, question: str, fact_id: str
+) -> None:
+    answer = await engine.ask(question)
+    assert (answer.intent, answer.count, answer.count_stated) == ("count", 3, True)
+    assert [h.id for h in answer.hits] == [fact_id]
+    assert len(answer.items) == 3  # one line per language, in the asker's language
+
+
+async def test_languages_are_counted_only_for_a_publication(engine: Engine) -> None:
+    # Nazarbayev's books came out in three languages; what he speaks the article never says.
+    assert (await engine.ask("сколько языков знает Назарбаев?")).kind == "none"
+    # One language named is no count: the fact answers ("translated into Chinese").
+    one = await engine.ask("into how many languages were Abai's works translated?")
+    assert one.kind == "fact" and one.count is None

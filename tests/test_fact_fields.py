@@ -79,6 +79,8 @@ FACT_ERRORS = [
     ({"places": ["sco"]}, "places.0", "is a org"),
     ({"works": [{"kk": "Кітап", "en": "Book"}]}, "works.0.ru", "required"),
     ({"works": ["Book"]}, "works.0", "valid dictionary"),
+    ({"languages": ["fr"]}, "languages.0", "'kk', 'ru', 'zh' or 'en'"),
+    ({"languages": ["kk", "kk"]}, "languages", "repeat"),
     (
         {"more_sources": [{"location": "body, para 1", "ref": 99, "quote": "x"}]},
         "more_sources.0.ref",
@@ -286,6 +288,24 @@ def test_works_are_titles_the_quotes_name(base: FactBase) -> None:
             if score < 90:
                 wrong.append((f.id, w.kk, round(score)))
     assert wrong == []
+
+
+#: How the article's Kazakh names each language ("қaзaқ, opыc жәнe қытaй тілдepіндe").
+_LANGUAGE_STEMS = {"kk": "қазақ", "ru": "орыс", "zh": "қытай", "en": "ағылшын"}
+
+
+def test_languages_are_named_in_the_quotes_beside_a_word_for_language(base: FactBase) -> None:
+    """Each language of a fact is written in its quotes, in the clause that says тіл-."""
+    wrong = []
+    for f in base.facts:
+        if not f.languages:
+            continue
+        clauses = [c for c in re.split(r"[.;]", _quotes(f)) if "тіл" in c]
+        for code in f.languages:
+            if not any(_LANGUAGE_STEMS[code] in c for c in clauses):
+                wrong.append((f.id, code))
+    assert wrong == []
+    assert sum(bool(f.languages) for f in base.facts) >= 4
 
 
 def test_inferred_dates_all_carry_a_note(base: FactBase) -> None:
