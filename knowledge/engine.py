@@ -88,6 +88,8 @@ LIST_CANDIDATES = 60
 MAX_LIST = 40
 #: A list is completed by the facts another fact counts ("two delegations") up to this many.
 MAX_COUNTED_LINK = 6
+#: The topic tag of the facts that record a visit, whatever their kind of event.
+VISITS_TAG = "visits"
 #: Topic words narrow a list of one event kind only to fewer than this share of the kind.
 KIND_NARROWS = 0.6
 #: A fact naming the question's rarest word (in at most FOCUS_MAX_DF facts) only in its text,
@@ -1384,6 +1386,13 @@ class Engine:
         ids: list[str] = []
         for kind in sorted(q.kinds):
             ids += await self.index.ids_with_tag(f"{EVENT_TAG}{kind}", MAX_LIST)
+        named = [self.ranker.correct(g) for g in specific if not g.isdisjoint(self.name_terms)]
+        people = [(g, self._people_named(g)) for g in named]
+        if "visit" in q.kinds and any(p for _, p in people):
+            # "Nazarbayev's visits to China": a fact of another kind may record his visit
+            # (the 1995 Joint Declaration, signed during it); the facts tagged with visits
+            # that name him are his visits too.
+            ids += [i for i in await self.index.ids_with_tag(VISITS_TAG, MAX_LIST) if i not in ids]
 
         def dated(c: Candidate) -> bool:
             return date is None or date_factor(date, c) >= DATE_MATCH
@@ -1393,7 +1402,8 @@ class Engine:
             return "period"  # none of the kind then: the period's own events answer
         if any(not g.isdisjoint(self.topic_terms) for g in specific):
             ranked = await self._rank(other, date, candidates=LIST_CANDIDATES)
-            pool = [s for s in ranked if s.cand.event in q.kinds and dated(s.cand)]
+            listed = {c.rowid for c in cands}
+            pool = [s for s in ranked if s.cand.rowid in listed]
             best = max((s.coverage for s in pool), default=0.0)
             narrowed = [s.cand for s in pool if s.coverage >= best * LIST_SHARE]
             if narrowed and len(narrowed) < len(cands) * KIND_NARROWS:
@@ -1402,8 +1412,6 @@ class Engine:
                 cands = narrowed
         # A name the question gives is in every fact listed: "What did Russia sign with China
         # in 2006?" lists none of 2006's agreements.
-        named = [self.ranker.correct(g) for g in specific if not g.isdisjoint(self.name_terms)]
-        people = [(g, self._people_named(g)) for g in named]
         cands = [c for c in cands if all(self._names_it(c, g, p) for g, p in people)]
         return self._in_direction(q, [self._fact(c) for c in cands[:MAX_LIST]])
 

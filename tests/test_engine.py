@@ -412,3 +412,19 @@ async def test_languages_are_counted_only_for_a_publication(engine: Engine) -> N
     # One language named is no count: the fact answers ("translated into Chinese").
     one = await engine.ask("into how many languages were Abai's works translated?")
     assert one.kind == "fact" and one.count is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["which trips to China did Nazarbayev make?", "назарбаевтың қытайға сапарлары қандай болды?"],
+)
+async def test_a_persons_visits_include_a_fact_of_another_kind_that_records_one(
+    engine: Engine, question: str
+) -> None:
+    # The 1995 Joint Declaration was signed during Nazarbayev's visit: a declaration, tagged
+    # as a visit. Xi's visits to Kazakhstan (where Nazarbayev received him) go the other way.
+    answer = await engine.ask(question)
+    assert answer.kind == "list"
+    ids = [h.id for h in answer.hits]
+    assert "joint-declaration-1995-09-11" in ids and "nazarbayev-beijing-2015-08" in ids
+    assert not any(i.startswith("xi-") for i in ids)

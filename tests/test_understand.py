@@ -522,8 +522,10 @@ async def test_and_another_name_repeats_the_count_for_it(
     assert a.facts and {f.id for f in a.facts} <= xi and all(f.host == "KZ" for f in a.facts)
     b = await engine.ask(then, context=a.context)
     assert b.facts and b.count == len(b.facts)
-    # Nazarbayev's own trips: a person among the facts' people, not Nazarbayev University.
-    assert all(f.event == "visit" and "nursultan-nazarbayev" in f.people for f in b.facts)
+    # Nazarbayev's own trips: a person among the facts' people, not Nazarbayev University;
+    # visits, or facts that record one (the 1995 Declaration, signed during his visit).
+    assert all("visits" in f.tags and "nursultan-nazarbayev" in f.people for f in b.facts)
+    assert "joint-declaration-1995-09-11" in {f.id for f in b.facts}
     assert all(f.host != "KZ" for f in b.facts)
 
 
