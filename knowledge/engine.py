@@ -686,6 +686,8 @@ class Engine:
         ids = [*f.places, *f.orgs] if detail == "where" else [*f.people, *f.orgs]
         if detail == "where" and not ids and self._says_where(f, q):
             return True  # "in each other's capitals": a place, though no name
+        if detail == "who" and not ids and self._says_who(f, q):
+            return True  # "the leaders of the two sides signed it": who, though no name
         asked = q.terms.specific
         named = [
             i
@@ -735,6 +737,18 @@ class Engine:
         asked = set(q.terms.words)
         return any(
             self.lexicon.has("target_places", w) and w not in asked
+            for w in words(normalise(f.text.get("en") + " " + f.text.get("ru")))
+        )
+
+    def _says_who(self, f: Fact, q: Question) -> bool:
+        """Whether the fact's text names a kind of people ("the leaders of the two sides",
+        «руководители двух сторон») the question does not: no question word ("who served as
+        ambassador" names no one)."""
+        asked = set(q.terms.words)
+        return any(
+            self.lexicon.has("target_people", w)
+            and not self.lexicon.has("question", w)
+            and w not in asked
             for w in words(normalise(f.text.get("en") + " " + f.text.get("ru")))
         )
 
@@ -1630,7 +1644,40 @@ class Engine:
                 answer = self._as_stated_count(q, self._with_told(answer, q, detail))
                 return answer.model_copy(update={"context": context_of(q, answer, words)})
         on_topic = await self._on_last_topic(q, lang, ctx, words)
+        # A question with a subject of its own («онда Болашақ туралы айтшы»: «онда» is also
+        # "then") is not about the last fact.
+        own_subject = any(
+            not g.isdisjoint(self.topic_terms) or not g.isdisjoint(self.name_terms)
+            for g in specific
+        )
+        if "anaphor" in q.cues and len(ctx.fact_ids) == 1 and q.date is None and not own_subject:
+            # "What did he propose?" after Xi's 2013 visit: "he" is in the last fact; a fact
+            # that shares none of its names (the 2002 conference, "at the proposal of the
+            # embassy") is no answer about him. The last fact is.
+            (last,) = await self.facts_by_ids(ctx.fact_ids)
+            if on_topic is None or not self._shares_names(on_topic, last):
+                detail = self._asked_detail(replace(q, intent="fact"))
+                if detail is not None and not self._tells(last, q, detail):
+                    shown = await self.index.by_ids(ctx.fact_ids)
+                    return await self._none(q, lang, shown, detail)
+                answer = Answer(
+                    question=q.text, lang=lang, kind="fact", hits=[Hit(fact=last, score=100.0)]
+                )
+                answer = self._as_stated_count(q, self._with_told(answer, q, detail))
+                return answer.model_copy(update={"context": context_of(q, answer, words)})
         return None if on_topic is None else self._as_stated_count(q, on_topic)
+
+    @staticmethod
+    def _shares_names(answer: Answer, last: Fact) -> bool:
+        """Whether an answer's first fact is the last one, or names one of its people,
+        places or organisations."""
+        if not answer.hits:
+            return False
+        f = answer.hits[0].fact
+        if f.id == last.id:
+            return True
+        mine = {*last.people, *last.places, *last.orgs}
+        return not mine.isdisjoint((*f.people, *f.places, *f.orgs))
 
     def _as_stated_count(self, q: Question, answer: Answer) -> Answer:
         """A "how many" follow-up answered by one fact: the number that fact states, as a

@@ -428,3 +428,28 @@ async def test_a_persons_visits_include_a_fact_of_another_kind_that_records_one(
     ids = [h.id for h in answer.hits]
     assert "joint-declaration-1995-09-11" in ids and "nazarbayev-beijing-2015-08" in ids
     assert not any(i.startswith("xi-") for i in ids)
+
+
+async def test_who_signed_is_told_by_a_fact_that_names_the_signers_by_their_office(
+    engine: Engine,
+) -> None:
+    # "It entered into force when the leaders of the two sides signed it": the leaders are who
+    # signed; a direction of the programme that names a youth federation is no signer.
+    answer = await engine.ask("who signed the programme of cooperation for 2003-2008?")
+    assert answer.kind == "fact" and answer.hits[0].id == "programme-2003-2008"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("когда си цзиньпин впервые приехал в казахстан", "и что же он предложил?"),
+        ("when did Xi Jinping first come to Kazakhstan?", "what did he put forward?"),
+    ],
+)
+async def test_a_pronoun_after_one_fact_stays_with_that_fact(
+    engine: Engine, first: str, then: str
+) -> None:
+    answer = await engine.ask(first)
+    assert [h.id for h in answer.hits] == ["xi-nazarbayev-university-2013"]
+    again = await engine.ask(then, context=answer.context)
+    assert again.kind == "fact" and again.hits[0].id == "xi-nazarbayev-university-2013"
