@@ -260,7 +260,16 @@ def _find(toks: list[_Tok], spans: list[tuple[int, int]]) -> DateQuery | None:
         before2 = words[i - 2] if i > 1 else ""
         after = words[j] if j < len(toks) else ""
         lo, hi = i, j
-        if before in _SINCE_BEFORE or before2 == "начиная":
+        inclusive = "включительно" in words[j : j + 3] or "inclusive" in words[j : j + 2]
+        if before in ("including", "through", "thru") or (before == "to" and before2 == "up"):
+            # "up to and including 2000", "up to 2000", "through 2000": the year itself is in.
+            q = DateQuery(None, y, "range")
+            lo = i - 1
+        elif before in _UNTIL_BEFORE and inclusive:
+            # «до 2000 года включительно»
+            q = DateQuery(None, y, "range")
+            lo = i - 1
+        elif before in _SINCE_BEFORE or before2 == "начиная":
             q = DateQuery(y, None, "range")
             lo = i - 1
         elif before in _AFTER_BEFORE:

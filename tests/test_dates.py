@@ -129,3 +129,19 @@ def test_many_years_make_a_period_not_a_comparison() -> None:
     assert d is not None and (d.kind, d.start, d.end) == ("range", 1991, 2015)
     d, _ = parse_dates("1991 or 1992?")
     assert d is not None and d.kind == "compare" and d.years == (1991, 1992)
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("everything up to and including 1997", 1997),
+        ("events up to 2000", 2000),
+        ("what happened through 2003?", 2003),
+        ("что было до 2000 года включительно", 2000),
+        ("что было до 2000 года", 1999),
+        ("before 2000", 1999),
+    ],
+)
+def test_an_open_end_includes_its_year_only_when_it_says_so(text: str, end: int) -> None:
+    date, _ = parse_dates(text)
+    assert date is not None and (date.start, date.end, date.kind) == (None, end, "range")
