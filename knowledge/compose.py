@@ -147,4 +147,6 @@ def context_of(q: Question, answer: Answer, words: Sequence[str] | None = None) 
         guest=q.guest,
         kinds=sorted(q.kinds),
         times="times" in q.cues,
+        count=answer.count,
+        count_stated=answer.count_stated,
     )

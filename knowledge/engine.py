@@ -440,15 +440,28 @@ class Engine:
             # "How many directions does the programme have?", then "list them", «перечисли».
             again = self._again(q, context, context.words, "list", context.host, context.guest)
             return q, _keeps_topic(again, await self._list(again, lang))
+        listed = (
+            context is not None
+            and context.intent in ("list", "count")
+            and q.target == "places"
+            and ("anaphor" in q.cues or not q.terms.without(q.target_words).specific)
+        )
         if (
             context is not None
-            and context.kind in ("year", "range")
             and context.fact_ids
             and q.target is not None
             and q.date is None
-            and not q.terms.without(q.target_words).specific
+            and (
+                listed
+                or (
+                    context.kind in ("year", "range")
+                    and not q.terms.without(q.target_words).specific
+                )
+            )
         ):
-            # "What happened since 2010?", then "in which cities?": the period's places.
+            # "What happened since 2010?", then "in which cities?": the period's places; "how
+            # many times were culture days held?", then "which cities hosted them?": the
+            # counted facts' places.
             facts = await self.facts_by_ids(context.fact_ids)
             items = list_items(facts, q.target, lang, self.names)
             if items:
@@ -1395,8 +1408,12 @@ class Engine:
         # not the one whose text says "one of the first").
         other = q.terms.without(q.kind_words | q.target_words | self._order_words(q))
         specific = [g for g, gen in zip(other.groups, other.generic, strict=True) if not gen]
-        if any(not self.ranker.knows(g) for g in specific):
+        unknown = [g for g in specific if not self.ranker.knows(g)]
+        if unknown and self._names_unknown(q):
+            # "How many times did Putin visit China?": a name the fact base does not know;
+            # a verb it does not know («какие города принимали дни культуры?») is no subject.
             return None
+        specific = [g for g in specific if g not in unknown]
         ids: list[str] = []
         for kind in sorted(q.kinds):
             ids += await self.index.ids_with_tag(f"{EVENT_TAG}{kind}", MAX_LIST)
@@ -1542,6 +1559,9 @@ class Engine:
                 items=list_items(facts, context.target, lang, self.names),
                 compare=list(context.years),
                 page=context.page + 1,
+                # The next page of a count says the same count ("the article mentions 12").
+                count=context.count,
+                count_stated=context.count_stated,
             )
         if not facts:
             return self._chat(q, lang, "help")

@@ -474,6 +474,8 @@ class Context(_Strict):
     guest: str | None = None
     kinds: list[str] = Field(default_factory=list, description="the event kinds asked about")
     times: bool = Field(default=False, description="a count of times (of facts), not of a noun")
+    count: int | None = Field(default=None, description="the count a count answer stated")
+    count_stated: bool = Field(default=False, description="that count is a number a fact states")
 
 
 class Answer(_Strict):

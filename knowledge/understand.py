@@ -205,6 +205,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
             cues.add("which")
             which.append(i)
             continue
+        if hit == "list" and w in _RU_PLURAL_WHICH:
+            cues.add("plural")  # «какие города»: «какие» is plural, whatever «города» looks like
         if hit is not None:
             cues.add(hit)
             # "first", "алғаш" are also in the facts' own words ("for the first time").
@@ -318,6 +320,10 @@ _KK_PLURAL = re.compile(
 WHICH_NOUN_WITHIN = 3
 #: English words that end in "s" and are not plurals of what is counted.
 _NOT_PLURAL = frozenset({"news", "series", "its", "was", "has", "does", "this", "as", "us", "yes"})
+
+
+#: Russian "which" in the plural: the question asks for several, whatever its noun's ending.
+_RU_PLURAL_WHICH = frozenset(("какие", "каких", "какими"))
 
 
 def _plural(w: str, lang: Lang | None) -> bool:

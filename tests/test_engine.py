@@ -453,3 +453,31 @@ async def test_a_pronoun_after_one_fact_stays_with_that_fact(
     assert [h.id for h in answer.hits] == ["xi-nazarbayev-university-2013"]
     again = await engine.ask(then, context=answer.context)
     assert again.kind == "fact" and again.hits[0].id == "xi-nazarbayev-university-2013"
+
+
+async def test_the_next_page_of_a_count_states_the_same_count(engine: Engine) -> None:
+    first = await engine.ask("how many times were culture days held?")
+    assert first.intent == "count" and first.count is not None and first.context is not None
+    assert first.context.pages > 1
+    more = await engine.ask("more", context=first.context)
+    assert (more.page, more.count, more.count_stated) == (1, first.count, first.count_stated)
+
+
+@pytest.mark.parametrize("then", ["which cities hosted them?", "а в каких городах?"])
+async def test_the_cities_of_a_counted_list(engine: Engine, then: str) -> None:
+    first = await engine.ask("how many times were culture days held?")
+    cities = await engine.ask(then, context=first.context)
+    assert cities.kind == "list" and cities.fact_ids == first.fact_ids
+    labels = {i.label for i in cities.items}
+    assert {"Almaty", "Shanghai", "Urumqi", "Astana"} <= labels or {
+        "Алматы",
+        "Шанхай",
+        "Урумчи",
+        "Астана",
+    } <= labels
+
+
+async def test_russian_plural_which_asks_for_a_list(engine: Engine) -> None:
+    # «какие» is plural, though «города» ends like a singular noun.
+    answer = await engine.ask("какие города принимали дни культуры?")
+    assert answer.kind == "list" and len(answer.items) >= 4
