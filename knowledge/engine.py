@@ -440,6 +440,22 @@ class Engine:
             # "How many directions does the programme have?", then "list them", «перечисли».
             again = self._again(q, context, context.words, "list", context.host, context.guest)
             return q, _keeps_topic(again, await self._list(again, lang))
+        if (
+            context is not None
+            and context.fact_ids
+            and q.date is None
+            and any(self.lexicon.has("languages", w) for w in q.terms.words)
+            and not [
+                g
+                for w, g in zip(q.terms.words, q.terms.groups, strict=True)
+                if g in q.terms.specific and not self.lexicon.has("languages", w)
+            ]
+        ):
+            # "Which books of Nazarbayev came out in China?", then «қай тілдерде?»: the
+            # languages the last answer's facts name.
+            facts = await self.facts_by_ids(context.fact_ids)
+            if any(f.languages for f in facts) and self._asks_which_languages(q):
+                return q, self._languages_of(facts, q, lang)
         listed = (
             context is not None
             and context.intent in ("list", "count")
@@ -1172,8 +1188,8 @@ class Engine:
         or a fact, and answers anything else as a fact question (which gives those events).
         """
         date = self._bounded(q.date)
-        if q.intent == "count" and any(self.lexicon.has("languages", w) for w in q.terms.words):
-            in_languages = await self._languages_count(q, lang, date)
+        if any(self.lexicon.has("languages", w) for w in q.terms.words):
+            in_languages = await self._in_languages(q, lang, date)
             if in_languages is not None:
                 return in_languages
         target_only = q.terms.only(q.target_words)
@@ -1289,13 +1305,12 @@ class Engine:
             count_stated=stated,
         )
 
-    async def _languages_count(
-        self, q: Question, lang: Lang, date: DateQuery | None
-    ) -> Answer | None:
-        """ "In how many languages was the '5 years' collection printed?": the languages the
-        fact of that work names (``Fact.languages``: Kazakh, Russian and Chinese), counted.
-        None when the question asks about no publication («сколько языков знает Назарбаев?»)
-        or its fact names no languages."""
+    async def _in_languages(self, q: Question, lang: Lang, date: DateQuery | None) -> Answer | None:
+        """ "In how many languages was the '5 years' collection printed?", «на каких языках
+        вышли книги Назарбаева?»: the languages the fact of that work names
+        (``Fact.languages``: Kazakh, Russian and Chinese), listed or counted. None when the
+        question asks about no publication («сколько языков знает Назарбаев?») or its fact
+        names no languages."""
         if "publication" not in q.kinds and q.target != "works":
             return None
         named = self._names_asked(q)
@@ -1305,6 +1320,10 @@ class Engine:
             if not all(self._mentions_name(s.cand, g, ids) for g, ids in named):
                 continue  # "Nazarbayev's books": not the '5 years' collection
             fact = self._fact(s.cand)
+            if fact.languages and q.intent != "count":
+                if not self._asks_which_languages(q):
+                    return None  # «қытай тілінде шыққан кітаптар»: the books, in one language
+                return self._languages_of([fact], q, lang)
             if len(fact.languages) == 1:
                 # "Translated into Chinese": one language named is no count of them (the
                 # article does not say there were no others); the fact itself answers.
@@ -1323,6 +1342,29 @@ class Engine:
                     count_stated=True,
                 )
         return None
+
+    def _asks_which_languages(self, q: Question) -> bool:
+        """ "In which languages", «на каких языках», «қай тілдерде»: a question word right
+        before a word for language (not «қытай тілінде», which names one)."""
+        ws = words(q.norm)
+        return any(
+            self.lexicon.has("languages", w)
+            and i > 0
+            and (self.lexicon.has("question", ws[i - 1]) or self.lexicon.has("list", ws[i - 1]))
+            for i, w in enumerate(ws)
+        )
+
+    def _languages_of(self, facts: list[Fact], q: Question, lang: Lang) -> Answer:
+        """The languages ``facts`` name, one line each (with its facts' dates and sources)."""
+        with_languages = [f for f in facts if f.languages]
+        return Answer(
+            question=q.text,
+            lang=lang,
+            kind="list",
+            intent="list",
+            hits=[Hit(fact=f, score=100.0) for f in with_languages],
+            items=list_items(with_languages, "languages", lang, self.names),
+        )
 
     @staticmethod
     def _no_list(q: Question, lang: Lang) -> Answer:

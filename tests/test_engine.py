@@ -481,3 +481,21 @@ async def test_russian_plural_which_asks_for_a_list(engine: Engine) -> None:
     # «какие» is plural, though «города» ends like a singular noun.
     answer = await engine.ask("какие города принимали дни культуры?")
     assert answer.kind == "list" and len(answer.items) >= 4
+
+
+async def test_which_languages_lists_the_languages_the_facts_name(engine: Engine) -> None:
+    answer = await engine.ask("на каких языках вышли книги Назарбаева в Китае?")
+    assert answer.kind == "list" and answer.fact_ids == ["nazarbayev-books-in-china"]
+    assert [i.label for i in answer.items] == [
+        "китайский язык",
+        "английский язык",
+        "казахский язык",
+    ]
+    books = await engine.ask("Назарбаевтың қандай кітаптары Қытайда шықты?")
+    languages = await engine.ask("ал қай тілдерде?", context=books.context)
+    assert {i.label for i in languages.items} == {"қытай тілі", "ағылшын тілі", "қазақ тілі"}
+    # A language named is no question about languages: the books in Chinese.
+    in_chinese = await engine.ask("Назарбаевтың қытай тілінде шыққан кітаптарын тізіп берші")
+    assert "nazarbayev-books-in-china" in in_chinese.fact_ids and not any(
+        i.label == "қытай тілі" for i in in_chinese.items
+    )
