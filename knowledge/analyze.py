@@ -112,7 +112,9 @@ class Analyzer:
             # read as «путин», stemmed to «пут», the stem of «путь»): keep only longer ones.
             if len(kk) < MIN_LATIN_KK_STEM < len(cyr):
                 kk = loose(cyr)
-            return frozenset((stem_en(w), kk, loose(cyr)))
+            # Informal Latin writes я as "ia" as well as "ya" ("Siamen", «Сямэн»).
+            ya = loose(latin_to_cyrillic(w.replace("ia", "ya"))) if "ia" in w else None
+            return frozenset((stem_en(w), kk, loose(cyr), *((ya,) if ya else ())))
         kk = self.kk.stem(w)
         # A Kazakh verb asked in another form than the facts give it (орнағанын / орнады /
         # орнату): its root too, when the stem has a verb ending and the root stays long.

@@ -106,6 +106,7 @@ _LATIN_DIGRAPHS = (
     ("zh", "ж"),
     ("ch", "ч"),
     ("kh", "х"),
+    ("gh", "ғ"),  # informal Latin: "taghy", "Ghasyr toghysynda"
     ("ng", "ң"),
     ("ya", "я"),
     ("yu", "ю"),

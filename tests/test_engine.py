@@ -499,3 +499,12 @@ async def test_which_languages_lists_the_languages_the_facts_name(engine: Engine
     assert "nazarbayev-books-in-china" in in_chinese.fact_ids and not any(
         i.label == "қытай тілі" for i in in_chinese.items
     )
+
+
+async def test_informal_latin_kazakh_reaches_its_fact(engine: Engine) -> None:
+    # «Сямэн» typed as "Siamen" (я as "ia"); "taghy" (ғ as "gh") is «тағы», more.
+    answer = await engine.ask("Siamen qalasynda ne boldy?")
+    assert answer.kind == "fact" and answer.hits[0].id == "musicians-xiamen-contest-2003"
+    year = await engine.ask("2006 jyly ne boldy?")
+    more = await engine.ask("taghy", context=year.context)
+    assert more.intent == "more" and more.page == 1

@@ -155,3 +155,8 @@ def test_latin_text_with_no_word_of_either_language_tells_none() -> None:
     assert detect("g20", default="ru") == "ru"
     assert detect("when were nazarbaev books published") == "en"
     assert detect("nazarbaev kitaptary qashan") == "kk"
+
+
+def test_informal_latin_kazakh_gh() -> None:
+    assert loose(latin_to_cyrillic("taghy")) == loose("тағы")
+    assert loose(latin_to_cyrillic("ghasyr")) == loose("ғасыр")
