@@ -933,11 +933,27 @@ class Engine:
                 question=q.text, lang=lang, kind="fact", hits=self._hits(self._prefer(q, near))
             )
             return self._with_told(answer, q, detail)
+        if "ask_amount" in q.cues and scored:
+            # «Сколько денег выделил Китай на образование?»: "allocated" is in no fact, so no
+            # fact is confident; sums are rare, and the one fact near the question that
+            # states one (20 million yuan for education) answers it.
+            deeper = self._focus(q, await self._rank(q.terms, date, closeness_for=DETAIL_DEPTH))
+            told = [
+                s
+                for s in deeper[:DETAIL_DEPTH]
+                if s.coverage >= LIST_MIN_COVERAGE and self._tells(self._fact(s.cand), q, "number")
+            ]
+            if len(told) == 1:
+                return Answer(question=q.text, lang=lang, kind="fact", hits=self._hits(told))
         if date is not None and scored and scored[0].score >= DATE_FALLBACK_SCORE:
             top = scored[0]
             runner_up = scored[1].score if len(scored) > 1 else 0.0
             if date_factor(date, top.cand) >= DATE_MATCH and top.score >= 1.5 * runner_up:
-                # Weak on its own, but the one fact of the asked date that the words point to.
+                # Weak on its own, but the one fact of the asked date that the words point to;
+                # for a sum, only if it states one («какова сумма договоров 2015 года?»: the
+                # 2015 visit's contracts are "very large", no figure).
+                if "ask_amount" in q.cues and not self._tells(self._fact(top.cand), q, "number"):
+                    return await self._none(q, lang, [top.cand], "number")
                 return Answer(question=q.text, lang=lang, kind="fact", hits=self._hits([top]))
             if await self._beside_the_date(q, date):
                 return await self._none(q, lang, [s.cand for s in scored[:3]])

@@ -508,3 +508,20 @@ async def test_informal_latin_kazakh_reaches_its_fact(engine: Engine) -> None:
     year = await engine.ask("2006 jyly ne boldy?")
     more = await engine.ask("taghy", context=year.context)
     assert more.intent == "more" and more.page == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["сколько денег выделил Китай на образование?", "Қытай білім беруге қанша ақша бөлді?"],
+)
+async def test_how_much_money_finds_the_one_fact_near_it_that_states_a_sum(
+    engine: Engine, question: str
+) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "fact" and answer.hits[0].id == "education-grant-20m-yuan"
+
+
+async def test_a_sum_no_fact_states_is_refused_though_its_year_has_the_fact(engine: Engine) -> None:
+    # The 2015 visit's investment contracts are "very large": no figure.
+    answer = await engine.ask("какова сумма инвестиционных договоров 2015 года?")
+    assert (answer.kind, answer.missing) == ("none", "number")
