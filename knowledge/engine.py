@@ -870,6 +870,10 @@ class Engine:
             ]
             if any(not _mentions(terms, g) for g in people_or_places):
                 return await self._none(q, lang, [s.cand for s in scored[:3]])
+            if date.start != date.end and not people_or_places and not q.kinds:
+                # «Тоқсаныншы жылдары мәдени байланыс қалай дамыды?»: an undated overview
+                # leads on the words, but the question asks about a period; its events answer.
+                return await self._date_answer(q, lang)
         best = scored[0].score if scored else 0.0
         if best < CONFIDENCE_THRESHOLD and q.kinds and q.kind_words:
             # «Назарбаев ездил в Пекин?»: the kind word ("went") is not in the fact's words,

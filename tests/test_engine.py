@@ -525,3 +525,8 @@ async def test_a_sum_no_fact_states_is_refused_though_its_year_has_the_fact(engi
     # The 2015 visit's investment contracts are "very large": no figure.
     answer = await engine.ask("какова сумма инвестиционных договоров 2015 года?")
     assert (answer.kind, answer.missing) == ("none", "number")
+
+
+async def test_a_period_question_led_by_an_undated_overview_gets_the_period(engine: Engine) -> None:
+    answer = await engine.ask("тоқсаныншы жылдары екі елдің мәдени байланысы қалай дамыды?")
+    assert answer.kind == "range" and answer.years == (1990, 1999)
