@@ -248,12 +248,15 @@ class Engine:
         """A short question refused on its own, that may be about the last answer: a few
         words, no date, nothing named the fact base does not know ("is Kazakhstan bigger than
         China?" is no question about the last fact)."""
+        known = [self.ranker.knows(g) for g in q.terms.specific]
         return (
             answer.missing is None
             and q.intent in ("fact", "list", "count")
             and q.date is None
             and 0 < len(q.terms.specific) <= SHORT_FOLLOWUP_WORDS
-            and all(self.ranker.knows(g) for g in q.terms.specific)
+            # «қай университетте сөйледі?» after Xi's visit: "spoke" is in no fact, but
+            # "university" is, and an unknown verb names nothing; an unknown name does.
+            and (all(known) or (any(known) and not self._names_unknown(q)))
         )
 
     def _with_names_in_words(self, q: Question) -> Question:

@@ -530,3 +530,25 @@ async def test_a_sum_no_fact_states_is_refused_though_its_year_has_the_fact(engi
 async def test_a_period_question_led_by_an_undated_overview_gets_the_period(engine: Engine) -> None:
     answer = await engine.ask("тоқсаныншы жылдары екі елдің мәдени байланысы қалай дамыды?")
     assert answer.kind == "range" and answer.years == (1990, 1999)
+
+
+async def test_a_short_follow_up_with_a_verb_no_fact_holds_is_about_the_last_fact(
+    engine: Engine,
+) -> None:
+    first = await engine.ask("Си Цзиньпин Қазақстанға қашан келді?")
+    assert first.hits[0].id == "xi-nazarbayev-university-2013"
+    then = await engine.ask("қай университетте сөйледі?", context=first.context)
+    assert then.kind == "fact" and then.hits[0].id == "xi-nazarbayev-university-2013"
+    # A comparison of size is about nothing in the article, after the fact or alone
+    # («үлкен» is in the G20's name, «Үлкен жиырма», but names no summit by itself).
+    for context in (first.context, None):
+        bigger = await engine.ask("Қазақстан Қытайдан үлкен бе?", context=context)
+        assert bigger.kind == "none"
+
+
+@pytest.mark.parametrize(
+    "question", ["кто редактор сборника?", "who was the editor of the collection?"]
+)
+async def test_the_editor_of_the_collection(engine: Engine, question: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "fact" and answer.hits[0].id == "five-years-collection-1997"
