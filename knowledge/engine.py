@@ -19,7 +19,7 @@ import re
 import sqlite3
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Literal
 
@@ -1402,6 +1402,8 @@ class Engine:
         ... the first", and the second is the youth's. The facts of that fact's year that
         share the counted word with it join the list when, with them, it has the stated
         number of items exactly; otherwise the list stays as it is."""
+        if len(facts) >= MAX_COUNTED_LINK:
+            return facts  # no count this completes (and a long list's numbers cost ms to read)
         # The counting fact is among the list or near the question: the exact count below is
         # the evidence, so it need not be a confident answer on its own.
         near = [
@@ -1964,6 +1966,16 @@ _NUMBER_WORD_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
+def _loose_text(text: str) -> str:
+    """A fact text's loose form (its texts are few and asked again with every count)."""
+    return loose(text)
+
+
+def _has_any(text: str, parts: tuple[str, ...]) -> bool:
+    return any(p in text for p in parts)
+
+
 def stated_number(fact: Fact, q: Question) -> int | None:
     """The one number a fact states that is not a year or a day ("780 materials", "төрт
     телеарна"), in digits or in words, leaving out the numbers the question itself names (the
@@ -1989,7 +2001,7 @@ def stated_number(fact: Fact, q: Question) -> int | None:
     for lang in ("en", "ru", "kk"):
         found: set[int] = set()
         text = fact.text.get(lang).casefold()
-        if not money_asked and not any(n in loose(text) for n in nouns):
+        if not money_asked and not _has_any(_loose_text(text), nouns):
             # No word of the text (nor any part of one: ``loose`` goes letter by letter)
             # starts with a counted noun, so no number in it counts them.
             continue
