@@ -44,6 +44,9 @@ CLAUSE_MIN_WORDS = 2
 CLAUSE_MAX_CHARS = 300
 #: "Which came first, X or Y?" is a short question: a longer text is not read as one.
 COMPARE_MAX_CHARS = 200
+#: "How much money did China give for education?" is looked for among more facts than a
+#: confident answer only in a question this short.
+AMOUNT_MAX_CHARS = 120
 #: The score a clause's answer needs (the whole question's is CONFIDENCE_THRESHOLD).
 CLAUSE_CONFIDENCE = 75.0
 _CLAUSE_RE = re.compile(r"\s*(?:[,;:!?.…]+|\s[-–—]\s)\s*")
@@ -940,10 +943,11 @@ class Engine:
                 question=q.text, lang=lang, kind="fact", hits=self._hits(self._prefer(q, near))
             )
             return self._with_told(answer, q, detail)
-        if "ask_amount" in q.cues and scored:
+        if "ask_amount" in q.cues and scored and len(q.text) <= AMOUNT_MAX_CHARS:
             # «Сколько денег выделил Китай на образование?»: "allocated" is in no fact, so no
             # fact is confident; sums are rare, and the one fact near the question that
-            # states one (20 million yuan for education) answers it.
+            # states one (20 million yuan for education) answers it. (A question, not a paste:
+            # the closeness of twelve facts to a long text costs milliseconds.)
             deeper = self._focus(q, await self._rank(q.terms, date, closeness_for=DETAIL_DEPTH))
             told = [
                 s
