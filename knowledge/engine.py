@@ -1415,10 +1415,12 @@ class Engine:
             return facts
         # The counting fact is among the list or near the question: the exact count below is
         # the evidence, so it need not be a confident answer on its own.
+        # (By coverage alone: the closeness of a full ranking costs more than the rest of
+        # this, and a count that comes out exact is the test.)
         near = [
             self._fact(s.cand)
-            for s in (await self._rank(q.terms, date))[:MAX_FACT_HITS]
-            if s.score >= DATE_FALLBACK_SCORE
+            for s in (await self._rank(q.terms, date, closeness_for=0))[:MAX_FACT_HITS]
+            if s.coverage >= LIST_MIN_COVERAGE
         ]
         counted = next(((f, n) for f in [*facts, *near] if (n := stated_number(f, q))), None)
         if counted is None:
