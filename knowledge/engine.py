@@ -453,7 +453,7 @@ class Engine:
             context is not None
             and context.fact_ids
             and q.date is None
-            and any(self.lexicon.has("languages", w) for w in q.terms.words)
+            and self._asks_which_languages(q)
             and not [
                 g
                 for w, g in zip(q.terms.words, q.terms.groups, strict=True)
@@ -463,7 +463,7 @@ class Engine:
             # "Which books of Nazarbayev came out in China?", then «қай тілдерде?»: the
             # languages the last answer's facts name.
             facts = await self.facts_by_ids(context.fact_ids)
-            if any(f.languages for f in facts) and self._asks_which_languages(q):
+            if any(f.languages for f in facts):
                 return q, self._languages_of(facts, q, lang)
         listed = (
             context is not None
@@ -722,9 +722,9 @@ class Engine:
                 return bool(f.works)
             return orgs or bool(f.works)
         ids = [*f.places, *f.orgs] if detail == "where" else [*f.people, *f.orgs]
-        if detail == "where" and not ids and self._says_where(f, q):
+        if detail == "where" and not ids and self._names_a_kind(f, q, "target_places"):
             return True  # "in each other's capitals": a place, though no name
-        if detail == "who" and not ids and self._says_who(f, q):
+        if detail == "who" and not ids and self._names_a_kind(f, q, "target_people"):
             return True  # "the leaders of the two sides signed it": who, though no name
         asked = q.terms.specific
         named = [
@@ -769,24 +769,14 @@ class Engine:
         hosted = [i for i in cities if f.host is None or self.names[i].country == f.host]
         return hosted or cities or [*f.orgs, *f.places]
 
-    def _says_where(self, f: Fact, q: Question) -> bool:
-        """Whether the fact's text names a kind of place ("capitals", «столицах») the
-        question does not."""
-        asked = set(q.terms.words)
-        return any(
-            self.lexicon.has("target_places", w) and w not in asked
-            for w in words(normalise(f.text.get("en") + " " + f.text.get("ru")))
-        )
-
-    def _says_who(self, f: Fact, q: Question) -> bool:
-        """Whether the fact's text names a kind of people ("the leaders of the two sides",
-        «руководители двух сторон») the question does not: no question word ("who served as
+    def _names_a_kind(self, f: Fact, q: Question, target: str) -> bool:
+        """Whether the fact's text names a kind of place or of people (``target``: the word
+        list "target_places" or "target_people": "capitals", «столицах», "the leaders of the
+        two sides") the question does not; a question word is none ("who served as
         ambassador" names no one)."""
         asked = set(q.terms.words)
         return any(
-            self.lexicon.has("target_people", w)
-            and not self.lexicon.has("question", w)
-            and w not in asked
+            self.lexicon.has(target, w) and not self.lexicon.has("question", w) and w not in asked
             for w in words(normalise(f.text.get("en") + " " + f.text.get("ru")))
         )
 
@@ -1361,16 +1351,9 @@ class Engine:
                     question=q.text, lang=lang, kind="fact", hits=[Hit(fact=fact, score=100.0)]
                 )
             if fact.languages:
-                return Answer(
-                    question=q.text,
-                    lang=lang,
-                    kind="list",
-                    intent="count",
-                    hits=[Hit(fact=fact, score=100.0)],
-                    items=list_items([fact], "languages", lang, self.names),
-                    count=len(fact.languages),
-                    count_stated=True,
-                )
+                listed = self._languages_of([fact], q, lang)
+                update = {"intent": "count", "count": len(fact.languages), "count_stated": True}
+                return listed.model_copy(update=update)
         return None
 
     def _asks_which_languages(self, q: Question) -> bool:
@@ -1733,37 +1716,41 @@ class Engine:
                     further = await self._on_last_topic(q, lang, ctx, words)
                     if further is not None and further.kind != "none":
                         return further
-                answer = Answer(
-                    question=q.text,
-                    lang=lang,
-                    kind="fact",
-                    hits=[Hit(fact=self._fact(best), score=100.0)],
-                )
-                answer = self._as_stated_count(q, self._with_told(answer, q, detail))
-                return answer.model_copy(update={"context": context_of(q, answer, words)})
+                return self._about_one(q, lang, self._fact(best), detail, words)
         on_topic = await self._on_last_topic(q, lang, ctx, words)
-        # A question with a subject of its own («онда Болашақ туралы айтшы»: «онда» is also
-        # "then") is not about the last fact.
-        own_subject = any(
-            not g.isdisjoint(self.topic_terms) or not g.isdisjoint(self.name_terms)
-            for g in specific
-        )
-        if "anaphor" in q.cues and len(ctx.fact_ids) == 1 and q.date is None and not own_subject:
+        if (
+            "anaphor" in q.cues
+            and len(ctx.fact_ids) == 1
+            and q.date is None
+            # A question with a subject of its own («онда Болашақ туралы айтшы»: «онда» is
+            # also "then") is not about the last fact.
+            and not any(
+                not g.isdisjoint(self.topic_terms) or not g.isdisjoint(self.name_terms)
+                for g in specific
+            )
+        ):
             # "What did he propose?" after Xi's 2013 visit: "he" is in the last fact; a fact
             # that shares none of its names (the 2002 conference, "at the proposal of the
-            # embassy") is no answer about him. The last fact is.
-            (last,) = await self.facts_by_ids(ctx.fact_ids)
-            if on_topic is None or not self._shares_names(on_topic, last):
+            # embassy") is no answer about him. The last fact is (if the fact base still
+            # has it: a context may outlive a /reload).
+            last = next(iter(await self.facts_by_ids(ctx.fact_ids)), None)
+            if last is not None and (on_topic is None or not self._shares_names(on_topic, last)):
                 detail = self._asked_detail(replace(q, intent="fact"))
                 if detail is not None and not self._tells(last, q, detail):
                     shown = await self.index.by_ids(ctx.fact_ids)
                     return await self._none(q, lang, shown, detail)
-                answer = Answer(
-                    question=q.text, lang=lang, kind="fact", hits=[Hit(fact=last, score=100.0)]
-                )
-                answer = self._as_stated_count(q, self._with_told(answer, q, detail))
-                return answer.model_copy(update={"context": context_of(q, answer, words)})
+                return self._about_one(q, lang, last, detail, words)
         return None if on_topic is None else self._as_stated_count(q, on_topic)
+
+    def _about_one(
+        self, q: Question, lang: Lang, fact: Fact, detail: Missing | None, words: list[str]
+    ) -> Answer:
+        """A question about the last answer, answered by one of its facts: led by the detail
+        asked ("Who: …"), or the number it states for a count; its context keeps the last
+        topic's words."""
+        answer = Answer(question=q.text, lang=lang, kind="fact", hits=[Hit(fact=fact, score=100.0)])
+        answer = self._as_stated_count(q, self._with_told(answer, q, detail))
+        return answer.model_copy(update={"context": context_of(q, answer, words)})
 
     @staticmethod
     def _shares_names(answer: Answer, last: Fact) -> bool:

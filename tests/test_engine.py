@@ -552,3 +552,12 @@ async def test_a_short_follow_up_with_a_verb_no_fact_holds_is_about_the_last_fac
 async def test_the_editor_of_the_collection(engine: Engine, question: str) -> None:
     answer = await engine.ask(question)
     assert answer.kind == "fact" and answer.hits[0].id == "five-years-collection-1997"
+
+
+async def test_a_pronoun_after_a_fact_the_fact_base_no_longer_has(engine: Engine) -> None:
+    # A chat's context may outlive a /reload that removed its fact.
+    first = await engine.ask("когда си цзиньпин впервые приехал в казахстан")
+    assert first.context is not None
+    gone = first.context.model_copy(update={"fact_ids": ["a-fact-removed-by-reload"]})
+    answer = await engine.ask("что он предложил", context=gone)  # raised ValueError
+    assert answer.kind in ("fact", "none")
