@@ -191,9 +191,15 @@ class Engine:
         self.index.new_question()
         reply: Lang = lang or q.lang or (context.lang if context else None) or fallback_lang
         answer = await self._answer(q, reply, context)
-        if answer.kind == "none" and context is not None and self._short_followup(q, answer):
+        if (
+            answer.kind == "none"
+            and context is not None
+            and context.kind != "none"
+            and self._short_followup(q, answer)
+        ):
             # «За какие годы?», "for what?", «о чём?» after an answer: nothing alone, but
-            # about the last answer's subject.
+            # about the last answer's subject (after a refusal there is none: "who is the
+            # president of France?", then «кто президент России?»).
             about = await self._about_context(q, reply, context)
             if about is not None and about.kind != "none":
                 answer = about
@@ -787,13 +793,15 @@ class Engine:
         asks = {"ask_when", "ask_where", "target_people", "target_places"} & q.cues
         return bool(asks) and q.terms.only(q.kind_words | q.target_words)
 
-    @staticmethod
-    def _only_asks_who_or_where(q: Question) -> bool:
+    def _only_asks_who_or_where(self, q: Question) -> bool:
         """Whether the question's only specific words are what it asks for ("president",
-        "cities"): no subject, no event kind, no date."""
+        "cities"), and perhaps a country other than the two ("Who is the president of
+        France?": the Hu Jintao fact names France only in passing): no subject, no event
+        kind, no date."""
         if q.date is not None or q.kinds or not q.target_words:
             return False
-        return q.terms.only(q.target_words)
+        others = frozenset(w for w in q.terms.words if self.lexicon.has("other_country", w))
+        return q.terms.only(q.target_words | others)
 
     def _names_unknown(self, q: Question) -> bool:
         """Whether the question names something the fact base does not know at all: a

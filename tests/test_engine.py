@@ -561,3 +561,11 @@ async def test_a_pronoun_after_a_fact_the_fact_base_no_longer_has(engine: Engine
     gone = first.context.model_copy(update={"fact_ids": ["a-fact-removed-by-reload"]})
     answer = await engine.ask("что он предложил", context=gone)  # raised ValueError
     assert answer.kind in ("fact", "none")
+
+
+async def test_a_role_in_another_country_is_refused_and_so_is_its_follow_up(engine: Engine) -> None:
+    # The Hu Jintao fact names France and Russia in passing ("third, after Russia and France").
+    france = await engine.ask("who is the president of france?")
+    assert france.kind == "none"
+    russia = await engine.ask("кто президент России?", context=france.context)
+    assert russia.kind == "none"
