@@ -127,6 +127,9 @@ class Engine:
         self._ranked: dict[tuple[object, ...], list[Scored]] = {}
         #: Name forms words alone do not carry ("G20"), compared on the normalised text.
         self.name_forms_of: dict[str, frozenset[str]] = {}
+        #: Per organisation, per form of its name: each word's terms, but for generic words
+        #: ("culture", "Kazakhstan"; see _names_whole).
+        self.org_words_of: dict[str, tuple[tuple[frozenset[str], ...], ...]] = {}
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -158,6 +161,22 @@ class Engine:
         }
         engine.name_terms_of = {
             i: _name_terms(index.analyzer, {i: n}) for i, n in base.names.items()
+        }
+        engine.org_words_of = {
+            i: tuple(
+                tuple(
+                    index.analyzer.alternatives(w)
+                    for w in words(normalise(form))
+                    if len(w) > 2
+                    and not w.isdigit()
+                    and not engine.lexicon.has("generic", w)
+                    and not engine.lexicon.has("stop", w)
+                )
+                for lang in LANGS
+                for form in [n.get(lang), *n.aliases.get(lang)]
+            )
+            for i, n in base.names.items()
+            if n.kind == "org"
         }
         engine.ranker.set_names(engine.name_terms)
         return engine
@@ -716,7 +735,9 @@ class Engine:
         """Whether fact ``f`` gives the detail asked: a date; or a place, person or
         organisation that the question does not name itself."""
         if detail == "when":
-            return f.date is not None
+            # "When was Nazarbayev University founded?": the date of a fact that tells of a
+            # founding, not of Xi Jinping's speech there.
+            return f.date is not None and ("founding" not in q.cues or self._tells_founding(f))
         if detail == "number":
             return any(_AMOUNT_RE.search(f.text.get(lang).casefold()) for lang in LANGS)
         if detail == "names":
@@ -736,7 +757,7 @@ class Engine:
         named = [
             i
             for i in ids
-            if self._named_by(i, asked)
+            if (self._named_by(i, asked) and self._names_whole(i, q))
             or any(form in q.norm for form in self.name_forms_of.get(i, ()))
         ]
         if detail == "who" and named and any(i in f.people for i in named):
@@ -759,7 +780,8 @@ class Engine:
         told = [
             self.names[i].get(answer.lang)
             for i in ids
-            if i in self.names and not self._named_by(i, asked)
+            if i in self.names
+            and not (self._named_by(i, asked) and (detail == "where" or self._names_whole(i, q)))
         ]
         if not told:
             return answer
@@ -1555,6 +1577,28 @@ class Engine:
         """Whether one of the question words ``groups`` names the name ``key``."""
         terms = self.name_terms_of.get(key, frozenset())
         return any(not g.isdisjoint(terms) for g in groups)
+
+    def _tells_founding(self, f: Fact) -> bool:
+        """Whether the fact's text tells of a founding, an opening or an establishing."""
+        return any(
+            self.lexicon.has("founded", w)
+            for lang in LANGS
+            for w in words(normalise(f.text.get(lang)))
+        )
+
+    def _names_whole(self, key: str, q: Question) -> bool:
+        """Whether the question names ``key`` as a whole, not by one word of an organisation's
+        name: "who invited the youth delegation?" does not name the All-China Youth Federation
+        (the answer), "what did the All-China Youth Federation do?" does. People and places are
+        named by one word (a surname, a city), and "the minister of culture" names the ministry
+        of culture (its generic words need not be asked)."""
+        forms = self.org_words_of.get(key)
+        if forms is None:
+            return True
+        groups = q.terms.groups
+        return any(
+            form and all(any(not w.isdisjoint(g) for g in groups) for w in form) for form in forms
+        )
 
     def _names_for(self, group: frozenset[str], kinds: tuple[str, ...] = ()) -> frozenset[str]:
         """The name keys (of ``kinds``, or any) the question word ``group`` can stand for."""

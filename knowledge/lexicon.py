@@ -63,6 +63,8 @@ LISTS: tuple[str, ...] = (
     "ask_amount",
     "ask_names",
     "task",
+    "founding",
+    "founded",
     *(
         f"kind_{k.replace('-', '_')}"
         for k in (

@@ -137,6 +137,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         cues.add("question")  # "what", «о чём», «неге»: a question, if nothing else tells
     if phrases.get("happened") or any("happened" in lists for lists in member):
         cues.add("happened")  # "what happened", «что было»: every event of the date
+    if phrases.get("founding") or any("founding" in lists for lists in member):
+        cues.add("founding")  # "when was it founded": the fact must tell of the founding
     # Event kinds ("culture days", "визиты") keep their words as content words too.
     kinds: set[str] = set()
     kind_words: set[str] = set()

@@ -569,3 +569,68 @@ async def test_a_role_in_another_country_is_refused_and_so_is_its_follow_up(engi
     assert france.kind == "none"
     russia = await engine.ask("кто президент России?", context=france.context)
     assert russia.kind == "none"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when was Nazarbayev University opened?",
+        "Назарбаев университеті қашан құрылған?",
+        "в каком году открыли Назарбаев Университет",
+    ],
+)
+async def test_when_a_place_was_founded_needs_a_fact_that_tells_of_the_founding(
+    engine: Engine, question: str
+) -> None:
+    # The one fact about the university is a speech given there in 2013: not its founding.
+    answer = await engine.ask(question)
+    assert answer.kind == "none"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when did the two countries establish diplomatic relations",
+        "екі ел дипломатиялық қатынас қашан орнатты",
+        "когда были установлены дипломатические отношения",
+    ],
+)
+async def test_a_founding_the_fact_tells_of_is_answered(engine: Engine, question: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "fact" and answer.hits[0].id == "diplomatic-relations-1992"
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("who invited the young people from kazakhstan to china?", "All-China Youth Federation"),
+        ("қазақстан жастарын қытайға кім шақырды", "Бүкілқытайлық жастар федерациясы"),
+        ("кімнің шақыруымен жастар Қытайға барды", "Бүкілқытайлық жастар федерациясы"),
+        ("по чьему приглашению молодежь ездила в китай", "Всекитайская федерация молодёжи"),
+    ],
+)
+async def test_who_is_told_by_an_organisation_the_question_names_only_in_part(
+    engine: Engine, question: str, who: str
+) -> None:
+    # "youth" is a word of the federation's name; the question does not name the federation.
+    answer = await engine.ask(question)
+    assert answer.kind == "fact" and answer.hits[0].id == "youth-delegation-china-2003"
+    assert answer.asked == "who" and who in answer.told
+
+
+async def test_who_the_minister_was_is_not_told_by_the_ministry(engine: Engine) -> None:
+    # "the minister of culture" names the ministry of culture: it is no answer to who he was.
+    answer = await engine.ask("Кто был министром культуры Казахстана в 1995 году?")
+    assert answer.kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("спс большое, очень помогло", "thanks"),
+        ("Сәлеметсіз бе! қалайсыз, сұрақ қоюға бола ма", "greeting"),
+    ],
+)
+async def test_chat_phrases(engine: Engine, question: str, intent: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "chat" and answer.intent == intent
