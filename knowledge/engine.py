@@ -672,7 +672,26 @@ class Engine:
             answer = await self._list(replace(q, intent="list"), lang, fallback=False)
             if answer.kind in ("fact", "list"):
                 return answer.model_copy(update={"intent": "fact"})
+        if self._only_names_a_kind(q):
+            # «БАҚ саласында қандай ынтымақтастық бар?», "tell me about the exhibitions": the
+            # kind is the whole subject, so the kind is the answer, not one of its facts.
+            answer = await self._list(replace(q, intent="list"), lang, fallback=False)
+            if answer.kind == "list" and len(answer.hits) > 1:
+                return answer
         return await self._fact_answer(q, lang)
+
+    def _only_names_a_kind(self, q: Question) -> bool:
+        """Whether a fact question asks which of an event kind, or names the kind in the
+        plural, and names nothing else: no date, no order, no name, no detail asked, and no
+        specific word but the kind's own."""
+        if q.intent != "fact" or not q.kinds or q.date is not None or q.order is not None:
+            return False
+        if q.target is not None or "ask_amount" in q.cues or "anaphor" in q.cues:
+            return False  # who, where, how much: a detail of one fact
+        if not {"which", "plural"} & q.cues:
+            return False  # «обмен студентами»: keywords of one fact
+        rest = q.terms.without(q.kind_words)
+        return not rest.specific and not self._names_asked(q)
 
     def _focus(self, q: Question, scored: list[Scored]) -> list[Scored]:
         """A fact that names the question's rarest word only in passing (its text, not its

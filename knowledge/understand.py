@@ -113,6 +113,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         "thanks",
         "greeting",
         "count",
+        "list",  # «не істеліп жатыр», "what has been done": of several words, none a list word
         "followup",
         "then",
         "anaphor",

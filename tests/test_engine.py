@@ -634,3 +634,24 @@ async def test_who_the_minister_was_is_not_told_by_the_ministry(engine: Engine) 
 async def test_chat_phrases(engine: Engine, question: str, intent: str) -> None:
     answer = await engine.ask(question)
     assert answer.kind == "chat" and answer.intent == intent
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "examples of media cooperation between kz and china",
+        "Қазақстан мен Қытай БАҚ саласында қандай ынтымақтастық бар?",
+        "как сотрудничают сми казахстана и китая, приведи примеры",
+    ],
+)
+async def test_a_question_about_a_kind_alone_lists_the_kind(engine: Engine, question: str) -> None:
+    # The kind is the whole subject: its facts, not the one that shares most words.
+    answer = await engine.ask(question)
+    assert answer.kind == "list"
+    ids = {h.id for h in answer.hits}
+    assert {"kazinform-office-china", "khabar-itar-tass", "belt-road-tv-channels"} <= ids
+
+
+async def test_keywords_of_one_fact_of_a_kind_stay_that_fact(engine: Engine) -> None:
+    answer = await engine.ask("обмен студентами между Казахстаном и Китаем")
+    assert answer.kind == "fact" and answer.hits[0].id == "students-short-term-exchange"
