@@ -666,7 +666,14 @@ class Engine:
                 return answer
         one_year = q.date is not None and q.date.start == q.date.end and q.date.start is not None
         named = any(not g.isdisjoint(self.name_terms) for g in q.terms.groups)
-        if q.intent == "fact" and q.kinds and (q.order is not None or (one_year and not named)):
+        # "Xi's visit in 2015": the kind that year, of that person (see _kind_facts).
+        subject = q.terms.without(q.kind_words).specific
+        people_only = bool(subject) and all(self._people_named(g) for g in subject)
+        if (
+            q.intent == "fact"
+            and q.kinds
+            and (q.order is not None or (one_year and (not named or people_only)))
+        ):
             # "When did Xi first come to Kazakhstan?": the first of the kind answers it;
             # "what was signed in 2006?": every one of the kind that year.
             answer = await self._list(replace(q, intent="list"), lang, fallback=False)
@@ -688,9 +695,12 @@ class Engine:
             return False
         if q.target is not None or "ask_amount" in q.cues or "anaphor" in q.cues:
             return False  # who, where, how much: a detail of one fact
+        rest = q.terms.without(q.kind_words)
+        if "kind_plural" in q.cues and rest.specific:
+            # "Xi's visits", «визиты Си Цзиньпина и Назарбаева»: the people's, listed.
+            return all(self._people_named(g) for g in rest.specific)
         if not {"which", "plural"} & q.cues:
             return False  # «обмен студентами»: keywords of one fact
-        rest = q.terms.without(q.kind_words)
         return not rest.specific and not self._names_asked(q)
 
     def _focus(self, q: Question, scored: list[Scored]) -> list[Scored]:
@@ -711,14 +721,18 @@ class Engine:
         return out
 
     def _rarest(self, q: Question) -> frozenset[str] | None:
-        """The question's rarest name's terms (a person, place or organisation), if it is
-        rare (in few facts). A common word in a fact's text only ("level") is no passing
-        mention: it is often just what the fact is about."""
+        """The question's rarest name's terms (a person, place or organisation, or a country
+        other than the two), if it is rare (in few facts). A common word in a fact's text
+        only ("level") is no passing mention: it is often just what the fact is about."""
         best: tuple[int, frozenset[str]] | None = None
-        for g, gen, weak in zip(q.terms.groups, q.terms.generic, q.terms.weak, strict=True):
+        for w, g, gen, weak in zip(
+            q.terms.words, q.terms.groups, q.terms.generic, q.terms.weak, strict=True
+        ):
             known = [t for t in g if t in self.vocab]
-            if gen or weak or not known or g.isdisjoint(self.name_terms):
+            if gen or weak or not known:
                 continue
+            if g.isdisjoint(self.name_terms) and not self.lexicon.has("other_country", w):
+                continue  # a name, or a country other than the two ("Russia")
             df = max(self.vocab[t] for t in known)
             if best is None or df < best[0]:
                 best = (df, frozenset(known))
@@ -837,11 +851,20 @@ class Engine:
     def _only_asks_who_or_where(self, q: Question) -> bool:
         """Whether the question's only specific words are what it asks for ("president",
         "cities"), and perhaps a country other than the two ("Who is the president of
-        France?": the Hu Jintao fact names France only in passing): no subject, no event
-        kind, no date."""
-        if q.date is not None or q.kinds or not q.target_words:
+        France?": the Hu Jintao fact names France only in passing), or only such a country:
+        no subject, no event kind, no date."""
+        if q.date is not None or q.kinds:
             return False
         others = frozenset(w for w in q.terms.words if self.lexicon.has("other_country", w))
+        if not q.target_words:
+            # «как развивались отношения Казахстана с Россией»: another country is the only
+            # subject (the 2050 address names Russia among partners; it tells nothing of it).
+            specific = [
+                w
+                for w, gen, weak in zip(q.terms.words, q.terms.generic, q.terms.weak, strict=True)
+                if not gen and not weak
+            ]
+            return bool(specific) and all(w in others for w in specific)
         return q.terms.only(q.target_words | others)
 
     def _names_unknown(self, q: Question) -> bool:
@@ -1541,7 +1564,9 @@ class Engine:
         cands = [c for c in await self.index.by_ids(ids) if dated(c)]
         if not cands and date is not None:
             return "period"  # none of the kind then: the period's own events answer
-        if any(not g.isdisjoint(self.topic_terms) for g in specific):
+        # "Visits between 2013 and 2016, Xi and Nazarbayev": the visits of either.
+        either = "visit" in q.kinds and sum(1 for _, p in people if p) >= 2
+        if not either and any(not g.isdisjoint(self.topic_terms) for g in specific):
             ranked = await self._rank(other, date, candidates=LIST_CANDIDATES)
             listed = {c.rowid for c in cands}
             pool = [s for s in ranked if s.cand.rowid in listed]
@@ -1553,8 +1578,17 @@ class Engine:
                 cands = narrowed
         # A name the question gives is in every fact listed: "What did Russia sign with China
         # in 2006?" lists none of 2006's agreements.
-        cands = [c for c in cands if all(self._names_it(c, g, p) for g, p in people)]
-        return self._in_direction(q, [self._fact(c) for c in cands[:MAX_LIST]])
+        if either:
+            cands = [c for c in cands if any(self._names_it(c, g, p) for g, p in people)]
+        else:
+            cands = [c for c in cands if all(self._names_it(c, g, p) for g, p in people)]
+        facts = [self._fact(c) for c in cands[:MAX_LIST]]
+        persons = {i for _, p in people for i in p}
+        if "visit" in q.kinds and len(persons) == 1 and _direction(q) == (None, None):
+            # "Xi's visit in 2015": his visit, not Nazarbayev's to Beijing, where he met Xi.
+            country = self.names[next(iter(persons))].country
+            facts = [f for f in facts if f.guest == country] or facts
+        return self._in_direction(q, facts)
 
     async def _list_facts(
         self, q: Question, date: DateQuery | None, scored: list[Scored]
@@ -2232,7 +2266,10 @@ def _name_terms(
         for lang in LANGS:
             for form in [n.get(lang), *n.aliases.get(lang)]:
                 for w in words(normalise(form)):
-                    if len(w) > 2 and not w.isdigit():
+                    # A person's name may be two letters ("Xi", «Ху»); other short words of
+                    # names are mostly particles ("of").
+                    short = len(w) == 2 and n.kind == "person"
+                    if (len(w) > 2 or short) and not w.isdigit():
                         out |= analyzer.alternatives(w)
     return frozenset(out)
 

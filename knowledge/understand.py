@@ -164,6 +164,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     # ("the first agreement … signed" is about agreements).
     sure: set[str] = set().union(*(n for n in named_by if len(n) == 1))
     kinds = set().union(*((n & sure) or n for n in named_by)) if named_by else set()
+    if kinds - _ALWAYS_PLURAL and any(_plural(w, lang) for w in kind_words):
+        cues.add("kind_plural")  # "Xi's visits", «Назарбаевтың кітаптары»: the kind, listed
     # Direction cues ("in China", "Қазақстан мәдениеті") keep their words as content words.
     in_any = frozenset().union(*member)
     for key, (h, g) in _DIRECTIONS.items():
@@ -327,6 +329,10 @@ _NOT_PLURAL = frozenset({"news", "series", "its", "was", "has", "does", "this", 
 
 #: Russian "which" in the plural: the question asks for several, whatever its noun's ending.
 _RU_PLURAL_WHICH = frozenset(("какие", "каких", "какими"))
+
+
+#: Kinds named in the plural for one event too ("the culture days of 2004").
+_ALWAYS_PLURAL = frozenset({"culture-days", "programme-direction"})
 
 
 def _plural(w: str, lang: Lang | None) -> bool:

@@ -655,3 +655,61 @@ async def test_a_question_about_a_kind_alone_lists_the_kind(engine: Engine, ques
 async def test_keywords_of_one_fact_of_a_kind_stay_that_fact(engine: Engine) -> None:
     answer = await engine.ask("обмен студентами между Казахстаном и Китаем")
     assert answer.kind == "fact" and answer.hits[0].id == "students-short-term-exchange"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "visits between 2013 and 2016, xi and nazarbayev",
+        "2013-2016 жылдары Си мен Назарбаевтың сапарлары",
+        "визиты Си и Назарбаева с 2013 по 2016 год",
+    ],
+)
+async def test_the_visits_of_two_people_are_the_visits_of_either(
+    engine: Engine, question: str
+) -> None:
+    # "Xi" is a name though it has two letters; Xi's 2015 visit does not name Nazarbayev.
+    answer = await engine.ask(question)
+    ids = {h.id for h in answer.hits}
+    assert {"xi-visit-kazakhstan-2015-05", "nazarbayev-g20-2016"} <= ids
+
+
+@pytest.mark.parametrize(
+    "question", ["Xi's visits", "Си Цзиньпиннің сапарлары", "визиты Си Цзиньпина в Казахстан"]
+)
+async def test_a_persons_kind_in_the_plural_is_listed(engine: Engine, question: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "list"
+    assert {"xi-nazarbayev-university-2013", "xi-visit-kazakhstan-2015-05"} <= {
+        h.id for h in answer.hits
+    }
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how did cultural relations between kazakhstan and russia develop",
+        "Қазақстан мен Ресей арасындағы мәдени байланыстар туралы айтып берші",
+        "как развивались культурные отношения казахстана с россией",
+    ],
+)
+async def test_another_country_as_the_only_subject_is_refused(
+    engine: Engine, question: str
+) -> None:
+    # The 2050 address names Russia among Kazakhstan's partners, and tells nothing of it.
+    assert (await engine.ask(question)).kind == "none"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how did cultural ties develop in the nineties",
+        "90-жылдары мәдени байланыстар қалай дамыды",
+        "как развивались культурные связи в 90-е",
+    ],
+)
+async def test_how_ties_developed_over_a_decade_is_the_decade(
+    engine: Engine, question: str
+) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "range" and answer.years == (1990, 1999)
