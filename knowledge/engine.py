@@ -1313,6 +1313,20 @@ class Engine:
             dated = [f for f in facts if f.date] or facts
             one = dated[0] if q.order == "first" else dated[-1]
             hit = Hit(fact=one, score=100.0)
+            if q.intent == "count" and q.target in ("places", "works"):
+                # "How many cities hosted the first Kazakh culture days in China?": the
+                # places (or works) of that one event, counted.
+                items = list_items([one], q.target, lang, self.names)
+                if len(items) > 1:
+                    return Answer(
+                        question=q.text,
+                        lang=lang,
+                        kind="list",
+                        intent="count",
+                        hits=[hit],
+                        items=items,
+                        count=len(items),
+                    )
             return Answer(question=q.text, lang=lang, kind="fact", intent=q.intent, hits=[hit])
         if len(facts) == 1 and q.intent == "list":
             # A list of one is a fact answer ("Which city held its days in Astana in 2008?").

@@ -713,3 +713,32 @@ async def test_how_ties_developed_over_a_decade_is_the_decade(
 ) -> None:
     answer = await engine.ask(question)
     assert answer.kind == "range" and answer.years == (1990, 1999)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many cities hosted the very first kazakh culture days in china",
+        "Қазақстанның Қытайдағы алғашқы мәдениет күндері неше қалада өтті",
+        "в скольких городах прошли первые дни культуры Казахстана в Китае",
+    ],
+)
+async def test_the_places_of_the_first_of_a_kind_are_counted(engine: Engine, question: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.intent == "count" and answer.hits[0].id == "kz-culture-days-china-2001"
+    assert answer.count == len(answer.items) == 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Н.Назарбаев Қытайға қандай сапарлар жасаған, тізімі керек",
+        "какие визиты в Китай совершил Назарбаев? список нужен",
+    ],
+)
+async def test_a_persons_visits_with_words_of_need(engine: Engine, question: str) -> None:
+    # «керек», «нужен», «жасаған» name nothing: the list is his visits to China.
+    answer = await engine.ask(question)
+    ids = {h.id for h in answer.hits}
+    assert answer.kind == "list" and {"nazarbayev-beijing-2015-08", "nazarbayev-g20-2016"} <= ids
+    assert "xi-nazarbayev-university-2013" not in ids
