@@ -68,6 +68,24 @@ class QueryTerms:
 KK_VERB_ROOT_MIN = 4
 
 
+#: Vowels of front harmony, and the back forms of г and к (see Analyzer._alternatives_of).
+_FRONT_VOWELS = frozenset("әеіөүиэ")
+_BACK_CONSONANTS = str.maketrans({"г": "ғ", "к": "қ"})
+
+
+#: A Kazakh stem's last consonant voiced before a vowel ending: «жылдығы» of «жылдық», «кітабы»
+#: of «кітап» (loose forms: ғ and қ are г and к).
+_VOICED = {"г": "к", "б": "п"}
+
+
+def _unvoiced(stem: str) -> tuple[str, ...]:
+    """The stem with its last consonant unvoiced, if it ends in one that may be voiced, or in
+    one and a possessive vowel the stemmer kept («жылдығы» is a word of the facts too)."""
+    base = stem[:-1] if stem[-1:] in ("ы", "и", "і") else stem
+    last = _VOICED.get(base[-1:]) if len(base) >= MIN_LATIN_KK_STEM else None
+    return (base[:-1] + last,) if last else ()
+
+
 class Analyzer:
     """Turns fact text into terms and questions into term groups."""
 
@@ -114,7 +132,15 @@ class Analyzer:
                 kk = loose(cyr)
             # Informal Latin writes я as "ia" as well as "ya" ("Siamen", «Сямэн»).
             ya = loose(latin_to_cyrillic(w.replace("ia", "ya"))) if "ia" in w else None
-            return frozenset((stem_en(w), kk, loose(cyr), *((ya,) if ya else ())))
+            # Latin "g" and "k" are г/к and ғ/қ alike; in a word of back vowels only (vowel
+            # harmony) they are ғ and қ, which the stemmer needs ("jyldygy": «жылдығы», the
+            # possessive of «жылдық»).
+            back = cyr.translate(_BACK_CONSONANTS) if _FRONT_VOWELS.isdisjoint(cyr) else cyr
+            hard = self.kk.stem(back) if back != cyr else None
+            if hard is not None and len(hard) < MIN_LATIN_KK_STEM:
+                hard = None
+            extra = tuple(x for x in (ya, hard) if x) + _unvoiced(hard or kk)
+            return frozenset((stem_en(w), kk, loose(cyr), *extra))
         kk = self.kk.stem(w)
         # A Kazakh verb asked in another form than the facts give it (орнағанын / орнады /
         # орнату): its root too, when the stem has a verb ending and the root stays long.
@@ -124,7 +150,7 @@ class Analyzer:
         # The facts' stem may keep a possessive the question lacks: «деңгейіне» is stemmed
         # to «деңгейі» when the facts hold that word, «деңгейге» to «деңгей».
         owned = {kk + p for p in KK_POSSESSIVE if kk + p in self.kk.known}
-        return frozenset((kk, root, stem_ru(w), loose(w), *owned))
+        return frozenset((kk, root, stem_ru(w), loose(w), *owned, *_unvoiced(kk)))
 
     def terms(
         self,

@@ -270,9 +270,9 @@ class Engine:
             and bool(ctx.fact_ids)
             and not q.has_content
             and q.date is None
-            and q.intent in ("empty", "fact", "list")
-            and "question" in q.cues
-            and "followup" not in q.cues
+            and q.intent in ("empty", "fact", "list", "followup")
+            # "And now?", «қазір ше?»: what the fact says of today.
+            and ("now" in q.cues or ("question" in q.cues and "followup" not in q.cues))
         )
 
     def _short_followup(self, q: Question, answer: Answer) -> bool:
@@ -358,7 +358,16 @@ class Engine:
         q, answer = await self._follow_up(q, lang, context)
         if answer is not None:
             return answer
-        return await self._by_intent(q, lang, context)
+        answer = await self._by_intent(q, lang, context)
+        if (
+            "now" in q.cues
+            and answer.kind in ("fact", "list")
+            and not any(self._tells_now(h.fact) for h in answer.hits)
+        ):
+            # "Who is the Chinese ambassador now?": the article's facts are of their years;
+            # only a fact that says what holds today («бүгінде») answers "now".
+            return await self._none(q, lang, await self.index.by_ids(answer.fact_ids[:3]))
+        return answer
 
     async def _next_event(self, q: Question, lang: Lang, context: Context | None) -> Answer | None:
         """ "What came after?", «содан кейін не болды?», «а до этого?»: the event next in time
@@ -589,9 +598,11 @@ class Engine:
             # Nothing the fact base knows besides the cue words: "yo what happend in 2003",
             # "рахмет, көп көмектестің", "благодарю, очень помогло".
             chat = next((c for c in ("bye", "thanks", "help", "greeting") if c in q.cues), None)
-            if chat is not None:
+            dated = q.date is not None and not self._names_unknown(q) and q.intent != "count"
+            if chat is not None and not dated:
                 return self._chat(q, lang, chat)
-            if q.date is not None and not self._names_unknown(q) and q.intent != "count":
+            if dated:
+                # "salem! 2002 jyly qandai is-sharalar boldy?": the greeting, and a date.
                 q = replace(q, intent="date")
         if (q.date is None or q.date.kind != "compare") and q.intent in ("fact", "list"):
             in_time = await self._which_came_first(q, lang)
@@ -1653,6 +1664,12 @@ class Engine:
             for w in words(normalise(f.text.get(lang)))
         )
 
+    def _tells_now(self, f: Fact) -> bool:
+        """Whether the fact's text says what holds today ("has since tripled", «бүгінде»)."""
+        return any(
+            self.lexicon.has("now", w) for lang in LANGS for w in words(normalise(f.text.get(lang)))
+        )
+
     def _names_whole(self, key: str, q: Question) -> bool:
         """Whether the question names ``key`` as a whole, not by one word of an organisation's
         name: "who invited the youth delegation?" does not name the All-China Youth Federation
@@ -2060,6 +2077,8 @@ _SCALES = {
     "тыс": 1_000,
     "мың": 1_000,
 }
+#: A quoted title: «…», “…”, "…".
+_QUOTED_RE = re.compile(r"«[^«»]*»|“[^“”]*”|\"[^\"]*\"")
 _NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?![\w]|[.,]\d)")
 #: A stated number counts what the question asks about when one of the next this many words
 #: starts like one of the question's specific words (this many letters).
@@ -2122,7 +2141,10 @@ def stated_number(fact: Fact, q: Question) -> int | None:
             # No word of the text (nor any part of one: ``loose`` goes letter by letter)
             # starts with a counted noun, so no number in it counts them.
             continue
+        titles = [t.span() for t in _QUOTED_RE.finditer(text)]
         for m in _NUMBER_RE.finditer(text):
+            if any(a <= m.start() < b for a, b in titles):
+                continue  # «Қазақстан–Қытай: 5 жыл»: a title's number counts nothing
             n = int(m.group(1).replace(" ", "").replace("\u00a0", ""))
             after = text[m.end() : m.end() + 40]
             if 1000 <= n <= 2100 or after.lstrip().startswith(("th", "st", "nd", "rd", "-")):

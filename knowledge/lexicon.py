@@ -65,6 +65,7 @@ LISTS: tuple[str, ...] = (
     "task",
     "founding",
     "founded",
+    "now",
     *(
         f"kind_{k.replace('-', '_')}"
         for k in (

@@ -160,7 +160,7 @@ _LATIN_SINGLE = str.maketrans(
 )
 
 
-_I_AFTER_VOWEL = re.compile("(?<=[aeouyäöüūıаеоуыәөүұі])i")
+_I_AFTER_VOWEL = re.compile("(?<=[aeouyäöüūıаеоуыәөүұі])[iı]")
 #: Informal Latin writes Й as "y" too, after a vowel and before a consonant or the end:
 #: "qoydy" is «қойды», "bay" «бай»; "Qytai", "jyly" keep their Ы.
 _Y_AFTER_VOWEL = re.compile("(?<=[aeouäöüū])y(?![aeiouyäöüūı])")
@@ -211,7 +211,8 @@ def latin_to_cyrillic(word: str) -> str:
     word = _DATIVE_AFTER_N.sub(r"н\1", word)
     for lat, cyr in _LATIN_DIGRAPHS:
         word = word.replace(lat, cyr)
-    # In the 2021 alphabet "i" is both И and Й: after a vowel it is Й (Qytai, Abai, bailanys).
+    # In the 2021 alphabet "i" is both И and Й: after a vowel it is Й (Qytai, Abai, bailanys);
+    # so is the 2018 alphabet's "ı" (Abaı, baılanys).
     word = _I_AFTER_VOWEL.sub("й", word)
     word = _Y_AFTER_VOWEL.sub("й", word)
     return word.translate(_LATIN_SINGLE)

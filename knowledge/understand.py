@@ -57,6 +57,7 @@ _CUES = (
     "ask_amount",
     "ask_names",
     "task",
+    "now",
 )
 _TARGETS = ("places", "people", "works")
 _TARGET_KEYS = tuple((t, f"target_{t}") for t in _TARGETS)

@@ -742,3 +742,70 @@ async def test_a_persons_visits_with_words_of_need(engine: Engine, question: str
     ids = {h.id for h in answer.hits}
     assert answer.kind == "list" and {"nazarbayev-beijing-2015-08", "nazarbayev-g20-2016"} <= ids
     assert "xi-nazarbayev-university-2013" not in ids
+
+
+@pytest.mark.parametrize(
+    "question", ["salem! 2002 jyly qandai is-sharalar boldy?", "привет! что было в 2002 году?"]
+)
+async def test_a_greeting_with_a_date_question_answers_the_date(
+    engine: Engine, question: str
+) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "year" and "china-culture-days-almaty-2002" in answer.fact_ids
+
+
+def test_latin_kazakh_dotless_i_and_hard_consonants(engine: Engine) -> None:
+    analyzer = engine.index.analyzer
+    # The 2018 alphabet's "ı" after a vowel is Й: "baılanys" is «байланыс».
+    assert "байланыс" in analyzer.alternatives("baılanystar")
+    # A back-vowel word's "g" is ғ, and ғ before a possessive is қ: "jyldygy", «жылдық».
+    assert "жылдык" in analyzer.alternatives("jyldygy")
+    assert "жылдык" in analyzer.alternatives("жылдығы")
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("when were kazakh culture days first held in china", "in honour of what?"),
+        ("Қазақстанның мәдениет күндері Қытайда алғаш қашан өтті", "не құрметіне?"),
+        ("в каком году впервые прошли дни культуры казахстана в китае", "в честь чего?"),
+    ],
+)
+async def test_in_honour_of_what_is_about_the_last_fact(
+    engine: Engine, first: str, then: str
+) -> None:
+    a = await engine.ask(first)
+    assert a.hits[0].id == "kz-culture-days-china-2001"
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "fact" and b.hits[0].id == "kz-culture-days-china-2001"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("how many news items about china appeared in kazakh media?", "and now?"),
+        ("сколько материалов о Китае вышло в СМИ Казахстана?", "а сейчас?"),
+        ("БАҚ-та Қытай туралы қанша материал шықты?", "ал қазір ше?"),
+    ],
+)
+async def test_and_now_after_a_fact_that_says_what_holds_today(
+    engine: Engine, first: str, then: str
+) -> None:
+    a = await engine.ask(first)
+    assert a.hits[0].id == "media-items-2006-2008" and a.count == 780
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "fact" and b.hits[0].id == "media-items-2006-2008"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who is the chinese ambassador to kazakhstan now?",
+        "қазір Қытайдың Қазақстандағы елшісі кім?",
+        "кто сейчас посол Китая в Казахстане?",
+    ],
+)
+async def test_now_is_answered_only_by_a_fact_that_says_what_holds_today(
+    engine: Engine, question: str
+) -> None:
+    assert (await engine.ask(question)).kind == "none"
