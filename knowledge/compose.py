@@ -149,4 +149,5 @@ def context_of(q: Question, answer: Answer, words: Sequence[str] | None = None) 
         times="times" in q.cues,
         count=answer.count,
         count_stated=answer.count_stated,
+        listed=answer.listed[:50],
     )

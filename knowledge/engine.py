@@ -536,6 +536,22 @@ class Engine:
             one = await self._first_or_last_of(q, lang, context)
             if one is not None:
                 return q, one
+        if (
+            context is not None
+            and context.fact_ids
+            and q.nth is not None
+            and q.date is None
+            and not q.terms.without(q.kind_words | q.nth_words).specific
+        ):
+            # The eight directions, then "point 6?", «7-ші бағыт қандай?»: that item of the
+            # last list (of its kind, when it holds others: the programme and its directions).
+            # "And point 8?" after "point 6?": the same list (the context remembers it).
+            facts = await self.facts_by_ids(context.listed or context.fact_ids)
+            pool = [f for f in facts if f.event in context.kinds] or facts
+            if q.nth <= len(pool):
+                hit = Hit(fact=pool[q.nth - 1], score=100.0)
+                ids = [f.id for f in pool]
+                return q, Answer(question=q.text, lang=lang, kind="fact", hits=[hit], listed=ids)
         # "Then" asks the last answer's year (above); a detail alone asks about its fact.
         points_back = "anaphor" in q.cues or ("then" not in q.cues and self._asks_only_a_detail(q))
         if context is not None and points_back and (q.date is None or "then" in q.cues):
@@ -683,7 +699,11 @@ class Engine:
         if (
             q.intent == "fact"
             and q.kinds
-            and (q.order is not None or (one_year and (not named or people_only)))
+            and (
+                q.order is not None
+                or (q.nth is not None and not q.nth_words)
+                or (one_year and (not named or people_only))
+            )
         ):
             # "When did Xi first come to Kazakhstan?": the first of the kind answers it;
             # "what was signed in 2006?": every one of the kind that year.
@@ -1320,6 +1340,12 @@ class Engine:
             return await self._none(q, lang, [])
         if q.intent == "list" and q.order is None:
             facts = await self._with_the_counted(q, facts, date)
+        if q.nth is not None and not q.nth_words and q.order is None and facts:
+            # "The sixth direction", «екінші делегация»: the kind's Nth, in date order.
+            if q.nth > len(facts):
+                return await self._none(q, lang, await self.index.by_ids([f.id for f in facts[:3]]))
+            hit = Hit(fact=facts[q.nth - 1], score=100.0)
+            return Answer(question=q.text, lang=lang, kind="fact", intent=q.intent, hits=[hit])
         if q.order is not None and facts:
             dated = [f for f in facts if f.date] or facts
             one = dated[0] if q.order == "first" else dated[-1]

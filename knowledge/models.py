@@ -476,6 +476,9 @@ class Context(_Strict):
     times: bool = Field(default=False, description="a count of times (of facts), not of a noun")
     count: int | None = Field(default=None, description="the count a count answer stated")
     count_stated: bool = Field(default=False, description="that count is a number a fact states")
+    listed: list[str] = Field(
+        default_factory=list, description="the list a fact was picked from by its number"
+    )
 
 
 class Answer(_Strict):
@@ -505,6 +508,9 @@ class Answer(_Strict):
         description="the count is a number the article states, not the facts counted",
     )
     detail: bool = Field(default=False, description="show the fact in full, with its quote")
+    listed: list[str] = Field(
+        default_factory=list, description="the list this fact was picked from by its number"
+    )
     suggested: list[str] = Field(default_factory=list, description="ids behind suggestions")
     missing: Missing | None = Field(
         default=None,

@@ -77,6 +77,10 @@ class Question:
     relative: int | None = None  # +1 "the year after", -1 "the year before", 0 "that year"
     target: str | None = None  # a list question's target: places, people or works
     order: str | None = None  # "first" or "last"
+    nth: int | None = None  # "the 6th", «алтыншы», "point 6": the item of a list, or of a kind
+    #: The words of "point 6", «7-тармағы», kept as content words: alone they pick an item of
+    #: the last list; beside a subject they name a clause («декларацияның 7-тармағы»).
+    nth_words: frozenset[str] = frozenset()
     host: str | None = None  # an exchange's host country asked about ("in China": CN)
     guest: str | None = None  # whose culture came ("Kazakhstan's culture days": KZ)
     cues: frozenset[str] = frozenset()  # the cue lists the question's words fell in
@@ -177,6 +181,16 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         guest = None  # "Kazakhstan's culture days in China's cities": the host cue decides
     if {"host_cn", "host_kz"} <= cues:
         host = None
+    nth = None
+    nth_words: frozenset[str] = frozenset()
+    found_nth = _nth(ws)
+    if found_nth is not None:
+        nth, spent = found_nth
+        if any(_is_item_word(ws[i]) for i in spent):
+            nth_words = frozenset(ws[i] for i in spent)
+        else:
+            for i in spent:
+                used[i] = True
     target = None
     target_words: set[str] = set()
     content: list[str] = []
@@ -281,6 +295,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         relative=relative,
         target=target,
         order=order,
+        nth=nth,
+        nth_words=nth_words,
         host=host,
         guest=guest,
         cues=frozenset(cues),
@@ -290,6 +306,64 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         month=month,
         day=day,
     )
+
+
+#: Ordinal words, two to ten (first and last are orders: see the "first" and "last" lists),
+#: by their loose forms' beginnings: "sixth", «шестой»/«шестого», «алтыншы»/«алтыншысы».
+_ORDINALS: tuple[tuple[str, int], ...] = tuple(
+    (form, n)
+    for n, forms in enumerate(
+        (
+            "",
+            "",
+            "second 2nd второй вторая второе второго втором вторым екинши",
+            "third 3rd трет ушинши",
+            "fourth 4th четверт тортинши",
+            "fifth 5th пятый пятая пятое пятого пятом пятым бесинши",
+            "sixth 6th шестой шестая шестое шестого шестом шестым алтыншы",
+            "seventh 7th седьм жетинши",
+            "eighth 8th восьм сегизинши",
+            "ninth 9th девятый девятая девятое девятого девятом тогызыншы",
+            "tenth 10th десятый десятая десятое десятого десятом оныншы",
+        )
+    )
+    for form in forms.split()
+)
+#: Words that number an item: "point 6", «пункт 6», «6-тармақ», "number 6".
+_ITEM_WORDS = frozenset("point item number no пункт номер тармак тармагы номир".split())
+#: What follows a digit to make it an ordinal: "6th", «6-й», «7-ші», «6-шы».
+_ORDINAL_TAILS = frozenset("th st nd rd й я е ой ая ое го ши шы нши ншы инши ыншы".split())
+
+
+def _nth(ws: list[str]) -> tuple[int, list[int]] | None:
+    """The ordinal the words give ("the sixth", «алтыншы бағыт», "point 6", «7-ші»), and the
+    indexes of the words that gave it; None when there is none."""
+
+    def items_beside(i: int, spent: list[int]) -> list[int]:
+        # "the sixth point", «пункт 6»: the item word goes with the number.
+        near = [j for j in (min(spent) - 1, max(spent) + 1) if 0 <= j < len(ws)]
+        return spent + [j for j in near if _is_item_word(ws[j])]
+
+    for i, w in enumerate(ws):
+        lw = loose(w)
+        for form, n in _ORDINALS:
+            if lw == form or (lw.startswith(form) and len(lw) <= len(form) + 4):
+                return n, items_beside(i, [i])
+        if not (w.isdigit() and len(w) <= 2 and 1 <= int(w) <= 20):
+            continue
+        n = int(w)
+        after = loose(ws[i + 1]) if i + 1 < len(ws) else ""
+        if after in _ORDINAL_TAILS:
+            return n, items_beside(i, [i, i + 1])
+        spent = items_beside(i, [i])
+        if len(spent) > 1:
+            return n, spent
+    return None
+
+
+def _is_item_word(w: str) -> bool:
+    lw = loose(w)
+    return lw in _ITEM_WORDS or lw.startswith(("тармак", "пункт"))
 
 
 #: Direction cue lists and the (host, guest) each one implies.

@@ -809,3 +809,42 @@ async def test_now_is_answered_only_by_a_fact_that_says_what_holds_today(
     engine: Engine, question: str
 ) -> None:
     assert (await engine.ask(question)).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "again"),
+    [
+        ("list the eight directions of the 2003-2008 programme", "point 6?", "and point 8?"),
+        ("2003-2008 бағдарламасының бағыттарын атап бер", "6-тармақ қандай?", "ал 8-ші ше?"),
+        ("перечисли направления программы 2003-2008", "пункт 6?", "а восьмой?"),
+    ],
+)
+async def test_an_item_of_the_last_list_by_its_number(
+    engine: Engine, first: str, then: str, again: str
+) -> None:
+    a = await engine.ask(first)
+    assert a.kind == "list" and a.hits[0].id == "programme-dir1-commission"
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "fact" and b.hits[0].id == "programme-dir6-intellectual-prop"
+    # The list is remembered past the item picked from it.
+    c = await engine.ask(again, context=b.context)
+    assert c.kind == "fact" and c.hits[0].id == "programme-dir8-consulates"
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("what is the sixth direction of the programme", "programme-dir6-intellectual-prop"),
+        ("бағдарламаның үшінші бағыты қандай", "programme-dir3-nationalities"),
+        ("седьмое направление программы", "programme-dir7-diplomas"),
+    ],
+)
+async def test_the_nth_of_a_kind(engine: Engine, question: str, fact: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "fact" and answer.hits[0].id == fact
+
+
+def test_a_numbered_clause_beside_its_document_is_no_item_of_a_list(engine: Engine) -> None:
+    q = engine.understand("93 жылғы декларацияның 7-тармағы бойынша тараптар не істейді?")
+    # The clause's words stay words of the question (the fact says «7 тармағында»).
+    assert q.nth == 7 and q.nth_words and set(q.nth_words) <= set(q.terms.words)
