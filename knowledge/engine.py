@@ -265,10 +265,12 @@ class Engine:
     def _asks_about_the_last_fact(q: Question, ctx: Context) -> bool:
         """Question words and nothing else ("for what?", «о чём?»), after a one-fact answer
         (a fact, or a count or list of one)."""
+        # «қазір ше, көбейді ме?»: "now" and a word on what changed.
+        now = "now" in q.cues and len(q.terms.specific) <= 1
         return (
             (ctx.kind == "fact" or (ctx.kind == "list" and len(ctx.fact_ids) == 1))
             and bool(ctx.fact_ids)
-            and not q.has_content
+            and (not q.has_content or now)
             and q.date is None
             and q.intent in ("empty", "fact", "list", "followup")
             # "And now?", «қазір ше?»: what the fact says of today.
@@ -1833,8 +1835,8 @@ class Engine:
         something else."""
         if len(ctx.fact_ids) < 2:
             return None
-        if len(self._order_words(q)) < len(set(q.terms.words)):
-            return None
+        if q.terms.without(self._order_words(q) | q.kind_words).specific:
+            return None  # "when did the first one come out?" after books: their kind's words
         cands = [c for c in await self.index.by_ids(ctx.fact_ids) if c.start_key is not None]
         if not cands:
             return None

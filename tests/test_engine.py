@@ -848,3 +848,38 @@ def test_a_numbered_clause_beside_its_document_is_no_item_of_a_list(engine: Engi
     q = engine.understand("93 жылғы декларацияның 7-тармағы бойынша тараптар не істейді?")
     # The clause's words stay words of the question (the fact says «7 тармағында»).
     assert q.nth == 7 and q.nth_words and set(q.nth_words) <= set(q.terms.words)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["when was xi jinping born", "Си Цзиньпиннің туған жылы қашан?", "когда родился Си Цзиньпин"],
+)
+async def test_a_birth_date_needs_a_fact_that_tells_of_the_birth(
+    engine: Engine, question: str
+) -> None:
+    # Three dated facts name Xi; none says when he was born.
+    assert (await engine.ask(question)).kind == "none"
+
+
+async def test_a_count_of_culture_days_in_the_genitive(engine: Engine) -> None:
+    answer = await engine.ask("сколько всего дней культуры было в статье?")
+    assert answer.intent == "count" and answer.count is not None and answer.count >= 10
+
+
+async def test_the_first_of_the_last_list_asked_with_its_kinds_words(engine: Engine) -> None:
+    a = await engine.ask("which books by nazarbayev came out in chinese")
+    assert a.kind == "list" and len(a.hits) > 1
+    b = await engine.ask("when did the first one come out", context=a.context)
+    assert b.kind == "fact" and b.hits[0].id == min(a.facts, key=lambda f: f.sort_key).id
+
+
+async def test_ary_qarai_is_more(engine: Engine) -> None:
+    a = await engine.ask("Қытай тілінің көпірі деген не?")
+    b = await engine.ask("ары қарай", context=a.context)
+    assert b.intent == "more" and b.hits[0].id == a.hits[0].id
+
+
+async def test_now_and_what_changed_after_a_fact(engine: Engine) -> None:
+    a = await engine.ask("2006-2008 жылдары БАҚ Қытай туралы қанша материал шығарды")
+    b = await engine.ask("қазір ше, көбейді ме?", context=a.context)
+    assert b.kind == "fact" and b.hits[0].id == "media-items-2006-2008"
