@@ -104,6 +104,13 @@ PASSING_FACTOR = 0.7
 FOCUS_MAX_DF = 2
 
 
+#: Questions only a fact that says so answers, by their cue list and the fact's word list:
+#: "Who is the Chinese ambassador now?" (the facts are of their years; only one that says
+#: what holds today, «бүгінде», answers "now"); "Who won the main prize at Eurasia-2007?"
+#: (the festival's fact names no winner).
+_TOLD_ONLY_BY = (("now", "now"), ("winning", "won"))
+
+
 class Engine:
     """Answers questions from one fact base; open with :meth:`open`, close with :meth:`close`."""
 
@@ -361,14 +368,10 @@ class Engine:
         if answer is not None:
             return answer
         answer = await self._by_intent(q, lang, context)
-        if (
-            "now" in q.cues
-            and answer.kind in ("fact", "list")
-            and not any(self._tells_now(h.fact) for h in answer.hits)
-        ):
-            # "Who is the Chinese ambassador now?": the article's facts are of their years;
-            # only a fact that says what holds today («бүгінде») answers "now".
-            return await self._none(q, lang, await self.index.by_ids(answer.fact_ids[:3]))
+        for cue, told in _TOLD_ONLY_BY:
+            shown = answer.kind in ("fact", "list")
+            if cue in q.cues and shown and not any(self._says(h.fact, told) for h in answer.hits):
+                return await self._none(q, lang, await self.index.by_ids(answer.fact_ids[:3]))
         return answer
 
     async def _next_event(self, q: Question, lang: Lang, context: Context | None) -> Answer | None:
@@ -1692,11 +1695,14 @@ class Engine:
             for w in words(normalise(f.text.get(lang)))
         )
 
-    def _tells_now(self, f: Fact) -> bool:
-        """Whether the fact's text says what holds today ("has since tripled", «бүгінде»)."""
-        return any(
-            self.lexicon.has("now", w) for lang in LANGS for w in words(normalise(f.text.get(lang)))
-        )
+    def _says(self, f: Fact, key: str) -> bool:
+        """Whether the fact's text has a word or phrase of the word list ``key`` (in any of its
+        three languages)."""
+        for lang in LANGS:
+            ws = words(normalise(f.text.get(lang)))
+            if self.lexicon.phrases_in(ws).get(key) or any(self.lexicon.has(key, w) for w in ws):
+                return True
+        return False
 
     def _names_whole(self, key: str, q: Question) -> bool:
         """Whether the question names ``key`` as a whole, not by one word of an organisation's

@@ -66,6 +66,8 @@ LISTS: tuple[str, ...] = (
     "founding",
     "founded",
     "now",
+    "winning",
+    "won",
     *(
         f"kind_{k.replace('-', '_')}"
         for k in (

@@ -127,6 +127,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         "ask_amount",
         "ask_names",
         "task",
+        "now",  # "last year" before "last" orders anything
         "framing",
     ):
         for a, b in phrases.get(key, ()):
@@ -143,8 +144,10 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         cues.add("question")  # "what", «о чём», «неге»: a question, if nothing else tells
     if phrases.get("happened") or any("happened" in lists for lists in member):
         cues.add("happened")  # "what happened", «что было»: every event of the date
-    if phrases.get("founding") or any("founding" in lists for lists in member):
-        cues.add("founding")  # "when was it founded": the fact must tell of the founding
+    for key in ("founding", "winning"):
+        # "When was it founded?", "who won?": the fact must tell of the founding, the win.
+        if phrases.get(key) or any(key in lists for lists in member):
+            cues.add(key)
     # Event kinds ("culture days", "визиты") keep their words as content words too.
     kinds: set[str] = set()
     kind_words: set[str] = set()

@@ -883,3 +883,28 @@ async def test_now_and_what_changed_after_a_fact(engine: Engine) -> None:
     a = await engine.ask("2006-2008 жылдары БАҚ Қытай туралы қанша материал шығарды")
     b = await engine.ask("қазір ше, көбейді ме?", context=a.context)
     assert b.kind == "fact" and b.hits[0].id == "media-items-2006-2008"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who won the main prize at Eurasia-2007 in Almaty?",
+        "Еуразия-2007 кинофестивалінде бас жүлдені қай фильм алды?",
+        "какой фильм победил на кинофестивале Евразия-2007?",
+    ],
+)
+async def test_who_won_needs_a_fact_that_tells_of_a_win(engine: Engine, question: str) -> None:
+    assert (await engine.ask(question)).kind == "none"
+
+
+async def test_where_the_winners_go_is_told(engine: Engine) -> None:
+    answer = await engine.ask("where do the chinese bridge winners go?")
+    assert answer.kind == "fact" and answer.hits[0].id == "chinese-bridge-contest"
+
+
+@pytest.mark.parametrize(
+    "question", ["what happened last year?", "былтыр не болды?", "что было в прошлом году?"]
+)
+async def test_last_year_is_no_year_of_the_article(engine: Engine, question: str) -> None:
+    # Not the last event of the fact base ("last"): last year is this side of the article.
+    assert (await engine.ask(question)).kind == "none"
