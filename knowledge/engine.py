@@ -818,6 +818,8 @@ class Engine:
                 return bool(f.works)
             return orgs or bool(f.works)
         ids = [*f.places, *f.orgs] if detail == "where" else [*f.people, *f.orgs]
+        if detail == "who" and "ask_person" in q.cues:
+            ids = list(f.people)  # "who translated Abai?": a publisher translates nothing
         if detail == "where" and not ids and self._names_a_kind(f, q, "target_places"):
             return True  # "in each other's capitals": a place, though no name
         if detail == "who" and not ids and self._names_a_kind(f, q, "target_people"):
@@ -830,7 +832,9 @@ class Engine:
             or any(form in q.norm for form in self.name_forms_of.get(i, ()))
         ]
         if detail == "who" and named and any(i in f.people for i in named):
-            return True  # "Who is K. Sultanov?": the fact that names him says who he is
+            # "Who is K. Sultanov?": the fact that names him says who he is (not "who
+            # translated Abai?": Abai is named, his translator is not).
+            return "ask_person" not in q.cues
         return len(named) < len(ids)
 
     def _with_told(self, answer: Answer, q: Question, detail: Missing | None) -> Answer:
@@ -841,6 +845,8 @@ class Engine:
             return answer
         f = answer.hits[0].fact
         ids = [*f.people, *f.orgs] if detail == "who" else self._venues(f)
+        if detail == "who" and "ask_person" in q.cues:
+            ids = list(f.people)
         # A place the question names with a generic word ("Kazakhstan") is no answer to where;
         # an organisation is named by more than its country ("Kazakhstan's Ministry of Culture").
         asked = q.terms.groups if detail == "where" else q.terms.specific

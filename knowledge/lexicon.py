@@ -67,6 +67,7 @@ LISTS: tuple[str, ...] = (
     "founded",
     "now",
     "winning",
+    "ask_person",
     "won",
     *(
         f"kind_{k.replace('-', '_')}"

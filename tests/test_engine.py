@@ -908,3 +908,45 @@ async def test_where_the_winners_go_is_told(engine: Engine) -> None:
 async def test_last_year_is_no_year_of_the_article(engine: Engine, question: str) -> None:
     # Not the last event of the fact base ("last"): last year is this side of the article.
     assert (await engine.ask(question)).kind == "none"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who translated Abai into Chinese?",
+        "Абай жолы романын қытай тіліне кім аударған?",
+        "Кто перевёл «Путь Абая» Ауэзова на китайский?",
+    ],
+)
+async def test_who_translated_is_a_person_not_the_publisher(engine: Engine, question: str) -> None:
+    # The facts name Abai, Auezov and the publishing house; no translator.
+    answer = await engine.ask(question)
+    assert answer.kind == "none" and answer.missing == "who"
+
+
+async def test_who_wrote_is_told_by_the_author_the_fact_names(engine: Engine) -> None:
+    answer = await engine.ask("who wrote Path of Abai?")
+    assert answer.kind == "fact" and answer.hits[0].id == "path-of-abai-chinese-1997"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when was Xi Jinping elected chairman of the PRC?",
+        "Си Цзиньпин қай жылы ҚХР төрағасы болып сайланды?",
+        "когда Си Цзиньпин стал председателем КНР?",
+    ],
+)
+async def test_when_someone_was_elected_needs_a_fact_that_tells_of_it(
+    engine: Engine, question: str
+) -> None:
+    assert (await engine.ask(question)).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [("салам", "greeting"), ("how does this bot work, what kind of stuff can I ask?", "help")],
+)
+async def test_more_chat_phrases(engine: Engine, question: str, intent: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "chat" and answer.intent == intent
