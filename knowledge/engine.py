@@ -26,7 +26,7 @@ from typing import Literal
 from .analyze import Analyzer, QueryTerms
 from .compose import EXAMPLES, context_of, list_items, suggestions
 from .dates import NUMBER_WORDS, DateQuery, is_month_word
-from .index import EVENT_TAG, Candidate, FactIndex, FactSource
+from .index import EVENT_TAG, PLACE_TAG, Candidate, FactIndex, FactSource
 from .lexicon import KIND_LISTS, Lexicon
 from .models import LANGS, Answer, Context, Fact, Hit, Lang, Missing, Name
 from .rank import CANDIDATES, DATE_MATCH, FUZZ_CANDIDATES, Ranker, Scored, date_factor
@@ -557,6 +557,24 @@ class Engine:
                 hit = Hit(fact=pool[q.nth - 1], score=100.0)
                 ids = [f.id for f in pool]
                 return q, Answer(question=q.text, lang=lang, kind="fact", hits=[hit], listed=ids)
+        if (
+            context is not None
+            and context.kind == "fact"
+            and context.fact_ids
+            and q.intent == "fact"
+            and q.date is None
+            and "question" in q.cues
+            and not q.kinds
+            and len(q.terms.specific) == 1
+            and not self._names_asked(q)
+        ):
+            # «к какому юбилею?» after Chongqing's days in Astana: a question word and one word
+            # the last fact holds (Astana's 10th anniversary) is about it, not Abai's 150th.
+            lasts = await self.index.by_ids(context.fact_ids[:1])
+            group = self.ranker.correct(q.terms.specific[0])
+            if lasts and _mentions(lasts[0].terms, group):
+                hit = Hit(fact=self._fact(lasts[0]), score=100.0)
+                return q, Answer(question=q.text, lang=lang, kind="fact", hits=[hit], detail=True)
         # "Then" asks the last answer's year (above); a detail alone asks about its fact.
         points_back = "anaphor" in q.cues or ("then" not in q.cues and self._asks_only_a_detail(q))
         if context is not None and points_back and (q.date is None or "then" in q.cues):
@@ -629,6 +647,19 @@ class Engine:
             in_time = await self._which_came_first(q, lang)
             if in_time is not None:
                 return in_time
+        if (
+            q.intent in ("list", "count")
+            and q.target == "places"
+            and "plural" in q.cues  # not «Қытайдың астанасы қандай?»: one place, unsaid
+            and q.terms.only(q.target_words)
+            and not q.kinds
+            and q.date is None
+            and context is None
+        ):
+            # "Which Chinese cities does the article name?": the cities of its facts.
+            cities = await self._places_named(q, lang)
+            if cities is not None:
+                return cities
         if q.intent in ("fact", "list", "count") and self._only_asks_who_or_where(q):
             # "Who is the president of Kazakhstan?": a role and a country, nothing the
             # article is about.
@@ -1457,6 +1488,50 @@ class Engine:
             items=items,
             count=count,
             count_stated=stated,
+        )
+
+    async def _places_named(self, q: Question, lang: Lang) -> Answer | None:
+        """ "Which Chinese cities does the article name?", «какие города Китая упоминаются?»:
+        the cities (and regions) of the country asked (or of both, if both are), each with
+        its facts. None when the question names no country ("which cities?" alone asks about
+        something unsaid), or the fact base names none of its cities."""
+        countries = {c for c in (q.host, q.guest) if c}
+        asked = [loose(w) for w in q.terms.words]
+        for name in self.names.values():
+            if name.kind != "country" or name.country is None:
+                continue
+            forms = [
+                loose(normalise(x))
+                for lang_ in LANGS
+                for x in (name.get(lang_), *name.aliases.get(lang_))
+            ]
+            # «Китая», "Chinese", «Қытайдың»: a form's stem begins the word.
+            if any(w.startswith(f[: max(4, len(f) - 1)]) for w in asked for f in forms if f):
+                countries.add(name.country)
+        if not countries:
+            return None
+        wanted = {
+            key: name
+            for key, name in self.names.items()
+            if name.kind in ("city", "region") and name.country in countries
+        }
+        ids: list[str] = []
+        for key in wanted:
+            ids += [i for i in await self.index.ids_with_tag(f"{PLACE_TAG}{key}") if i not in ids]
+        facts = sorted(await self.facts_by_ids(ids[:MAX_LIST]), key=lambda f: (f.sort_key, f.id))
+        labels = {name.get(lang) for name in wanted.values()}
+        items = [i for i in list_items(facts, "places", lang, self.names) if i.label in labels]
+        if not items:
+            return None
+        shown = {i for item in items for i in item.fact_ids}
+        return Answer(
+            question=q.text,
+            lang=lang,
+            kind="list",
+            intent=q.intent,
+            hits=[Hit(fact=f, score=100.0) for f in facts if f.id in shown],
+            items=items,
+            count=len(items) if q.intent == "count" else None,
         )
 
     async def _in_languages(self, q: Question, lang: Lang, date: DateQuery | None) -> Answer | None:

@@ -58,6 +58,8 @@ ROW_CACHE = 4096
 BUILD_CHUNK = 2000
 #: Each fact's event kind is also a tag, under this prefix (tags themselves are slugs).
 EVENT_TAG = "event:"
+#: And each of its places ("which Chinese cities does the article name?").
+PLACE_TAG = "place:"
 #: A temporary build file older than this is left over from a crash, and may be removed.
 STALE_BUILD_S = 3600.0
 #: A search scores its candidates from the terms' postings (``kx_post``) with numpy: FTS5's
@@ -793,6 +795,7 @@ async def _build(db: aiosqlite.Connection, base: FactSource, key: str) -> None:
                 few.append(fact)
             if fact.event:
                 tag_rows.append((f"{EVENT_TAG}{fact.event}", rowid))
+            tag_rows += [(f"{PLACE_TAG}{p}", rowid) for p in fact.places]
             count = rowid
             if rowid == RELATED_UP_TO + 1:
                 few.clear()  # too many facts to compare every pair

@@ -950,3 +950,37 @@ async def test_when_someone_was_elected_needs_a_fact_that_tells_of_it(
 async def test_more_chat_phrases(engine: Engine, question: str, intent: str) -> None:
     answer = await engine.ask(question)
     assert answer.kind == "chat" and answer.intent == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "city"),
+    [
+        ("which chinese cities are mentioned in the article?", "Xiamen"),
+        ("Қытайдың қай қалалары аталады?", "Сямэн"),
+        ("какие города Китая упоминаются в статье?", "Сямэнь"),
+    ],
+)
+async def test_the_cities_of_a_country_the_article_names(
+    engine: Engine, question: str, city: str
+) -> None:
+    answer = await engine.ask(question)
+    labels = [i.label for i in answer.items]
+    assert answer.kind == "list" and city in labels
+    assert not {"Almaty", "Алматы", "Astana", "Астана"} & set(labels)
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("when were Chongqing's culture days in Astana?", "for which anniversary?"),
+        ("Чунцин мәдениет күндері Астанада қашан өтті?", "қандай мерейтойға орай?"),
+        ("когда были дни культуры Чунцина в Астане?", "к какому юбилею?"),
+    ],
+)
+async def test_a_question_word_and_a_word_of_the_last_fact_stay_with_it(
+    engine: Engine, first: str, then: str
+) -> None:
+    a = await engine.ask(first)
+    assert a.hits[0].id == "chongqing-days-astana-2008"
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "fact" and b.hits[0].id == "chongqing-days-astana-2008"
