@@ -332,6 +332,9 @@ _ORDINALS: tuple[tuple[str, int], ...] = tuple(
     )
     for form in forms.split()
 )
+_ORDINALS_BY_START: dict[str, tuple[tuple[str, int], ...]] = {}
+for _form, _n in _ORDINALS:
+    _ORDINALS_BY_START[_form[:2]] = (*_ORDINALS_BY_START.get(_form[:2], ()), (_form, _n))
 #: Words that number an item: "point 6", «пункт 6», «6-тармақ», "number 6".
 _ITEM_WORDS = frozenset("point item number no пункт номер тармак тармагы номир".split())
 #: What follows a digit to make it an ordinal: "6th", «6-й», «7-ші», «6-шы».
@@ -349,7 +352,7 @@ def _nth(ws: list[str]) -> tuple[int, list[int]] | None:
 
     for i, w in enumerate(ws):
         lw = loose(w)
-        for form, n in _ORDINALS:
+        for form, n in _ORDINALS_BY_START.get(lw[:2], ()):
             if lw == form or (lw.startswith(form) and len(lw) <= len(form) + 4):
                 return n, items_beside(i, [i])
         if not (w.isdigit() and len(w) <= 2 and 1 <= int(w) <= 20):
