@@ -109,6 +109,10 @@ FOCUS_MAX_DF = 2
 #: what holds today, «бүгінде», answers "now"); "Who won the main prize at Eurasia-2007?"
 #: (the festival's fact names no winner).
 _TOLD_ONLY_BY = (("now", "now"), ("winning", "won"))
+#: The answer's leading facts that must say so (the rest of a list follows the lead).
+TOLD_HITS = 5
+#: Facts' answers to _says remembered (a fact id and a word list each).
+SAID_CACHE = 4096
 
 
 class Engine:
@@ -134,6 +138,8 @@ class Engine:
         self._ranked: dict[tuple[object, ...], list[Scored]] = {}
         #: Name forms words alone do not carry ("G20"), compared on the normalised text.
         self.name_forms_of: dict[str, frozenset[str]] = {}
+        #: What _says found in a fact's text, by fact id and word list.
+        self._said: dict[tuple[str, str], bool] = {}
         #: Per organisation, per form of its name: each word's terms, but for generic words
         #: ("culture", "Kazakhstan"; see _names_whole).
         self.org_words_of: dict[str, tuple[tuple[frozenset[str], ...], ...]] = {}
@@ -370,7 +376,8 @@ class Engine:
         answer = await self._by_intent(q, lang, context)
         for cue, told in _TOLD_ONLY_BY:
             shown = answer.kind in ("fact", "list")
-            if cue in q.cues and shown and not any(self._says(h.fact, told) for h in answer.hits):
+            lead = answer.hits[:TOLD_HITS]
+            if cue in q.cues and shown and not any(self._says(h.fact, told) for h in lead):
                 return await self._none(q, lang, await self.index.by_ids(answer.fact_ids[:3]))
         return answer
 
@@ -1778,12 +1785,21 @@ class Engine:
 
     def _says(self, f: Fact, key: str) -> bool:
         """Whether the fact's text has a word or phrase of the word list ``key`` (in any of its
-        three languages)."""
-        for lang in LANGS:
-            ws = words(normalise(f.text.get(lang)))
-            if self.lexicon.phrases_in(ws).get(key) or any(self.lexicon.has(key, w) for w in ws):
-                return True
-        return False
+        three languages). Remembered per fact (0.3 ms a fact; the index does not change)."""
+        said = self._said.get((f.id, key))
+        if said is None:
+            said = False
+            for lang in LANGS:
+                ws = words(normalise(f.text.get(lang)))
+                if self.lexicon.phrases_in(ws).get(key) or any(
+                    self.lexicon.has(key, w) for w in ws
+                ):
+                    said = True
+                    break
+            if len(self._said) >= SAID_CACHE:
+                self._said.clear()
+            self._said[(f.id, key)] = said
+        return said
 
     def _names_whole(self, key: str, q: Question) -> bool:
         """Whether the question names ``key`` as a whole, not by one word of an organisation's
