@@ -868,6 +868,7 @@ class Engine:
             for i in ids
             if (self._named_by(i, asked) and self._names_whole(i, q))
             or any(form in q.norm for form in self.name_forms_of.get(i, ()))
+            or self._named_in_a_case(i, q)
         ]
         if detail == "who" and named and any(i in f.people for i in named):
             # "Who is K. Sultanov?": the fact that names him says who he is (not "who
@@ -895,6 +896,7 @@ class Engine:
             for i in ids
             if i in self.names
             and not (self._named_by(i, asked) and (detail == "where" or self._names_whole(i, q)))
+            and not self._named_in_a_case(i, q)
         ]
         if not told:
             return answer
@@ -1800,6 +1802,16 @@ class Engine:
                 self._said.clear()
             self._said[(f.id, key)] = said
         return said
+
+    def _named_in_a_case(self, key: str, q: Question) -> bool:
+        """Whether a question word is a person's one-word name in a case ending the stemmer
+        does not read («перевёл Абая»: «Абай»): the name's stem begins it."""
+        name = self.names.get(key)
+        if name is None or name.kind != "person":
+            return False
+        forms = {loose(normalise(name.get(lang))) for lang in LANGS}
+        stems = [f[:-1] for f in forms if " " not in f and len(f) >= 4]
+        return any(loose(w).startswith(tuple(stems)) for w in q.terms.words) if stems else False
 
     def _names_whole(self, key: str, q: Question) -> bool:
         """Whether the question names ``key`` as a whole, not by one word of an organisation's

@@ -916,6 +916,7 @@ async def test_last_year_is_no_year_of_the_article(engine: Engine, question: str
         "who translated Abai into Chinese?",
         "Абай жолы романын қытай тіліне кім аударған?",
         "Кто перевёл «Путь Абая» Ауэзова на китайский?",
+        "кто перевёл Абая на китайский?",  # «Абая»: Abai in a case the stemmer does not read
     ],
 )
 async def test_who_translated_is_a_person_not_the_publisher(engine: Engine, question: str) -> None:
