@@ -554,6 +554,9 @@ class Engine:
             and q.nth is not None
             and q.date is None
             and not q.terms.without(q.kind_words | q.nth_words).specific
+            # A list of places or people has their lines, not facts, as items: "point 3?"
+            # after the cities is no third fact.
+            and context.target not in ("places", "people")
         ):
             # The eight directions, then "point 6?", «7-ші бағыт қандай?»: that item of the
             # last list (of its kind, when it holds others: the programme and its directions).
