@@ -847,7 +847,7 @@ class Engine:
         if detail == "when":
             # "When was Nazarbayev University founded?": the date of a fact that tells of a
             # founding, not of Xi Jinping's speech there.
-            return f.date is not None and ("founding" not in q.cues or self._tells_founding(f))
+            return f.date is not None and ("founding" not in q.cues or self._says(f, "founded"))
         if detail == "number":
             return any(_AMOUNT_RE.search(f.text.get(lang).casefold()) for lang in LANGS)
         if detail == "names":
@@ -1779,14 +1779,6 @@ class Engine:
         """Whether one of the question words ``groups`` names the name ``key``."""
         terms = self.name_terms_of.get(key, frozenset())
         return any(not g.isdisjoint(terms) for g in groups)
-
-    def _tells_founding(self, f: Fact) -> bool:
-        """Whether the fact's text tells of a founding, an opening or an establishing."""
-        return any(
-            self.lexicon.has("founded", w)
-            for lang in LANGS
-            for w in words(normalise(f.text.get(lang)))
-        )
 
     def _says(self, f: Fact, key: str) -> bool:
         """Whether the fact's text has a word or phrase of the word list ``key`` (in any of its
