@@ -739,16 +739,13 @@ class Engine:
                 return answer
         one_year = q.date is not None and q.date.start == q.date.end and q.date.start is not None
         named = any(not g.isdisjoint(self.name_terms) for g in q.terms.groups)
-        # "Xi's visit in 2015": the kind that year, of that person (see _kind_facts).
-        subject = q.terms.without(q.kind_words).specific
-        people_only = bool(subject) and all(self._people_named(g) for g in subject)
         if (
             q.intent == "fact"
             and q.kinds
             and (
                 q.order is not None
                 or (q.nth is not None and not q.nth_words)
-                or (one_year and (not named or people_only))
+                or (one_year and (not named or self._only_people(q)))
             )
         ):
             # "When did Xi first come to Kazakhstan?": the first of the kind answers it;
@@ -763,6 +760,12 @@ class Engine:
             if answer.kind == "list" and len(answer.hits) > 1:
                 return answer
         return await self._fact_answer(q, lang)
+
+    def _only_people(self, q: Question) -> bool:
+        """Whether every specific word but the kind's names a person ("Xi's visit in 2015":
+        the kind that year, of that person; see _kind_facts)."""
+        subject = q.terms.without(q.kind_words).specific
+        return bool(subject) and all(self._people_named(g) for g in subject)
 
     def _only_names_a_kind(self, q: Question) -> bool:
         """Whether a fact question asks which of an event kind, or names the kind in the
@@ -1507,19 +1510,13 @@ class Engine:
         the cities (and regions) of the country asked (or of both, if both are), each with
         its facts. None when the question names no country ("which cities?" alone asks about
         something unsaid), or the fact base names none of its cities."""
-        countries = {c for c in (q.host, q.guest) if c}
-        asked = [loose(w) for w in q.terms.words]
-        for name in self.names.values():
-            if name.kind != "country" or name.country is None:
-                continue
-            forms = [
-                loose(normalise(x))
-                for lang_ in LANGS
-                for x in (name.get(lang_), *name.aliases.get(lang_))
-            ]
-            # «Китая», "Chinese", «Қытайдың»: a form's stem begins the word.
-            if any(w.startswith(f[: max(4, len(f) - 1)]) for w in asked for f in forms if f):
-                countries.add(name.country)
+        countries = {c for c in (q.host, q.guest) if c} | {
+            name.country
+            for name in self.names.values()
+            if name.kind == "country"
+            and name.country is not None
+            and self._stem_begins_a_word(name, q, aliases=True, shortest=1)
+        }
         if not countries:
             return None
         wanted = {
@@ -1800,13 +1797,26 @@ class Engine:
 
     def _named_in_a_case(self, key: str, q: Question) -> bool:
         """Whether a question word is a person's one-word name in a case ending the stemmer
-        does not read («перевёл Абая»: «Абай»): the name's stem begins it."""
+        does not read («перевёл Абая»: «Абай»)."""
         name = self.names.get(key)
-        if name is None or name.kind != "person":
-            return False
-        forms = {loose(normalise(name.get(lang))) for lang in LANGS}
-        stems = [f[:-1] for f in forms if " " not in f and len(f) >= 4]
-        return any(loose(w).startswith(tuple(stems)) for w in q.terms.words) if stems else False
+        return (
+            name is not None
+            and name.kind == "person"
+            and self._stem_begins_a_word(name, q, aliases=False, shortest=4)
+        )
+
+    @staticmethod
+    def _stem_begins_a_word(name: Name, q: Question, *, aliases: bool, shortest: int) -> bool:
+        """Whether a question word begins with the stem of one of the name's forms (of at
+        least ``shortest`` letters; the form less its last letter, or whole under 4 letters):
+        «Абая», «Китая», "Chinese", «Қытайдың», which the stemmer leaves apart from the name."""
+        forms = [
+            loose(normalise(x))
+            for lang in LANGS
+            for x in (name.get(lang), *(name.aliases.get(lang) if aliases else ()))
+        ]
+        stems = tuple(f[:-1] if len(f) >= 4 else f for f in forms if len(f) >= shortest)
+        return bool(stems) and any(loose(w).startswith(stems) for w in q.terms.words)
 
     def _names_whole(self, key: str, q: Question) -> bool:
         """Whether the question names ``key`` as a whole, not by one word of an organisation's
