@@ -1,4 +1,4 @@
-"""The evals: ``python -m benchmarks.eval [--set dev|test|test2|test3|test4|test5] [-v] [--json]``.
+"""The evals: ``python -m benchmarks.eval [--set dev|test|test2|...|test6] [-v] [--json]``.
 
 - ``dev`` (the default): ``tests/eval/*.yaml``, written by the people who wrote the facts and
   tuned the engine. Tune on this one.
@@ -13,6 +13,9 @@
 - ``test4``: ``tests/heldout4/*.yaml``, written the same way at the start of the fifth session,
   before that session's engine changes. Its misses were read after that session's engine work.
 - ``test5``: ``tests/heldout5/*.yaml``, written the same way at the start of the sixth session
+  and scored on that session's starting engine. Its misses were read after that session's
+  engine work.
+- ``test6``: ``tests/heldout6/*.yaml``, written the same way at the start of the seventh session
   and scored on that session's starting engine; its misses are not read. Report it first.
 
 Prints accuracy per language and per kind, counted per turn (a conversation's turns are asked in
@@ -47,6 +50,7 @@ SETS = {
     "test3": ROOT / "tests" / "heldout3",
     "test4": ROOT / "tests" / "heldout4",
     "test5": ROOT / "tests" / "heldout5",
+    "test6": ROOT / "tests" / "heldout6",
 }
 
 
