@@ -14,7 +14,8 @@ never saw the fact base can write it:
   an evidence fact). ``list``: the answer holds every item's facts, and not more than twice as
   many facts as it was asked for plus three. ``count``: the answer states ``count``.
   ``greeting``/``thanks``/``help``/``more``: the engine understood that intent (and, for more,
-  answered something). ``none``: the engine said the article does not answer it.
+  answered something). ``none``: the engine said the article does not answer it (a refusal, or a
+  year or period answer with no events in it).
 - ``conversation``: a list of such items, asked in order in one chat, each answer's context
   passed to the next question.
 
@@ -200,7 +201,9 @@ def judge(item: dict[str, Any], answer: Any, base: FactBase, ev: EvidenceMap) ->
         ok = intent == "more" and answer.kind != "none"
         return ok, "" if ok else "want more"
     if kind == "none":
-        ok = answer.kind == "none"
+        # "The article mentions no events in 1999; nearest years: 1997, 2001" says it too.
+        empty_date = answer.kind in ("year", "range") and not _all_ids(answer)
+        ok = answer.kind == "none" or empty_date
         return ok, "" if ok else "want none"
     raise ValueError(f"unknown kind {kind!r}")
 
