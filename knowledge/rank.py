@@ -165,7 +165,8 @@ class Ranker:
         out = []
         query = _Query(qtext) if closeness_for else None
         for n, (dated, c) in enumerate(covered):
-            if query is None or n >= closeness_for:
+            if query is None or n >= closeness_for or not dated:
+                # No coverage, no score: closeness only modulates coverage.
                 out.append(Scored(c, 0.0, dated))
                 continue
             closeness = self._closeness.score(query, c.head) / 100.0
