@@ -117,12 +117,12 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         "bye",
         "thanks",
         "greeting",
+        "ask_when",  # «қанша уақыт», "how long": a time, before "how many" takes «қанша»
         "count",
         "list",  # «не істеліп жатыр», "what has been done": of several words, none a list word
         "followup",
         "then",
         "anaphor",
-        "ask_when",
         "ask_where",
         "ask_amount",
         "ask_names",
