@@ -728,17 +728,21 @@ class Engine:
             q.intent == "fact"
             and q.kinds
             and "ask_where" in q.cues
-            and q.date is None
+            and (q.date is None or _is_period(q.date))
             and q.order is None
             and not self._names_asked(q)
         ):
-            # "Where were the Chinese culture days held in Kazakhstan?": every place the kind
-            # was held, each with its dates, not one of its facts.
+            # "Where were the Chinese culture days held in Kazakhstan?" (or «с 2004 по 2008
+            # год»): every place the kind was held, each with its dates, not one of its facts.
             answer = await self._list(replace(q, intent="list", target="places"), lang)
             if answer.kind == "list" and len(answer.items) > 1:
                 return answer
         one_year = q.date is not None and q.date.start == q.date.end and q.date.start is not None
-        named = any(not g.isdisjoint(self.name_terms) for g in q.terms.groups)
+        # A generic word in a name ("culture" of the Ministry of Culture) names nothing; a
+        # country other than the two does ("what did Russia sign in 2006?").
+        named = any(not g.isdisjoint(self.name_terms) for g in q.terms.specific) or any(
+            self.lexicon.has("other_country", w) for w in q.terms.words
+        )
         if (
             q.intent == "fact"
             and q.kinds
@@ -779,8 +783,11 @@ class Engine:
         if "kind_plural" in q.cues and rest.specific:
             # "Xi's visits", «визиты Си Цзиньпина и Назарбаева»: the people's, listed.
             return all(self._people_named(g) for g in rest.specific)
-        if not {"which", "plural"} & q.cues:
-            return False  # «обмен студентами»: keywords of one fact
+        # "What exhibitions were held?" asks for the kind; "when was the declaration
+        # signed?" for one fact's date; «обмен студентами» is keywords of one fact.
+        asks = "question" in q.cues and not {"ask_when", "ask_where"} & q.cues
+        if not ({"which", "plural"} & q.cues or asks):
+            return False
         return not rest.specific and not self._names_asked(q)
 
     def _focus(self, q: Question, scored: list[Scored]) -> list[Scored]:
@@ -1278,12 +1285,11 @@ class Engine:
     def _kind_in_period(q: Question) -> bool:
         """An event kind asked over a period ("what was signed before 2000?", «с 2013 года
         какие визиты были»), not for its places or people ("which cities…" is a list)."""
-        d = q.date
-        if d is None or d.kind == "compare" or not q.kinds or q.intent not in ("fact", "list"):
+        if q.date is None or not q.kinds or q.intent not in ("fact", "list"):
             return False
         if {"ask_when", "ask_where"} & q.cues:
             return False  # "When was the 2003-2008 programme signed?" asks for one date
-        return (d.open_ended or d.start != d.end) and q.target in (None, "works")
+        return _is_period(q.date) and q.target in (None, "works")
 
     def _on_subject(self, q: Question, cands: list[Candidate]) -> list[Candidate]:
         """The facts among ``cands`` that hold every specific word of the question (its kind
@@ -2416,6 +2422,11 @@ def _name_like(word: str) -> bool:
 
 def _is_number(group: frozenset[str]) -> bool:
     return all(t.isdigit() for t in group)
+
+
+def _is_period(d: DateQuery) -> bool:
+    """A range, decade or open-ended period: more than one year, not two compared."""
+    return d.kind != "compare" and (d.open_ended or d.start != d.end)
 
 
 def _keeps_topic(turned: Question, answer: Answer) -> Answer:

@@ -985,3 +985,76 @@ async def test_a_question_word_and_a_word_of_the_last_fact_stay_with_it(
     assert a.hits[0].id == "chongqing-days-astana-2008"
     b = await engine.ask(then, context=a.context)
     assert b.kind == "fact" and b.hits[0].id == "chongqing-days-astana-2008"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what happened in cultural relations during the 90s?",
+        "что было в культурных отношениях в течение 90-х?",
+        "90-жылдар кезінде мәдени қарым-қатынаста не болды?",
+    ],
+)
+async def test_during_a_decade_is_the_decade(engine: Engine, question: str) -> None:
+    # "During" is no content word: it matched a fact's word and made this a fact question.
+    answer = await engine.ask(question)
+    assert answer.kind == "range" and answer.years == (1990, 1999)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how long did the Gansu opera tour last?",
+        "сколько времени длились гастроли оперы Ганьсу?",
+        "ганьсу опера театры казакстанда канша уакыт гастрольде болды",
+    ],
+)
+async def test_how_long_asks_for_a_time_not_a_count(engine: Engine, question: str) -> None:
+    # «қанша уақыт» is "how much time": «қанша» alone would count.
+    answer = await engine.ask(question)
+    assert answer.kind == "fact" and answer.hits[0].id == "gansu-opera-tour-2006"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "where were the culture days held from 2004 to 2008?",
+        "дни культуры с 2004 по 2008 год где проходили",
+        "2004-2008 жылдары мәдениет күндері қайда өтті?",
+    ],
+)
+async def test_where_a_kind_was_held_over_a_period_lists_its_places(
+    engine: Engine, question: str
+) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "list" and len(answer.items) >= 4
+    assert {"almaty-days-shanghai-2004", "kz-culture-days-beijing-2007"} <= set(answer.fact_ids)
+    assert all(f.date is not None and 2004 <= f.date.start.year <= 2008 for f in answer.facts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what document was signed in the field of culture in August 1992?",
+        "какой документ подписали в области культуры в августе 1992 года?",
+        "1992 жылы тамызда мәдениет саласында қандай құжатқа қол қойылды?",
+    ],
+)
+async def test_a_generic_word_of_a_name_names_nothing(engine: Engine, question: str) -> None:
+    # «мәдениет» is a word of the Ministry of Culture's name, and made the question look like
+    # one about a named thing, so the year's documents were never looked at.
+    answer = await engine.ask(question)
+    assert answer.kind in ("fact", "list") and answer.hits[0].id == "culture-agreement-1992-08"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what chinese exhibitions were held in kazakhstan?",
+        "what did the two countries do in education?",
+        "білім беру саласында екі ел не істеп жатыр",
+    ],
+)
+async def test_a_question_about_a_kind_alone_lists_it(engine: Engine, question: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "list" and len(answer.hits) >= 2
