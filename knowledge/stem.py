@@ -6,6 +6,7 @@ on a Russian keyboard (``алматыдагы``) meets the same stem as the prop
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -188,6 +189,36 @@ def stem_ru(word: str) -> str:
     return loose(_RU_EXCEPTIONS.get(word) or _RU.stemWord(word))
 
 
+#: British spellings read as American ones, on both sides of the match: the facts write
+#: "programme", "centre", "organisation", "honour"; people type "program", "center"...
+_BRITISH = (
+    (re.compile(r"^(program)mes?$"), r"\1"),
+    (re.compile(r"^(cent|theat|met|kilomet|lit|fib|spect)re([sd]?)$"), r"\1er\2"),
+    (
+        re.compile(
+            r"^(organ|real|recogn|civil|special|author|moder|global|apolog|summar|categor"
+            r"|util|standard|central|priorit|character|familiar|popular|visual)is"
+            r"(e|es|ed|ing|ation|ations|er|ers)$"
+        ),
+        r"\1iz\2",
+    ),
+    (
+        re.compile(r"^(hon|neighb|lab|col|fav|behavi|harb|rum|vig|flav)our(s|ed|ing|able)?$"),
+        r"\1or\2",
+    ),
+    (re.compile(r"^jewellery$"), "jewelry"),
+    (re.compile(r"^(catal|dial|monol)ogues?$"), r"\1og"),
+)
+
+
+def american(word: str) -> str:
+    """``word`` in American spelling, if it is one of the British ones above."""
+    for pattern, repl in _BRITISH:
+        if pattern.match(word):
+            return pattern.sub(repl, word)
+    return word
+
+
 @lru_cache(maxsize=STEM_CACHE)
 def stem_en(word: str) -> str:
-    return str(_EN.stemWord(word))
+    return str(_EN.stemWord(american(word)))

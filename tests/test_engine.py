@@ -1058,3 +1058,22 @@ async def test_a_generic_word_of_a_name_names_nothing(engine: Engine, question: 
 async def test_a_question_about_a_kind_alone_lists_it(engine: Engine, question: str) -> None:
     answer = await engine.ask(question)
     assert answer.kind == "list" and len(answer.hits) >= 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the Bolashak program?",  # "program": the facts write "programme"
+        "what is the Bolashak programme?",
+        "Болашақ бағдарламасы деген не?",
+        "что за программа Болашак?",
+    ],
+)
+async def test_a_rare_name_outweighs_a_common_word(engine: Engine, question: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "fact" and answer.hits[0].id == "bolashak-students-china"
+
+
+async def test_latin_kazakh_of_2018_reads_y_acute_as_u(engine: Engine) -> None:
+    answer = await engine.ask("Nazarbaev kimniń shaqyrýymen Beijińge bardy?")
+    assert answer.kind == "fact" and answer.hits[0].id == "nazarbayev-beijing-2015-08"

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from knowledge.lang import detect
-from knowledge.stem import KazakhStemmer, protected_from_vocabulary, stem_en, stem_ru
+from knowledge.stem import (
+    KazakhStemmer,
+    american,
+    protected_from_vocabulary,
+    stem_en,
+    stem_ru,
+)
 from knowledge.text import latin_to_cyrillic, loose, mixed_script_words, normalise, words
 
 
@@ -52,6 +58,8 @@ def test_loose_is_what_a_russian_keyboard_types() -> None:
         ("pekinge", "пекинге"),
         ("qoydy", "қойды"),  # informal "y" after a vowel before a consonant is Й ...
         ("jyly", "жылы"),  # ... and Ы elsewhere
+        ("shaqyrýymen", "шақыруымен"),  # the 2018 alphabet: Ý is У, Ú is Ү
+        ("kúni", "күни"),
     ],
 )
 def test_latin_kazakh_to_cyrillic(latin: str, cyrillic: str) -> None:
@@ -160,3 +168,23 @@ def test_latin_text_with_no_word_of_either_language_tells_none() -> None:
 def test_informal_latin_kazakh_gh() -> None:
     assert loose(latin_to_cyrillic("taghy")) == loose("тағы")
     assert loose(latin_to_cyrillic("ghasyr")) == loose("ғасыр")
+
+
+@pytest.mark.parametrize(
+    ("british", "us"),
+    [
+        ("programme", "program"),
+        ("centres", "centers"),
+        ("theatre", "theater"),
+        ("organisation", "organization"),
+        ("neighbours", "neighbors"),
+        ("jewellery", "jewelry"),
+    ],
+)
+def test_british_spellings_stem_as_american_ones(british: str, us: str) -> None:
+    assert stem_en(british) == stem_en(us)
+
+
+@pytest.mark.parametrize("word", ["four", "tour", "hour", "more", "here", "there", "are"])
+def test_words_that_only_look_british_are_kept(word: str) -> None:
+    assert american(word) == word
