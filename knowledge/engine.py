@@ -497,6 +497,19 @@ class Engine:
             return q, _keeps_topic(again, await self._list(again, lang))
         if (
             context is not None
+            and context.kind == "list"
+            and context.kinds
+            and len(context.fact_ids) > 1
+            and {"ask_when", "ask_where"} & q.cues
+            and not q.has_content
+            and q.date is None
+        ):
+            # "How many times were the culture days held?", then «а в какие годы?» or "where?":
+            # the counted facts, listed with their dates and places.
+            again = self._again(q, context, context.words, "list", context.host, context.guest)
+            return q, _keeps_topic(again, await self._list(again, lang))
+        if (
+            context is not None
             and context.fact_ids
             and q.date is None
             and self._asks_which_languages(q)
@@ -608,7 +621,11 @@ class Engine:
             return q, _keeps_topic(again, await self._list(again, lang))
         if context is not None and q.date is None and (q.host or q.guest):
             turned = self._in_another_direction(q, context)
-            if turned is not None:
+            if turned is not None and turned.intent == "fact":
+                answer = await self._by_intent(turned, lang, None)
+                if answer.kind != "none":
+                    return q, answer
+            elif turned is not None:
                 # "Which cities hosted culture days?", then "which ones in China?".
                 return q, await self._list(turned, lang)
         if context is not None and "followup" in q.cues and q.date is None:
@@ -632,7 +649,9 @@ class Engine:
                     self._list(q, lang) if q.intent == "list" else self._fact_answer(q, lang)
                 )
                 undated = answer.kind == "fact" and all(h.fact.date is None for h in answer.hits)
-                if answer.kind != "none" and not undated:
+                # «ал 2007 жылы 18 тамызда?» after Beijing's October days: another month asked.
+                other_month = answer.kind == "fact" and _month_differs(answer.hits[0], q.date)
+                if answer.kind != "none" and not undated and not other_month:
                     return q, answer  # an undated fact is not the topic in that year
                 return q, await self._date_answer(replace(q, intent="date"), lang)
         elif q.intent == "followup":
@@ -740,7 +759,8 @@ class Engine:
         one_year = q.date is not None and q.date.start == q.date.end and q.date.start is not None
         # A generic word in a name ("culture" of the Ministry of Culture) names nothing; a
         # country other than the two does ("what did Russia sign in 2006?").
-        named = any(not g.isdisjoint(self.name_terms) for g in q.terms.specific) or any(
+        subject = q.terms.without(q.kind_words).specific  # «келісім» is a kind, not a name
+        named = any(not g.isdisjoint(self.name_terms) for g in subject) or any(
             self.lexicon.has("other_country", w) for w in q.terms.words
         )
         if (
@@ -2092,14 +2112,21 @@ class Engine:
         """ "Which ones in China?", «а Китая в Казахстане?» after a list or count of one kind:
         the same question, in the direction this one names. None when it names anything else
         (a kind, a name, a subject of its own)."""
-        if ctx.intent not in ("list", "count") or not ctx.kinds:
+        if ctx.intent not in ("list", "count", "fact") or not ctx.kinds:
             return None
         frame = {"which_one", "question", "followup", "list", "target_places", "target_people"}
         own = [w for w, gen in zip(q.terms.words, q.terms.generic, strict=True) if not gen]
         if not all(self.lexicon.lists_of(w) & frame for w in own):
             return None
-        intent: Intent = "count" if ctx.intent == "count" else "list"
-        return self._again(q, ctx, ctx.words, intent, q.host, q.guest)
+        intent: Intent = (
+            "count" if ctx.intent == "count" else "fact" if ctx.intent == "fact" else "list"
+        )
+        again = self._again(q, ctx, ctx.words, intent, q.host, q.guest)
+        if intent == "fact":
+            # "When were the first Kazakh culture days in China?", «а китайские в Казахстане?»:
+            # the first of them the other way.
+            return replace(again, order=self.understand(" ".join(ctx.words)).order)
+        return again
 
     def _with_other_name(self, q: Question, ctx: Context) -> Question | None:
         """ "And Nazarbayev?" after a list or count of one kind: the same question about
@@ -2422,6 +2449,14 @@ def _name_like(word: str) -> bool:
 
 def _is_number(group: frozenset[str]) -> bool:
     return all(t.isdigit() for t in group)
+
+
+def _month_differs(hit: Hit, date: DateQuery) -> bool:
+    """Whether ``date`` names a month and the hit's fact is dated in another one."""
+    d = hit.fact.date
+    if date.month is None or d is None or d.start.month is None:
+        return False
+    return d.start.month != date.month
 
 
 def _is_period(d: DateQuery) -> bool:

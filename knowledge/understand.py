@@ -153,13 +153,16 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     kind_words: set[str] = set()
     named_by: list[set[str]] = []  # the kinds each kind word or phrase can name
     in_phrase: set[int] = set()  # "came out" names a publication, not "came" a visit
+    by_span: dict[tuple[int, int], set[str]] = {}
     for key, kind in KIND_LISTS.items():
         for a, b in phrases.get(key, ()):
             kinds.add(kind)
             kind_words.update(ws[a:b])
-            named_by.append({kind})
+            # «қол қойылды» ("signed") is in two kinds' lists: one phrase, either kind.
+            by_span.setdefault((a, b), set()).add(kind)
             if b - a > 1:
                 in_phrase.update(range(a, b))
+    named_by.extend(by_span.values())
     for i, (w, lists) in enumerate(zip(ws, member, strict=True)):
         if i in in_phrase:
             continue
@@ -186,7 +189,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         host = None
     nth = None
     nth_words: frozenset[str] = frozenset()
-    found_nth = _nth(ws)
+    found_nth = _nth(ws, _hyphen_ordinals(rest, ws))
     if found_nth is not None:
         nth, spent = found_nth
         if any(_is_item_word(ws[i]) for i in spent):
@@ -341,9 +344,32 @@ _ITEM_WORDS = frozenset("point item number no пункт номер тармак
 _ORDINAL_TAILS = frozenset("th st nd rd й я е ой ая ое го ши шы нши ншы инши ыншы".split())
 
 
-def _nth(ws: list[str]) -> tuple[int, list[int]] | None:
-    """The ordinal the words give ("the sixth", «алтыншы бағыт», "point 6", «7-ші»), and the
-    indexes of the words that gave it; None when there is none."""
+#: «7-бағыт», «6-бабы», «3-е направление»: a number, a hyphen and a word is an ordinal in
+#: Kazakh and Russian, unless the word is a case ending («20-дан астам») or a year's
+#: («5-жылдық», «10-летие»).
+_HYPHEN_ORDINAL_RE = re.compile(r"(?<![0-9])([0-9]{1,2})[-–]([^\W\d_]{3,})")
+_NO_ORDINAL_AFTER = frozenset(
+    "дан ден тан тен нан нен мен бен пен нда нде нын нин дын дин тын тин ншы нши".split()
+)
+_YEAR_STARTS = ("жыл", "лет", "year", "кратн", "ай", "месяч", "кун", "дне", "day")
+
+
+def _hyphen_ordinals(rest: str, ws: list[str]) -> frozenset[int]:
+    """Indexes in ``ws`` of the numbers written as ordinals with a hyphen and a word."""
+    pairs = {
+        (m.group(1), m.group(2))
+        for m in _HYPHEN_ORDINAL_RE.finditer(rest)
+        if loose(m.group(2)) not in _NO_ORDINAL_AFTER
+        and not loose(m.group(2)).startswith(_YEAR_STARTS)
+    }
+    if not pairs:
+        return frozenset()
+    return frozenset(i for i in range(len(ws) - 1) if (ws[i], ws[i + 1]) in pairs)
+
+
+def _nth(ws: list[str], hyphened: frozenset[int] = frozenset()) -> tuple[int, list[int]] | None:
+    """The ordinal the words give ("the sixth", «алтыншы бағыт», "point 6", «7-ші», «7-бағыт»),
+    and the indexes of the words that gave it; None when there is none."""
 
     def items_beside(i: int, spent: list[int]) -> list[int]:
         # "the sixth point", «пункт 6»: the item word goes with the number.
@@ -361,6 +387,9 @@ def _nth(ws: list[str]) -> tuple[int, list[int]] | None:
         after = loose(ws[i + 1]) if i + 1 < len(ws) else ""
         if after in _ORDINAL_TAILS:
             return n, items_beside(i, [i, i + 1])
+        if i in hyphened:
+            # «7-бағыт»: the word after it is what is numbered («7-тармағы»: an item word).
+            return n, items_beside(i, [i])
         spent = items_beside(i, [i])
         if len(spent) > 1:
             return n, spent
@@ -369,7 +398,7 @@ def _nth(ws: list[str]) -> tuple[int, list[int]] | None:
 
 def _is_item_word(w: str) -> bool:
     lw = loose(w)
-    return lw in _ITEM_WORDS or lw.startswith(("тармак", "пункт"))
+    return lw in _ITEM_WORDS or lw.startswith(("тармак", "тармаг", "пункт"))
 
 
 #: Direction cue lists and the (host, guest) each one implies.

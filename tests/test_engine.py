@@ -1077,3 +1077,83 @@ async def test_a_rare_name_outweighs_a_common_word(engine: Engine, question: str
 async def test_latin_kazakh_of_2018_reads_y_acute_as_u(engine: Engine) -> None:
     answer = await engine.ask("Nazarbaev kimniń shaqyrýymen Beijińge bardy?")
     assert answer.kind == "fact" and answer.hits[0].id == "nazarbayev-beijing-2015-08"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("Какое соглашение о культуре подписали в 1992 году?", "а в каком месяце?"),
+        ("which culture agreement was signed in 1992?", "in what month?"),
+        ("1992 жылы мәдениет туралы қандай келісімге қол қойылды?", "қай айда?"),
+    ],
+)
+async def test_which_month_after_a_fact_is_about_it(engine: Engine, first: str, then: str) -> None:
+    a = await engine.ask(first)
+    assert a.hits[0].id == "culture-agreement-1992-08"
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "fact" and b.hits[0].id == "culture-agreement-1992-08"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("how many times were Kazakh culture days held in China?", "in which years?"),
+        ("скок раз проходили дни культуры казахстана в китае?", "а в какие годы?"),
+        ("Қазақстан мәдениет күндері Қытайда неше рет өтті?", "қай жылдары?"),
+    ],
+)
+async def test_when_after_a_count_lists_the_counted(engine: Engine, first: str, then: str) -> None:
+    a = await engine.ask(first)
+    assert a.count is not None and a.count > 2
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "list" and set(b.fact_ids) == set(a.fact_ids)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("бағдарламаның 7-бағыты не туралы?", "programme-dir7-diplomas"),
+        ("3-е направление программы?", "programme-dir3-nationalities"),
+        ("what is the 7th direction of the programme?", "programme-dir7-diplomas"),
+    ],
+)
+async def test_a_number_with_a_hyphen_is_an_ordinal(
+    engine: Engine, question: str, fact: str
+) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "fact" and answer.hits[0].id == fact
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("Когда прошли первые дни культуры Казахстана в Китае?", "а китайские в Казахстане?"),
+        ("when were the first Kazakh culture days in China?", "and Chinese ones in Kazakhstan?"),
+        (
+            "Қазақстанның Қытайдағы алғашқы мәдениет күндері қашан өтті?",
+            "ал Қытайдың Қазақстандағы?",
+        ),
+    ],
+)
+async def test_the_first_of_a_kind_the_other_way(engine: Engine, first: str, then: str) -> None:
+    a = await engine.ask(first)
+    assert a.hits[0].id == "kz-culture-days-china-2001"
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "fact" and b.hits[0].id == "china-culture-days-almaty-2002"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("2007 жылы Пекинде не болды", "ал 2007 жылы 18 тамызда?"),
+        ("what happened in Beijing in 2007?", "and on 18 August 2007?"),
+        ("что было в Пекине в 2007 году?", "а 18 августа 2007?"),
+    ],
+)
+async def test_another_month_after_a_fact_asks_that_date(
+    engine: Engine, first: str, then: str
+) -> None:
+    a = await engine.ask(first)
+    assert a.hits[0].id == "kz-culture-days-beijing-2007"
+    b = await engine.ask(then, context=a.context)
+    assert b.fact_ids[:1] == ["joint-communique-2007"]
