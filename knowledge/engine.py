@@ -598,6 +598,18 @@ class Engine:
             if lasts and _mentions(lasts[0].terms, group):
                 hit = Hit(fact=self._fact(lasts[0]), score=100.0)
                 return q, Answer(question=q.text, lang=lang, kind="fact", hits=[hit], detail=True)
+        if (
+            context is not None
+            and q.intent == "count"
+            and q.date is None
+            and not q.terms.specific
+            and context.kind in ("year", "range")
+            and context.start is not None
+            and context.end is not None
+        ):
+            # "What happened from 2004 to 2007?", then "how many events is that?": the
+            # period's events, counted.
+            return q, await self._period_counted(q, lang, context.start, context.end)
         # "Then" asks the last answer's year (above); a detail alone asks about its fact.
         points_back = "anaphor" in q.cues or ("then" not in q.cues and self._asks_only_a_detail(q))
         if context is not None and points_back and (q.date is None or "then" in q.cues):
@@ -1196,6 +1208,23 @@ class Engine:
         if year is None or abs(year - date.start) > 1 or top.score < YEAR_OFF_LEAD * runner_up:
             return None
         return top
+
+    async def _period_counted(self, q: Question, lang: Lang, start: int, end: int) -> Answer:
+        """A period's events as a count answer: each listed, the count said first."""
+        cands = await self._by_dates(start, end)
+        total = len(cands)
+        if total > MAX_DATE_HITS:
+            total = await self.index.count_dates(start, end)
+        facts = [self._fact(c) for c in cands[:MAX_LIST]]
+        return Answer(
+            question=q.text,
+            lang=lang,
+            kind="list",
+            intent="count",
+            hits=[Hit(fact=f, score=100.0) for f in facts],
+            items=list_items(facts, None, lang, self.names),
+            count=total,
+        )
 
     async def _by_dates(self, start: int, end: int) -> list[Candidate]:
         """The facts of a period (one more than an answer shows), read once per question: the

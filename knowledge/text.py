@@ -162,8 +162,9 @@ _LATIN_SINGLE = str.maketrans(
 
 _I_AFTER_VOWEL = re.compile("(?<=[aeouyäöüūıаеоуыәөүұі])[iı]")
 #: Informal Latin writes Й as "y" too, after a vowel and before a consonant or the end:
-#: "qoydy" is «қойды», "bay" «бай»; "Qytai", "jyly" keep their Ы.
-_Y_AFTER_VOWEL = re.compile("(?<=[aeouäöüū])y(?![aeiouyäöüūı])")
+#: "qoydy" is «қойды», "bay" «бай»; "Qytai", "jyly" keep their Ы, and so does "uy"
+#: ("shaqyruy" is «шақыруы»: a possessive after У is far more common than «уй»).
+_Y_AFTER_VOWEL = re.compile("(?<=[aeoäöüū])y(?![aeiouyäöüūı])")
 
 
 def fold_lookalikes(word: str) -> str:

@@ -1157,3 +1157,36 @@ async def test_another_month_after_a_fact_asks_that_date(
     assert a.hits[0].id == "kz-culture-days-beijing-2007"
     b = await engine.ask(then, context=a.context)
     assert b.fact_ids[:1] == ["joint-communique-2007"]
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("what happened between 2004 and 2007?", "how many events is that?"),
+        ("что было с 2004 по 2007 год?", "сколько это событий?"),
+        ("2004-2007 жылдары не болды?", "барлығы неше оқиға?"),
+    ],
+)
+async def test_how_many_after_a_period_counts_its_events(
+    engine: Engine, first: str, then: str
+) -> None:
+    a = await engine.ask(first)
+    assert a.kind == "range"
+    b = await engine.ask(then, context=a.context)
+    assert b.intent == "count" and b.count == len(a.hits) > 5
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("Назарбаев 2015 жылы Қытайға барды ма?", "кімнің шақыруымен?"),
+        ("nazarbaev 2015 zhyly qytaiga bardy ma?", "kimnin shaqyruymen?"),
+    ],
+)
+async def test_whose_invitation_after_a_visit_is_about_it(
+    engine: Engine, first: str, then: str
+) -> None:
+    a = await engine.ask(first)
+    assert a.hits[0].id == "nazarbayev-beijing-2015-08"
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "fact" and b.hits[0].id == "nazarbayev-beijing-2015-08"

@@ -59,6 +59,7 @@ def test_loose_is_what_a_russian_keyboard_types() -> None:
         ("qoydy", "қойды"),  # informal "y" after a vowel before a consonant is Й ...
         ("jyly", "жылы"),  # ... and Ы elsewhere
         ("shaqyrýymen", "шақыруымен"),  # the 2018 alphabet: Ý is У, Ú is Ү
+        ("shaqyruymen", "шақыруымен"),  # "uy" is «уы», not «уй»
         ("kúni", "күни"),
     ],
 )
