@@ -42,7 +42,8 @@ EN_HINTS = frozenset(
     (
         "the a an of in on at to for and or is was were what when who which where why how did "
         "does do happen happened about tell me china chinese kazakhstan relations culture days "
-        "with by from year"
+        "with by from year january february march april may june july august september "
+        "october november december"
     ).split()
 )
 _KK_ENDINGS = tuple(

@@ -145,6 +145,7 @@ def test_snowball_russian_and_english() -> None:
         ("юбилей Абая в Китае", "ru"),
         ("When did Kazakhstan and China establish diplomatic relations?", "en"),
         ("Abai 150 China", "en"),
+        ("18 August 2007?", "en"),  # a month's name tells
     ],
 )
 def test_detect(question: str, lang: str) -> None:
