@@ -702,6 +702,10 @@ class Engine:
             cities = await self._places_named(q, lang)
             if cities is not None:
                 return cities
+        if q.intent in ("fact", "list", "count") and self._about_another_country(q):
+            # "What cultural agreements did Kazakhstan sign with Russia?": a kind, and a
+            # country other than the two as the only subject; no fact is about that country.
+            return await self._none(q, lang, [])
         if q.intent in ("fact", "list", "count") and self._only_asks_who_or_where(q):
             # "Who is the president of Kazakhstan?": a role and a country, nothing the
             # article is about.
@@ -770,6 +774,10 @@ class Engine:
             if answer.kind == "list" and len(answer.items) > 1:
                 return answer
         one_year = q.date is not None and q.date.start == q.date.end and q.date.start is not None
+        if q.intent == "fact" and q.kinds and q.order is not None and self._names_a_stranger(q):
+            # «Тоқаев Қытайға алғаш рет қай жылы барды?»: the first visit of someone the
+            # article never names is no first visit it tells of.
+            return await self._none(q, lang, [])
         # A generic word in a name ("culture" of the Ministry of Culture) names nothing; a
         # country other than the two does ("what did Russia sign in 2006?").
         subject = q.terms.without(q.kind_words).specific  # «келісім» is a kind, not a name
@@ -994,6 +1002,30 @@ class Engine:
             ]
             return bool(specific) and all(w in others for w in specific)
         return q.terms.only(q.target_words | others)
+
+    def _names_a_stranger(self, q: Question) -> bool:
+        """Whether a specific word is written as a name (a capital, wherever it stands) and is
+        no term of the index, typos corrected: «Тоқаев», "Tokayev"."""
+        return any(
+            _capitalised(w, q.text) and not self.ranker.knows(g)
+            for w, g, gen, weak in zip(
+                q.terms.words, q.terms.groups, q.terms.generic, q.terms.weak, strict=True
+            )
+            if not gen and not weak
+        )
+
+    def _about_another_country(self, q: Question) -> bool:
+        """Whether the question names an event kind and, besides its kind and target words,
+        only countries other than the two (the other-country list)."""
+        if not q.kinds:
+            return False
+        frame = q.kind_words | q.target_words
+        subject = [
+            w
+            for w, gen, weak in zip(q.terms.words, q.terms.generic, q.terms.weak, strict=True)
+            if not gen and not weak and w not in frame
+        ]
+        return bool(subject) and all(self.lexicon.has("other_country", w) for w in subject)
 
     def _names_unknown(self, q: Question) -> bool:
         """Whether the question names something the fact base does not know at all: a

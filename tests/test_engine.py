@@ -1190,3 +1190,31 @@ async def test_whose_invitation_after_a_visit_is_about_it(
     assert a.hits[0].id == "nazarbayev-beijing-2015-08"
     b = await engine.ask(then, context=a.context)
     assert b.kind == "fact" and b.hits[0].id == "nazarbayev-beijing-2015-08"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what cultural agreements did kazakhstan sign with russia?",
+        "какие соглашения Казахстан подписал с Россией?",
+        "Қазақстан Ресеймен қандай келісімдерге қол қойды?",
+        "when did Tokayev first visit China?",
+        "когда Токаев впервые посетил Китай?",
+        "Тоқаев Қытайға алғаш рет қай жылы барды",
+    ],
+)
+async def test_a_kind_of_someone_else_is_refused(engine: Engine, question: str) -> None:
+    # Another country, or a name the article never gives, is the subject; the kind alone
+    # (the agreements, the first visit to China) is not what is asked.
+    assert (await engine.ask(question)).kind == "none"
+
+
+async def test_a_kind_with_a_name_the_article_gives_is_answered(engine: Engine) -> None:
+    answer = await engine.ask("which countries did Hu Jintao visit before Kazakhstan?")
+    assert answer.kind == "fact" and answer.hits[0].id == "hu-jintao-visit-2003"
+
+
+@pytest.mark.parametrize("text", ["саламатсызба", "Сәлеметсіз бе"])
+async def test_kazakh_greetings(engine: Engine, text: str) -> None:
+    answer = await engine.ask(text)
+    assert answer.kind == "chat" and answer.intent == "greeting"
