@@ -1545,6 +1545,10 @@ class Engine:
                 # of what is counted ("780 materials", "four TV channels").
                 fact, count = stating[0]
                 stated = True
+                # "How many million yuan…": 20, not 20,000,000.
+                scale = _asked_scale(q)
+                if scale > 1 and count % scale == 0:
+                    count //= scale
                 if len(facts) > 1:
                     facts = [fact]
                     items = list_items(facts, q.target, lang, self.names)
@@ -1747,8 +1751,10 @@ class Engine:
     async def _counted_elsewhere(
         self, q: Question, date: DateQuery | None
     ) -> tuple[Fact, int] | None:
-        """A fact near the question that states the number of what it counts."""
-        for s in (await self._rank(q.terms, date))[:MAX_FACT_HITS]:
+        """A fact near the question that states the number of what it counts, found by the
+        question's words but its kind's ("went", «барып қайтты»: the fact says «барды»)."""
+        terms = q.terms.without(q.kind_words)
+        for s in (await self._rank(terms if terms.specific else q.terms, date))[:MAX_FACT_HITS]:
             if s.score < CONFIDENCE_THRESHOLD:
                 break
             fact = self._fact(s.cand)
@@ -2511,6 +2517,16 @@ def _name_like(word: str) -> bool:
 
 def _is_number(group: frozenset[str]) -> bool:
     return all(t.isdigit() for t in group)
+
+
+def _asked_scale(q: Question) -> int:
+    """The scale a count question asks its number in (1 when it names none)."""
+    for w in q.terms.words:
+        lw = loose(w)
+        for start, n in _SCALES.items():
+            if lw.startswith(loose(start)):
+                return n
+    return 1
 
 
 def _month_differs(hit: Hit, date: DateQuery) -> bool:

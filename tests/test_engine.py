@@ -1218,3 +1218,43 @@ async def test_a_kind_with_a_name_the_article_gives_is_answered(engine: Engine) 
 async def test_kazakh_greetings(engine: Engine, text: str) -> None:
     answer = await engine.ask(text)
     assert answer.kind == "chat" and answer.intent == "greeting"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many delegations went to China in 2003?",
+        "сколько делегаций съездило в Китай в 2003?",
+        "2003 жылы Қытайға неше делегация барып қайтты",
+    ],
+)
+async def test_a_number_stated_beside_the_kind_verb(engine: Engine, question: str) -> None:
+    # The fact says «екі делегация барды»; «барып қайтты», «съездило» are other verbs.
+    answer = await engine.ask(question)
+    assert answer.count == 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many million yuan did China give for education?",
+        "сколько миллионов юаней китай безвозмездно дал на проекты в образовании",
+        "білім беруге Қытай неше миллион юань берді?",
+    ],
+)
+async def test_a_count_asked_in_millions_is_said_in_millions(engine: Engine, question: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.count == 20 and answer.hits[0].id == "education-grant-20m-yuan"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many days did the Chinese culture days in 2014 last?",
+        "сколько дней длились дни культуры Китая в 2014?",
+        "2014 жылы Қытай мәдениет күндері неше күнге созылды",
+    ],
+)
+async def test_how_many_days_asks_for_the_dates(engine: Engine, question: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "fact" and answer.hits[0].id == "china-culture-days-kz-2014"
