@@ -156,6 +156,8 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     by_span: dict[tuple[int, int], set[str]] = {}
     for key, kind in KIND_LISTS.items():
         for a, b in phrases.get(key, ()):
+            if any(used[a:b]):
+                continue  # «сол сапарда», "during that visit": a cue, no kind asked about
             kinds.add(kind)
             kind_words.update(ws[a:b])
             # «қол қойылды» ("signed") is in two kinds' lists: one phrase, either kind.
@@ -164,7 +166,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
                 in_phrase.update(range(a, b))
     named_by.extend(by_span.values())
     for i, (w, lists) in enumerate(zip(ws, member, strict=True)):
-        if i in in_phrase:
+        if i in in_phrase or used[i]:
             continue
         found = {KIND_LISTS[key] for key in lists & _KIND_KEYS}
         if found:

@@ -1258,3 +1258,23 @@ async def test_a_count_asked_in_millions_is_said_in_millions(engine: Engine, que
 async def test_how_many_days_asks_for_the_dates(engine: Engine, question: str) -> None:
     answer = await engine.ask(question)
     assert answer.kind == "fact" and answer.hits[0].id == "china-culture-days-kz-2014"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        (
+            "when was abai's 150 year jubilee celebrated in china",
+            "what was signed on that occasion?",
+        ),
+        ("когда в Китае отметили 150-летие Абая?", "а что подписали по этому случаю?"),
+        ("Абайдың 150 жылдығы Қытайда қашан атап өтілді?", "сол орайда неге қол қойылды?"),
+    ],
+)
+async def test_on_that_occasion_is_the_last_facts_year(
+    engine: Engine, first: str, then: str
+) -> None:
+    a = await engine.ask(first)
+    assert a.hits[0].id == "abai-150-in-china-1995"
+    b = await engine.ask(then, context=a.context)
+    assert b.hits[0].id == "culture-plan-1995-1997"
