@@ -702,6 +702,18 @@ class Engine:
             cities = await self._places_named(q, lang)
             if cities is not None:
                 return cities
+        if (
+            "ask_person" in q.cues
+            and (context is None or not context.fact_ids)
+            and all(
+                self.lexicon.has("ask_person", w)
+                for w, g in zip(q.terms.words, q.terms.groups, strict=True)
+                if g in q.terms.specific
+            )
+        ):
+            # «Мақаланы кім жазды?», "who translated it?" with nothing before: who did
+            # something to nothing named («жазды» would match «жазында», "in summer").
+            return await self._none(q, lang, [])
         if q.intent in ("fact", "list", "count") and self._about_another_country(q):
             # "What cultural agreements did Kazakhstan sign with Russia?": a kind, and a
             # country other than the two as the only subject; no fact is about that country.
@@ -731,6 +743,9 @@ class Engine:
             # whole subject and nothing in it; what it can answer, with examples.
             return self._chat(q, lang, "help")
         if q.intent == "empty":
+            if context is None and q.date is None and self._introduces(q):
+                # "I'm a teacher preparing a quiz.": who they are, no question yet.
+                return self._chat(q, lang, "help")
             return await self._none(q, lang, [])
         if q.intent == "date" and q.date is not None:
             return await self._date_answer(q, lang)
@@ -977,12 +992,22 @@ class Engine:
             for w in words(normalise(f.text.get("en") + " " + f.text.get("ru")))
         )
 
+    def _introduces(self, q: Question) -> bool:
+        """Whether a message of no content words says who the user is or what they are doing
+        ("I'm a teacher preparing a quiz", «Мен студентпін»): framing words, no question."""
+        ws = words(q.norm)
+        framing = sum(self.lexicon.has("framing", w) for w in ws)
+        return framing >= 2 and "question" not in q.cues
+
     @staticmethod
     def _asks_only_a_detail(q: Question) -> bool:
         """ "Where?", «кім қол қойды?», «в каком году это было?»: a when/where/who and nothing
         but the words of the last answer's kind; about the last answer, if there is one."""
         asks = {"ask_when", "ask_where", "target_people", "target_places"} & q.cues
-        return bool(asks) and q.terms.only(q.kind_words | q.target_words)
+        # «Қытай мәдениет күндері Қазақстанның қай қалаларында өтті?» names its own direction:
+        # a question of its own, not a detail of the last answer.
+        own_way = bool({"host_cn", "host_kz", "guest_cn", "guest_kz"} & q.cues)
+        return bool(asks) and not own_way and q.terms.only(q.kind_words | q.target_words)
 
     def _only_asks_who_or_where(self, q: Question) -> bool:
         """Whether the question's only specific words are what it asks for ("president",

@@ -1278,3 +1278,49 @@ async def test_on_that_occasion_is_the_last_facts_year(
     assert a.hits[0].id == "abai-150-in-china-1995"
     b = await engine.ask(then, context=a.context)
     assert b.hits[0].id == "culture-plan-1995-1997"
+
+
+@pytest.mark.parametrize(
+    "intro", ["I am a teacher preparing a quiz.", "Я учитель, готовлю викторину.", "Мен студентпін"]
+)
+async def test_an_introduction_alone_gets_the_help_reply(engine: Engine, intro: str) -> None:
+    answer = await engine.ask(intro)
+    assert answer.kind == "chat" and answer.intent == "help"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("who wrote this article?", "Қытай мәдениет күндері Қазақстанның қай қалаларында өтті?"),
+        ("who wrote this article?", "in which cities of Kazakhstan were the Chinese culture days?"),
+        ("кто написал эту статью?", "в каких городах Казахстана прошли дни культуры Китая?"),
+    ],
+)
+async def test_a_question_with_its_own_direction_is_new_after_a_refusal(
+    engine: Engine, first: str, then: str
+) -> None:
+    a = await engine.ask(first)
+    assert a.kind == "none"
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "list" and "china-culture-days-almaty-2002" in b.fact_ids
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Мне нужно быстро проверить: в каком году впервые прошли Дни культуры Казахстана в Китае?",
+        "Мен мұғаліммін, викторина дайындап жатырмын. "
+        "Қазақстан мәдениет күндері Қытайда алғаш қашан өтті?",
+    ],
+)
+async def test_a_question_after_who_the_user_is(engine: Engine, question: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "fact" and answer.hits[0].id == "kz-culture-days-china-2001"
+
+
+@pytest.mark.parametrize(
+    "question", ["мақаланы кім жазды?", "кто написал эту статью?", "who wrote this article?"]
+)
+async def test_who_wrote_nothing_named_is_refused(engine: Engine, question: str) -> None:
+    # «жазды» ("wrote") matched «жазында» ("in the summer of"): the 2006 festival.
+    assert (await engine.ask(question)).kind == "none"
