@@ -613,6 +613,8 @@ class Engine:
             return q, await self._period_counted(q, lang, context.start, context.end)
         # "Then" asks the last answer's year (above); a detail alone asks about its fact.
         points_back = "anaphor" in q.cues or ("then" not in q.cues and self._asks_only_a_detail(q))
+        # "The year after?", «kelesi jyly she?» («she» is no "she") ask another year.
+        points_back = points_back and q.relative is None
         if context is not None and points_back and (q.date is None or "then" in q.cues):
             if context.kind == "none" and not context.fact_ids:
                 # "Who wrote this article?" (nothing on it), then "when was it published?":
@@ -1836,7 +1838,8 @@ class Engine:
             listed = {c.rowid for c in cands}
             pool = [s for s in ranked if s.cand.rowid in listed]
             best = max((s.coverage for s in pool), default=0.0)
-            narrowed = [s.cand for s in pool if s.coverage >= best * LIST_SHARE]
+            kept = {s.cand.rowid for s in pool if s.coverage >= best * LIST_SHARE}
+            narrowed = [c for c in cands if c.rowid in kept]  # in date order, as listed
             if narrowed and len(narrowed) < len(cands) * KIND_NARROWS:
                 # A word most of the kind shares describes the kind ("the programme's
                 # directions"); one that few share picks among it ("Xi's visits").

@@ -194,7 +194,9 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     found_nth = _nth(ws, _hyphen_ordinals(rest, ws))
     if found_nth is not None:
         nth, spent = found_nth
-        if any(_is_item_word(ws[i]) for i in spent):
+        if any(_is_item_word(ws[i]) for i in spent) or not kinds:
+            # "Point 6", and an ordinal of no kind («бірінші делегация»: the fact says so)
+            # stay words to look for.
             nth_words = frozenset(ws[i] for i in spent)
         else:
             for i in spent:

@@ -1324,3 +1324,17 @@ async def test_a_question_after_who_the_user_is(engine: Engine, question: str) -
 async def test_who_wrote_nothing_named_is_refused(engine: Engine, question: str) -> None:
     # «жазды» ("wrote") matched «жазында» ("in the summer of"): the 2006 festival.
     assert (await engine.ask(question)).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("2004 jyly ne boldy?", "kelesi jyly she?"),  # «she» is a Kazakh particle, not "she"
+        ("2004 жылы не болды?", "келесі жылы ше?"),
+        ("what happened in 2004?", "and the year after?"),
+    ],
+)
+async def test_the_year_after_is_the_next_year(engine: Engine, first: str, then: str) -> None:
+    a = await engine.ask(first)
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "year" and b.years == (2005, 2005)
