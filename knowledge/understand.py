@@ -20,6 +20,8 @@ from .text import is_latin, latin_to_cyrillic, loose, normalise, words
 
 #: Questions are cut to this many characters before anything else.
 MAX_QUESTION_CHARS = 1000
+#: A Telegram @username (5-32 letters, digits and underscores).
+_MENTION_RE = re.compile(r"(?<!\w)@[A-Za-z0-9_]{5,32}\b")
 #: Only this many distinct content words count (a real question has far fewer): it bounds the
 #: cost of ranking a 1,000-character message.
 MAX_CONTENT_WORDS = 32
@@ -98,7 +100,8 @@ class Question:
 def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
     """Read ``text`` into a :class:`Question`."""
     text = " ".join(text[:MAX_QUESTION_CHARS].split())
-    norm = normalise(text)
+    # "@dostyq_bot when…?" typed in a private chat: a Telegram username is no word of it.
+    norm = normalise(_MENTION_RE.sub(" ", text))
     lang = detect_normalised(norm)
     date, rest, month, day = read_dates(norm)  # a month alone when no year is named
     ws = words(rest)

@@ -1338,3 +1338,9 @@ async def test_the_year_after_is_the_next_year(engine: Engine, first: str, then:
     a = await engine.ask(first)
     b = await engine.ask(then, context=a.context)
     assert b.kind == "year" and b.years == (2005, 2005)
+
+
+async def test_a_username_is_no_word_of_the_question(engine: Engine) -> None:
+    # «dostyq_bot» has a Latin q, which tells Kazakh: the English question got a Kazakh reply.
+    answer = await engine.ask("@dostyq_bot when were the first Chinese culture days in Almaty?")
+    assert answer.lang == "en" and answer.hits[0].id == "china-culture-days-almaty-2002"
