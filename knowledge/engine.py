@@ -109,7 +109,7 @@ FOCUS_MAX_DF = 2
 #: "Who is the Chinese ambassador now?" (the facts are of their years; only one that says
 #: what holds today, «бүгінде», answers "now"); "Who won the main prize at Eurasia-2007?"
 #: (the festival's fact names no winner).
-_TOLD_ONLY_BY = (("now", "now"), ("winning", "won"))
+_TOLD_ONLY_BY = (("now", "now"), ("winning", "won"), ("ask_length", "length"))
 #: The answer's leading facts that must say so (the rest of a list follows the lead).
 TOLD_HITS = 5
 #: Facts' answers to _says remembered (a fact id and a word list each).

@@ -69,6 +69,8 @@ LISTS: tuple[str, ...] = (
     "winning",
     "ask_person",
     "won",
+    "ask_length",
+    "length",
     *(
         f"kind_{k.replace('-', '_')}"
         for k in (

@@ -58,6 +58,7 @@ _CUES = (
     "ask_where",
     "ask_amount",
     "ask_names",
+    "ask_length",
     "task",
     "now",
 )
@@ -120,6 +121,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         "bye",
         "thanks",
         "greeting",
+        "ask_length",  # "how long is the Silk Road?": a length, before "how long did" asks when
         "ask_when",  # «қанша уақыт», "how long": a time, before "how many" takes «қанша»
         "count",
         "list",  # «не істеліп жатыр», "what has been done": of several words, none a list word

@@ -1344,3 +1344,12 @@ async def test_a_username_is_no_word_of_the_question(engine: Engine) -> None:
     # «dostyq_bot» has a Latin q, which tells Kazakh: the English question got a Kazakh reply.
     answer = await engine.ask("@dostyq_bot when were the first Chinese culture days in Almaty?")
     assert answer.lang == "en" and answer.hits[0].id == "china-culture-days-almaty-2002"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how long is the Silk Road?", "какова длина Шёлкового пути?", "Жібек жолының ұзындығы қанша?"],
+)
+async def test_a_length_no_fact_gives_is_refused(engine: Engine, question: str) -> None:
+    # The Silk Road Economic Belt is named (Xi's 2013 speech); no length is given.
+    assert (await engine.ask(question)).kind == "none"
