@@ -611,6 +611,19 @@ class Engine:
             # "What happened from 2004 to 2007?", then "how many events is that?": the
             # period's events, counted.
             return q, await self._period_counted(q, lang, context.start, context.end)
+        if (
+            context is not None
+            and q.intent == "count"
+            and "anaphor" in q.cues
+            and q.date is None
+            and context.intent in ("list", "count")
+            and context.words
+            and len(context.fact_ids) > 1
+        ):
+            # "Which books of Nazarbayev came out in China?", then "how many of his books?":
+            # the same list, counted.
+            again = self._again(q, context, context.words, "count", context.host, context.guest)
+            return q, _keeps_topic(again, await self._list(again, lang))
         # "Then" asks the last answer's year (above); a detail alone asks about its fact.
         points_back = "anaphor" in q.cues or ("then" not in q.cues and self._asks_only_a_detail(q))
         # "The year after?", «kelesi jyly she?» («she» is no "she") ask another year.

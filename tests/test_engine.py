@@ -1353,3 +1353,17 @@ async def test_a_username_is_no_word_of_the_question(engine: Engine) -> None:
 async def test_a_length_no_fact_gives_is_refused(engine: Engine, question: str) -> None:
     # The Silk Road Economic Belt is named (Xi's 2013 speech); no length is given.
     assert (await engine.ask(question)).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("which books of Nazarbayev were published in China?", "how many of his books were there?"),
+        ("Какие книги Назарбаева издали в Китае?", "сколько всего его книг издано в Китае?"),
+        ("Назарбаевтың қандай кітаптары Қытайда шықты?", "оның неше кітабы шықты?"),
+    ],
+)
+async def test_how_many_of_his_counts_the_last_list(engine: Engine, first: str, then: str) -> None:
+    a = await engine.ask(first)
+    b = await engine.ask(then, context=a.context)
+    assert b.intent == "count" and b.count == 5
