@@ -300,6 +300,8 @@ class Engine:
             answer.missing is None
             and q.intent in ("fact", "list", "count")
             and q.date is None
+            # "What is the capital of Kazakhstan?" names a country of its own.
+            and not {"host_cn", "host_kz", "guest_cn", "guest_kz"} & q.cues
             and 0 < len(q.terms.specific) <= SHORT_FOLLOWUP_WORDS
             # «қай университетте сөйледі?» after Xi's visit: "spoke" is in no fact, but
             # "university" is, and an unknown verb names nothing; an unknown name does.
@@ -529,7 +531,14 @@ class Engine:
             context is not None
             and context.intent in ("list", "count")
             and q.target == "places"
-            and ("anaphor" in q.cues or not q.terms.without(q.target_words).specific)
+            # "What is the capital of Kazakhstan?" names its own country: no follow-up.
+            and (
+                "anaphor" in q.cues
+                or (
+                    not q.terms.without(q.target_words).specific
+                    and not {"host_cn", "host_kz", "guest_cn", "guest_kz"} & q.cues
+                )
+            )
         )
         if (
             context is not None
@@ -2222,6 +2231,10 @@ class Engine:
         the same question, in the direction this one names. None when it names anything else
         (a kind, a name, a subject of its own)."""
         if ctx.intent not in ("list", "count", "fact") or not ctx.kinds:
+            return None
+        if q.target is not None and q.target != ctx.target and "anaphor" not in q.cues:
+            # "What is the capital of Kazakhstan?" after a count of students: places asked
+            # of a country, not the last count the other way.
             return None
         frame = {"which_one", "question", "followup", "list", "target_places", "target_people"}
         own = [w for w, gen in zip(q.terms.words, q.terms.generic, strict=True) if not gen]

@@ -1367,3 +1367,11 @@ async def test_how_many_of_his_counts_the_last_list(engine: Engine, first: str, 
     a = await engine.ask(first)
     b = await engine.ask(then, context=a.context)
     assert b.intent == "count" and b.count == 5
+
+
+async def test_a_country_of_its_own_is_no_follow_up_of_a_refusal(engine: Engine) -> None:
+    a = await engine.ask("how many students study in China?")
+    assert a.kind == "none" and a.missing == "number"
+    b = await engine.ask("what is the capital of Kazakhstan?", context=a.context)
+    # Not the places of the last fact (China), nor its count "in Kazakhstan".
+    assert b.kind == "none" and b.missing is None
