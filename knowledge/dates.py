@@ -302,7 +302,8 @@ def _decade(toks: list[_Tok], i: int, y: int) -> tuple[int, int] | None:
     j = i + 1
     if j < len(toks) and toks[j].text == "-":
         j += 1
-    if j < len(toks) and toks[j].text in _DECADE_AFTER:
+    # «в 2010-м (году)» is the year: only a plural ending makes a four-digit decade.
+    if j < len(toks) and toks[j].text in _DECADE_AFTER and toks[j].text != "м":
         return y, j + 1
     if j < len(toks) and toks[j].text in ("шы", "ші", "ыншы", "інші", "ншы", "нші"):
         j += 1

@@ -1375,3 +1375,15 @@ async def test_a_country_of_its_own_is_no_follow_up_of_a_refusal(engine: Engine)
     b = await engine.ask("what is the capital of Kazakhstan?", context=a.context)
     # Not the places of the last fact (China), nor its count "in Kazakhstan".
     assert b.kind == "none" and b.missing is None
+
+
+async def test_ours_is_kazakhstan_in_russian(engine: Engine) -> None:
+    a = await engine.ask("когда были первые дни культуры казахстана в китае")
+    b = await engine.ask("а китайские у нас?", context=a.context)
+    assert b.kind == "fact" and b.hits[0].id == "china-culture-days-almaty-2002"
+
+
+@pytest.mark.parametrize("question", ["что было в 2010м", "что было в 2010-м году?"])
+async def test_the_2010th_is_a_year_not_the_decade(engine: Engine, question: str) -> None:
+    answer = await engine.ask(question)
+    assert answer.kind == "year" and answer.years == (2010, 2010)
