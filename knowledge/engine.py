@@ -109,7 +109,12 @@ FOCUS_MAX_DF = 2
 #: "Who is the Chinese ambassador now?" (the facts are of their years; only one that says
 #: what holds today, «бүгінде», answers "now"); "Who won the main prize at Eurasia-2007?"
 #: (the festival's fact names no winner).
-_TOLD_ONLY_BY = (("now", "now"), ("winning", "won"), ("ask_length", "length"))
+_TOLD_ONLY_BY = (
+    ("now", "now"),
+    ("winning", "won"),
+    ("ask_length", "length"),
+    ("ask_translator", "translator"),  # "who translated it?": not the author it names
+)
 #: The answer's leading facts that must say so (the rest of a list follows the lead).
 TOLD_HITS = 5
 #: Facts' answers to _says remembered (a fact id and a word list each).
@@ -375,6 +380,12 @@ class Engine:
             return await self._more(q, lang, context)
         q, answer = await self._follow_up(q, lang, context)
         if answer is not None:
+            if "ask_translator" in q.cues and answer.kind in ("fact", "list"):
+                lead = answer.hits[:TOLD_HITS]
+                if not any(self._says(h.fact, "translator") for h in lead):
+                    # "Who translated them?" after Abai's works: not Abai, whom they name.
+                    offered = await self.index.by_ids(answer.fact_ids[:3])
+                    return await self._none(q, lang, offered, "who")
             return answer
         answer = await self._by_intent(q, lang, context)
         for cue, told in _TOLD_ONLY_BY:
@@ -2129,9 +2140,18 @@ class Engine:
             if cands and max(held) == len(known):
                 detail = self._asked_detail(replace(q, intent="fact"))
                 holding = [c for c, h in zip(cands, held, strict=True) if h == len(known)]
+                # "Who translated it?" after Abai's works: Abai is named by the last question,
+                # so he is not who is asked for.
+                told_q = q
+                if "ask_person" in q.cues:
+                    norm = " ".join([*ctx.words, q.norm])
+                    terms = self.index.analyzer.terms(norm, None, words, frozenset(), self.lexicon)
+                    told_q = replace(q, norm=norm, terms=terms)
                 # Of the last facts, the one that gives what is asked ("who organised them?"
                 # after three culture days: the one that names organisers), else the first.
-                telling = [c for c in holding if detail and self._tells(self._fact(c), q, detail)]
+                telling = [
+                    c for c in holding if detail and self._tells(self._fact(c), told_q, detail)
+                ]
                 best = (telling or holding)[0]
                 alone = "anaphor" not in q.cues  # "where?"; not "who signed it?"
                 if alone and detail is not None and not telling:

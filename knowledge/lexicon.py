@@ -71,6 +71,8 @@ LISTS: tuple[str, ...] = (
     "won",
     "ask_length",
     "length",
+    "ask_translator",
+    "translator",
     *(
         f"kind_{k.replace('-', '_')}"
         for k in (
@@ -110,7 +112,7 @@ TYPO_LISTS = ("stop", "framing", "generic", "thanks", "greeting")
 
 #: Lists matched on word forms, never by stem ("аудар" asks to translate; "аударды", who
 #: translated, is a question).
-_FORM_ONLY = ("host_", "guest_", "task")
+_FORM_ONLY = ("host_", "guest_", "task", "ask_translator", "translator")
 
 
 class LexiconError(ValueError):

@@ -149,7 +149,7 @@ def understand(text: str, analyzer: Analyzer, lexicon: Lexicon) -> Question:
         cues.add("question")  # "what", «о чём», «неге»: a question, if nothing else tells
     if phrases.get("happened") or any("happened" in lists for lists in member):
         cues.add("happened")  # "what happened", «что было»: every event of the date
-    for key in ("founding", "winning", "ask_person"):
+    for key in ("founding", "winning", "ask_person", "ask_translator"):
         # "When was it founded?", "who won?": the fact must tell of the founding, the win.
         if phrases.get(key) or any(key in lists for lists in member):
             cues.add(key)

@@ -1387,3 +1387,20 @@ async def test_ours_is_kazakhstan_in_russian(engine: Engine) -> None:
 async def test_the_2010th_is_a_year_not_the_decade(engine: Engine, question: str) -> None:
     answer = await engine.ask(question)
     assert answer.kind == "year" and answer.years == (2010, 2010)
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("when were Abai's works published in Chinese?", "who translated them?"),
+        ("абай жолы қытайша қашан шықты", "кім аударды?"),
+        ("когда в Китае вышли произведения Абая?", "а кто перевёл?"),
+    ],
+)
+async def test_who_translated_after_a_book_is_no_author(
+    engine: Engine, first: str, then: str
+) -> None:
+    # No fact names a translator; the people the book's fact names (Abai, Auezov) are not one.
+    a = await engine.ask(first)
+    b = await engine.ask(then, context=a.context)
+    assert b.kind == "none"
