@@ -16,7 +16,8 @@
   and scored on that session's starting engine. Its misses were read after that session's
   engine work.
 - ``test6``: ``tests/heldout6/*.yaml``, written the same way at the start of the seventh session
-  and scored on that session's starting engine; its misses are not read. Report it first.
+  and scored on that session's starting engine. Its misses were read after that session's
+  engine work, so the next session writes a new set first.
 
 Prints accuracy per language and per kind, counted per turn (a conversation's turns are asked in
 order, each with the context the previous answer left), and the share of conversations right
