@@ -306,7 +306,7 @@ class Engine:
             and q.intent in ("fact", "list", "count")
             and q.date is None
             # "What is the capital of Kazakhstan?" names a country of its own.
-            and not {"host_cn", "host_kz", "guest_cn", "guest_kz"} & q.cues
+            and not _names_a_direction(q)
             and 0 < len(q.terms.specific) <= SHORT_FOLLOWUP_WORDS
             # «қай университетте сөйледі?» after Xi's visit: "spoke" is in no fact, but
             # "university" is, and an unknown verb names nothing; an unknown name does.
@@ -545,10 +545,7 @@ class Engine:
             # "What is the capital of Kazakhstan?" names its own country: no follow-up.
             and (
                 "anaphor" in q.cues
-                or (
-                    not q.terms.without(q.target_words).specific
-                    and not {"host_cn", "host_kz", "guest_cn", "guest_kz"} & q.cues
-                )
+                or (not q.terms.without(q.target_words).specific and not _names_a_direction(q))
             )
         )
         if (
@@ -1041,7 +1038,7 @@ class Engine:
         asks = {"ask_when", "ask_where", "target_people", "target_places"} & q.cues
         # «Қытай мәдениет күндері Қазақстанның қай қалаларында өтті?» names its own direction:
         # a question of its own, not a detail of the last answer.
-        own_way = bool({"host_cn", "host_kz", "guest_cn", "guest_kz"} & q.cues)
+        own_way = _names_a_direction(q)
         return bool(asks) and not own_way and q.terms.only(q.kind_words | q.target_words)
 
     def _only_asks_who_or_where(self, q: Question) -> bool:
@@ -2601,6 +2598,15 @@ def _asked_scale(q: Question) -> int:
             if lw.startswith(loose(start)):
                 return n
     return 1
+
+
+_DIRECTION_CUES = frozenset({"host_cn", "host_kz", "guest_cn", "guest_kz"})
+
+
+def _names_a_direction(q: Question) -> bool:
+    """Whether the question says where something was held or whose it was ("in Kazakhstan",
+    «у нас», "Chinese culture days"): a question of its own, not a detail of the last one."""
+    return not _DIRECTION_CUES.isdisjoint(q.cues)
 
 
 def _month_differs(hit: Hit, date: DateQuery) -> bool:
