@@ -46,6 +46,17 @@ class QueryTerms:
             if not gen and not weak
         ]
 
+    @property
+    def specific_words(self) -> list[tuple[str, frozenset[str]]]:
+        """The words that are neither generic nor weak, each with its group."""
+        return [
+            (w, g)
+            for w, g, gen, weak in zip(
+                self.words, self.groups, self.generic, self.weak, strict=True
+            )
+            if not gen and not weak
+        ]
+
     def only(self, allowed: frozenset[str]) -> bool:
         """Whether every word that is not generic is one of ``allowed``."""
         return all(gen or w in allowed for w, gen in zip(self.words, self.generic, strict=True))

@@ -28,10 +28,10 @@ from .compose import EXAMPLES, context_of, list_items, suggestions
 from .dates import NUMBER_WORDS, DateQuery, is_month_word
 from .index import EVENT_TAG, PLACE_TAG, Candidate, FactIndex, FactSource
 from .lexicon import KIND_LISTS, Lexicon
-from .models import LANGS, Answer, Context, Fact, Hit, Lang, Missing, Name
+from .models import LANGS, Answer, Context, Fact, Hit, Lang, ListItem, Missing, Name
 from .rank import CANDIDATES, DATE_MATCH, FUZZ_CANDIDATES, Ranker, Scored, date_factor
 from .text import loose, normalise, words
-from .understand import MAX_QUESTION_CHARS, Intent, Question, understand
+from .understand import DIRECTION_CUES, MAX_QUESTION_CHARS, Intent, Question, understand
 
 #: Final scores are 0-100. Below this, the engine says it does not know.
 CONFIDENCE_THRESHOLD = 50.0
@@ -380,19 +380,28 @@ class Engine:
             return await self._more(q, lang, context)
         q, answer = await self._follow_up(q, lang, context)
         if answer is not None:
-            if "ask_translator" in q.cues and answer.kind in ("fact", "list"):
-                lead = answer.hits[:TOLD_HITS]
-                if not any(self._says(h.fact, "translator") for h in lead):
-                    # "Who translated them?" after Abai's works: not Abai, whom they name.
-                    offered = await self.index.by_ids(answer.fact_ids[:3])
-                    return await self._none(q, lang, offered, "who")
-            return answer
+            # "Who translated them?" after Abai's works: not Abai, whom they name.
+            return await self._unless_told(q, lang, answer, ("ask_translator",), "who")
         answer = await self._by_intent(q, lang, context)
+        return await self._unless_told(q, lang, answer, tuple(c for c, _ in _TOLD_ONLY_BY))
+
+    async def _unless_told(
+        self,
+        q: Question,
+        lang: Lang,
+        answer: Answer,
+        cues: tuple[str, ...],
+        missing: Missing | None = None,
+    ) -> Answer:
+        """``answer``, or a refusal when the question has one of ``cues`` of
+        :data:`_TOLD_ONLY_BY` and none of the answer's leading facts says what it needs."""
+        if answer.kind not in ("fact", "list"):
+            return answer
+        lead = answer.hits[:TOLD_HITS]
         for cue, told in _TOLD_ONLY_BY:
-            shown = answer.kind in ("fact", "list")
-            lead = answer.hits[:TOLD_HITS]
-            if cue in q.cues and shown and not any(self._says(h.fact, told) for h in lead):
-                return await self._none(q, lang, await self.index.by_ids(answer.fact_ids[:3]))
+            if cue in cues and cue in q.cues and not any(self._says(h.fact, told) for h in lead):
+                offered = await self.index.by_ids(answer.fact_ids[:3])
+                return await self._none(q, lang, offered, missing)
         return answer
 
     async def _next_event(self, q: Question, lang: Lang, context: Context | None) -> Answer | None:
@@ -567,14 +576,7 @@ class Engine:
             facts = await self.facts_by_ids(context.fact_ids)
             items = list_items(facts, q.target, lang, self.names)
             if items:
-                return q, Answer(
-                    question=q.text,
-                    lang=lang,
-                    kind="list",
-                    intent="list",
-                    hits=[Hit(fact=f, score=100.0) for f in facts],
-                    items=items,
-                )
+                return q, self._listing(q, lang, facts, "list", items=items)
         if context is not None and q.order is not None and q.date is None:
             one = await self._first_or_last_of(q, lang, context)
             if one is not None:
@@ -737,11 +739,7 @@ class Engine:
         if (
             "ask_person" in q.cues
             and (context is None or not context.fact_ids)
-            and all(
-                self.lexicon.has("ask_person", w)
-                for w, g in zip(q.terms.words, q.terms.groups, strict=True)
-                if g in q.terms.specific
-            )
+            and all(self.lexicon.has("ask_person", w) for w, _ in q.terms.specific_words)
         ):
             # «Мақаланы кім жазды?», "who translated it?" with nothing before: who did
             # something to nothing named («жазды» would match «жазында», "in summer").
@@ -1052,11 +1050,7 @@ class Engine:
         if not q.target_words:
             # «как развивались отношения Казахстана с Россией»: another country is the only
             # subject (the 2050 address names Russia among partners; it tells nothing of it).
-            specific = [
-                w
-                for w, gen, weak in zip(q.terms.words, q.terms.generic, q.terms.weak, strict=True)
-                if not gen and not weak
-            ]
+            specific = [w for w, _ in q.terms.specific_words]
             return bool(specific) and all(w in others for w in specific)
         return q.terms.only(q.target_words | others)
 
@@ -1064,11 +1058,7 @@ class Engine:
         """Whether a specific word is written as a name (a capital, wherever it stands) and is
         no term of the index, typos corrected: «Тоқаев», "Tokayev"."""
         return any(
-            _capitalised(w, q.text) and not self.ranker.knows(g)
-            for w, g, gen, weak in zip(
-                q.terms.words, q.terms.groups, q.terms.generic, q.terms.weak, strict=True
-            )
-            if not gen and not weak
+            _capitalised(w, q.text) and not self.ranker.knows(g) for w, g in q.terms.specific_words
         )
 
     def _about_another_country(self, q: Question) -> bool:
@@ -1077,11 +1067,7 @@ class Engine:
         if not q.kinds:
             return False
         frame = q.kind_words | q.target_words
-        subject = [
-            w
-            for w, gen, weak in zip(q.terms.words, q.terms.generic, q.terms.weak, strict=True)
-            if not gen and not weak and w not in frame
-        ]
+        subject = [w for w, _ in q.terms.specific_words if w not in frame]
         return bool(subject) and all(self.lexicon.has("other_country", w) for w in subject)
 
     def _names_unknown(self, q: Question) -> bool:
@@ -1095,10 +1081,8 @@ class Engine:
             self.lexicon.has("other_country", w)
             or (w != first and _capitalised(w, q.text))
             or _name_like(w)
-            for w, g, gen, weak in zip(
-                q.terms.words, q.terms.groups, q.terms.generic, q.terms.weak, strict=True
-            )
-            if not gen and not weak and not self.ranker.knows(g)
+            for w, g in q.terms.specific_words
+            if not self.ranker.knows(g)
         )
 
     async def _beside_the_date(self, q: Question, date: DateQuery) -> bool:
@@ -1299,6 +1283,31 @@ class Engine:
             return None
         return top
 
+    def _listing(
+        self,
+        q: Question,
+        lang: Lang,
+        facts: Sequence[Fact],
+        intent: Intent,
+        *,
+        target: str | None = None,
+        items: list[ListItem] | None = None,
+        count: int | None = None,
+        count_stated: bool = False,
+    ) -> Answer:
+        """A list answer over ``facts``: each a hit, and the lines of ``target`` (one per fact
+        when None), unless the caller made them already."""
+        return Answer(
+            question=q.text,
+            lang=lang,
+            kind="list",
+            intent=intent,
+            hits=[Hit(fact=f, score=100.0) for f in facts],
+            items=list_items(facts, target, lang, self.names) if items is None else items,
+            count=count,
+            count_stated=count_stated,
+        )
+
     async def _period_counted(self, q: Question, lang: Lang, start: int, end: int) -> Answer:
         """A period's events as a count answer: each listed, the count said first."""
         cands = await self._by_dates(start, end)
@@ -1306,15 +1315,7 @@ class Engine:
         if total > MAX_DATE_HITS:
             total = await self.index.count_dates(start, end)
         facts = [self._fact(c) for c in cands[:MAX_LIST]]
-        return Answer(
-            question=q.text,
-            lang=lang,
-            kind="list",
-            intent="count",
-            hits=[Hit(fact=f, score=100.0) for f in facts],
-            items=list_items(facts, None, lang, self.names),
-            count=total,
-        )
+        return self._listing(q, lang, facts, "count", count=total)
 
     async def _by_dates(self, start: int, end: int) -> list[Candidate]:
         """The facts of a period (one more than an answer shows), read once per question: the
@@ -1471,14 +1472,7 @@ class Engine:
         if len(facts) < 2:
             return None
         facts.sort(key=lambda f: f.sort_key)
-        return Answer(
-            question=q.text,
-            lang=lang,
-            kind="list",
-            intent="list",
-            hits=[Hit(fact=f, score=100.0) for f in facts[:MAX_LIST]],
-            items=list_items(facts[:MAX_LIST], None, lang, self.names),
-        )
+        return self._listing(q, lang, facts[:MAX_LIST], "list")
 
     async def _month_answer(self, q: Question, lang: Lang) -> Answer:
         """ "What happened in August?": the events of that month (and day) in every year."""
@@ -1496,14 +1490,7 @@ class Engine:
             return await self._none(q, lang, [])
         found.sort(key=lambda c: c.start_key or 0)
         facts = [self._fact(c) for c in found[:MAX_LIST]]
-        return Answer(
-            question=q.text,
-            lang=lang,
-            kind="list",
-            intent="date",
-            hits=[Hit(fact=f, score=100.0) for f in facts],
-            items=list_items(facts, None, lang, self.names),
-        )
+        return self._listing(q, lang, facts, "date")
 
     async def _list(self, q: Question, lang: Lang, *, fallback: bool = True) -> Answer:
         """Several facts: "which cities…", "how many times…", "the first agreement".
@@ -1624,15 +1611,8 @@ class Engine:
                     )
                     both = [fact, found] if found.id != fact.id and n >= 2 and same_year else [fact]
                     both.sort(key=lambda f: f.sort_key)
-                    return Answer(
-                        question=q.text,
-                        lang=lang,
-                        kind="list",
-                        intent="count",
-                        hits=[Hit(fact=f, score=100.0) for f in both],
-                        items=list_items(both, q.target, lang, self.names),
-                        count=n,
-                        count_stated=True,
+                    return self._listing(
+                        q, lang, both, "count", target=q.target, count=n, count_stated=True
                     )
                 # One fact and no number in it: the article does not count ("how many
                 # students study in China?"); say so, and offer the fact.
@@ -1643,15 +1623,8 @@ class Engine:
                 # Students or channels are a subject the facts touch: they give no number.
                 shown = await self.index.by_ids([f.id for f in facts[:3]])
                 return await self._none(q, lang, shown, "number" if q.kinds else None)
-        return Answer(
-            question=q.text,
-            lang=lang,
-            kind="list",
-            intent=q.intent,
-            hits=[Hit(fact=f, score=100.0) for f in facts],
-            items=items,
-            count=count,
-            count_stated=stated,
+        return self._listing(
+            q, lang, facts, q.intent, items=items, count=count, count_stated=stated
         )
 
     async def _places_named(self, q: Question, lang: Lang) -> Answer | None:
@@ -1737,14 +1710,7 @@ class Engine:
     def _languages_of(self, facts: list[Fact], q: Question, lang: Lang) -> Answer:
         """The languages ``facts`` name, one line each (with its facts' dates and sources)."""
         with_languages = [f for f in facts if f.languages]
-        return Answer(
-            question=q.text,
-            lang=lang,
-            kind="list",
-            intent="list",
-            hits=[Hit(fact=f, score=100.0) for f in with_languages],
-            items=list_items(with_languages, "languages", lang, self.names),
-        )
+        return self._listing(q, lang, with_languages, "list", target="languages")
 
     @staticmethod
     def _no_list(q: Question, lang: Lang) -> Answer:
@@ -2600,13 +2566,10 @@ def _asked_scale(q: Question) -> int:
     return 1
 
 
-_DIRECTION_CUES = frozenset({"host_cn", "host_kz", "guest_cn", "guest_kz"})
-
-
 def _names_a_direction(q: Question) -> bool:
     """Whether the question says where something was held or whose it was ("in Kazakhstan",
     «у нас», "Chinese culture days"): a question of its own, not a detail of the last one."""
-    return not _DIRECTION_CUES.isdisjoint(q.cues)
+    return not DIRECTION_CUES.isdisjoint(q.cues)
 
 
 def _month_differs(hit: Hit, date: DateQuery) -> bool:

@@ -417,6 +417,8 @@ _DIRECTIONS: dict[str, tuple[str | None, str | None]] = {
     "guest_cn": (None, "CN"),
     "guest_kz": (None, "KZ"),
 }
+#: The cues a question names a direction by.
+DIRECTION_CUES = frozenset(_DIRECTIONS)
 
 
 #: A help phrase of this many words ("what is this bot", "what can you do") asks for help
